@@ -1,0 +1,3 @@
+"""openimr: an open-source Independent Medical Review system."""
+
+__version__ = "0.1.0"

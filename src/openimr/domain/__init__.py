@@ -1,0 +1,1 @@
+"""The pure domain of Independent Medical Review: no I/O, standard library only."""

@@ -1,0 +1,221 @@
+"""The IMR case: the aggregate that moves from application to published letter.
+
+Transitions follow 8 CCR 9792.10.3-9792.10.7: an application is checked for
+eligibility, an eligible case is assigned to one expert reviewer (NOARFI sent),
+the claims administrator's records arrive and start the decision clock, the
+reviewer signs a determination, the IMR organization issues the final
+determination letter and later publishes a redacted copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openimr.domain.determination import Determination
+from openimr.domain.errors import InvalidInput, InvalidTransition
+from openimr.domain.vocabulary import (
+    CaseState,
+    DocumentKind,
+    PartyRole,
+    Priority,
+    ServiceMethod,
+)
+
+
+@dataclass(frozen=True)
+class Party:
+    """A person or organisation in the case. `key` is its id in the relation graph."""
+
+    role: PartyRole
+    name: str
+    key: str  # e.g. "org:acme-insurance", "person:dr-jones"
+    organization: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseDocument:
+    """One document of the case file, identified by the hash of its content."""
+
+    document_id: str
+    kind: DocumentKind
+    title: str
+    content_hash: str  # sha256 hex of the stored bytes
+    media_type: str  # application/pdf or text/plain
+    pages: int
+    author: str | None = None
+    document_date: date | None = None
+    filename: str | None = None
+
+
+@dataclass(frozen=True)
+class DisputedItem:
+    """A treatment or service that UR denied or modified.
+
+    For a modified request `description` is the IMR-eligible remaining portion,
+    `original_request` what was asked and `authorized_portion` what UR allowed.
+    """
+
+    item_id: str
+    description: str
+    original_request: str | None = None
+    authorized_portion: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.description.strip():
+            raise InvalidInput("a disputed item needs a description", field=f"items[{self.item_id}]")
+
+
+@dataclass(frozen=True)
+class EligibilityFinding:
+    """One reason a case is not eligible, with the rule that says so."""
+
+    code: str
+    reason: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """Something that happened to the case; the service writes it to the audit log."""
+
+    name: str  # past tense: ApplicationReceived, ReviewerAssigned ...
+    on: datetime
+    data: dict[str, object] = field(default_factory=dict)
+
+
+# Which state may follow which: anything else is an InvalidTransition.
+ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
+    CaseState.RECEIVED: frozenset({CaseState.ELIGIBLE, CaseState.INELIGIBLE, CaseState.WITHDRAWN}),
+    CaseState.INELIGIBLE: frozenset(),
+    CaseState.ELIGIBLE: frozenset({CaseState.ASSIGNED, CaseState.WITHDRAWN}),
+    CaseState.ASSIGNED: frozenset({CaseState.RECORDS_RECEIVED, CaseState.WITHDRAWN}),
+    CaseState.RECORDS_RECEIVED: frozenset({CaseState.REVIEWED, CaseState.WITHDRAWN}),
+    CaseState.REVIEWED: frozenset({CaseState.ISSUED}),
+    CaseState.ISSUED: frozenset({CaseState.PUBLISHED}),
+    CaseState.PUBLISHED: frozenset(),
+    CaseState.WITHDRAWN: frozenset(),
+}
+
+
+@dataclass
+class Case:
+    """An IMR case (aggregate root). Dates are passed in: the domain never asks the clock."""
+
+    case_number: str
+    priority: Priority
+    date_of_injury: date
+    ur_decision_date: date
+    ur_decision_served_by: ServiceMethod
+    application_received_on: date
+    application_signed: bool
+    dispute_type: str  # "medical_necessity" is the only kind IMR decides
+    claim_number: str | None = None
+    applicant_age: int | None = None
+    applicant_sex: str | None = None
+    condition: str = ""
+    parties: list[Party] = field(default_factory=list)
+    documents: list[CaseDocument] = field(default_factory=list)
+    items: list[DisputedItem] = field(default_factory=list)
+    state: CaseState = CaseState.RECEIVED
+    assigned_reviewer_id: str | None = None
+    assigned_on: date | None = None
+    records_received_on: date | None = None
+    records_served_by: ServiceMethod | None = None
+    decision_date: date | None = None
+    published_on: date | None = None
+    eligibility_findings: list[EligibilityFinding] = field(default_factory=list)
+    determination: Determination | None = None
+    version: int = 0  # optimistic-locking counter, bumped by the store on every save
+    events: list[CaseEvent] = field(default_factory=list, compare=False, repr=False)
+
+    # -- queries -------------------------------------------------------
+    def parties_with_role(self, role: PartyRole) -> list[Party]:
+        return [p for p in self.parties if p.role is role]
+
+    def party_keys(self) -> set[str]:
+        return {p.key for p in self.parties}
+
+    def item(self, item_id: str) -> DisputedItem:
+        for item in self.items:
+            if item.item_id == item_id:
+                return item
+        raise InvalidInput(f"case {self.case_number} has no disputed item {item_id!r}", field="item_id")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in {
+            CaseState.INELIGIBLE,
+            CaseState.ISSUED,
+            CaseState.PUBLISHED,
+            CaseState.WITHDRAWN,
+        }
+
+    # -- transitions ---------------------------------------------------
+    def _move(self, to: CaseState, event: str, at: datetime, **data: object) -> None:
+        if to not in ALLOWED_TRANSITIONS[self.state]:
+            raise InvalidTransition(
+                f"case {self.case_number} is {self.state.value}; it cannot become {to.value}",
+                case_number=self.case_number,
+                state=self.state.value,
+                to=to.value,
+            )
+        self.state = to
+        self.events.append(CaseEvent(event, at, {"state": to.value, **data}))
+
+    def record_eligibility(self, findings: list[EligibilityFinding], at: datetime) -> None:
+        """8 CCR 9792.10.3: the Administrative Director decides eligibility."""
+        self.eligibility_findings = list(findings)
+        if findings:
+            self._move(
+                CaseState.INELIGIBLE,
+                "FoundIneligible",
+                at,
+                reasons=[f"{f.reason} ({f.citation})" for f in findings],
+            )
+        else:
+            self._move(CaseState.ELIGIBLE, "FoundEligible", at)
+
+    def assign(self, reviewer_id: str, on: date, at: datetime) -> None:
+        """8 CCR 9792.10.4(b): one expert reviewer; NOARFI asks for the records."""
+        self._move(CaseState.ASSIGNED, "ReviewerAssigned", at, reviewer_id=reviewer_id)
+        self.assigned_reviewer_id = reviewer_id
+        self.assigned_on = on
+
+    def receive_records(self, on: date, served_by: ServiceMethod, at: datetime) -> None:
+        """The records' arrival starts the decision clock (LC 4610.6(d))."""
+        self._move(CaseState.RECORDS_RECEIVED, "RecordsReceived", at, served_by=served_by.value)
+        self.records_received_on = on
+        self.records_served_by = served_by
+
+    def record_determination(self, determination: Determination, at: datetime) -> None:
+        """The assigned reviewer's signed determination, one decision per disputed item."""
+        if determination.signed_by != self.assigned_reviewer_id:
+            raise InvalidInput(
+                "only the assigned expert reviewer may sign the determination",
+                field="signed_by",
+            )
+        decided = [d.item_id for d in determination.items]
+        expected = [i.item_id for i in self.items]
+        if sorted(decided) != sorted(expected):
+            raise InvalidInput(
+                f"the determination must decide every disputed item exactly once: "
+                f"expected {expected}, got {decided}",
+                field="items",
+            )
+        self._move(CaseState.REVIEWED, "DeterminationSigned", at)
+        self.determination = determination
+
+    def issue(self, on: date, at: datetime) -> None:
+        """The final determination letter goes to the parties (8 CCR 9792.10.6)."""
+        self._move(CaseState.ISSUED, "DeterminationIssued", at)
+        self.decision_date = on
+
+    def publish(self, on: date, at: datetime) -> None:
+        """LC 4610.6(j)-style publication of the redacted letter."""
+        self._move(CaseState.PUBLISHED, "DeterminationPublished", at)
+        self.published_on = on
+
+    def withdraw(self, at: datetime, reason: str) -> None:
+        self._move(CaseState.WITHDRAWN, "CaseWithdrawn", at, reason=reason)

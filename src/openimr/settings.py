@@ -1,0 +1,39 @@
+"""Settings: the only module that reads the environment (prefix OPENIMR_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-only-secret-change-me"
+
+
+def default_data_dir() -> Path:
+    return Path.cwd() / ".openimr"
+
+
+class Settings(BaseSettings):
+    """Typed settings. Precedence: defaults < environment/.env < command-line flags."""
+
+    model_config = SettingsConfigDict(env_prefix="OPENIMR_", env_file=".env", extra="forbid")
+
+    database_url: str = ""  # empty: a SQLite file under data_dir
+    data_dir: Path = Path(".openimr")
+    corpus_dir: Path | None = None  # a corpus store made by `openimr corpus ingest`
+    secret_key: str = DEFAULT_SECRET
+    environment: str = "local"  # local | test | production
+    log_level: str = "INFO"
+    queue_url: str = ""  # empty: huey on SQLite under data_dir; redis://... for Redis
+
+    @model_validator(mode="after")
+    def _fill_and_check(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'openimr.db').as_posix()}"
+        if self.environment == "production":
+            if self.database_url.startswith("sqlite"):
+                raise ValueError("production needs a PostgreSQL OPENIMR_DATABASE_URL, not SQLite")
+            if self.secret_key == DEFAULT_SECRET:
+                raise ValueError("production needs OPENIMR_SECRET_KEY set to a real secret")
+        return self
