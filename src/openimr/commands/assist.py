@@ -1,7 +1,104 @@
-"""`openimr assist ...` commands."""
+"""`openimr assist ...` commands: batch proposals, training and evaluation of the assist."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import typer
 
+from openimr.domain.errors import OpenIMRError
+
 app = typer.Typer(help="assist commands", no_args_is_help=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def batch(
+    input_path: Path = typer.Argument(..., help="JSONL: one case per line ('-' for stdin)."),
+    model: Path | None = typer.Option(None, help="Model artifact directory (default: packaged)."),
+    corpus: Path | None = typer.Option(
+        None, help="Corpus store to take precedents from (default: the model's own index)."
+    ),
+) -> None:
+    """Proposals for every disputed item, one JSON line each (docs/product.md).
+
+    A bad input line gives an error line with its number and the batch goes on; the exit
+    code is 1 when any line failed, 0 otherwise.
+    """
+    from openimr.assist.batch import run_batch
+    from openimr.assist.propose import Assistant
+
+    try:
+        assistant = Assistant.load(model, corpus)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    if str(input_path) == "-":
+        lines = sys.stdin
+    elif not input_path.is_file():
+        _fail(f"{input_path}: no such file")
+    else:
+        lines = input_path.open(encoding="utf-8", errors="replace")
+    failed = False
+    out = sys.stdout
+    for record in run_batch(lines, assistant):
+        failed = failed or "error" in record
+        out.write(json.dumps(record) + "\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def train(
+    letters: Path = typer.Option(..., help="Folder of letters (text/PDF) or letter-parse JSONL."),
+    out: Path = typer.Option(..., help="Artifact directory to write."),
+) -> None:
+    """Train the outcome model and precedent index on the given letters only."""
+    from openimr.assist.batch import read_letters
+    from openimr.assist.train import save_artifact
+    from openimr.assist.train import train as train_model
+
+    errors: list[str] = []
+    try:
+        parsed = read_letters(letters, errors)
+        model, index = train_model(parsed)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    for error in errors:
+        typer.echo(f"skipped: {error}", err=True)
+    save_artifact(model, index, out)
+    meta = model.meta
+    typer.echo(
+        f"trained on {meta['letters']} letters, {meta['items']} items "
+        f"({meta['overturned']} overturned); sha256 {meta['training_data_sha256'][:12]}; "
+        f"written to {out}"
+    )
+
+
+@app.command()
+def evaluate(
+    letters: Path = typer.Option(..., help="Folder of letters (text/PDF) or letter-parse JSONL."),
+    folds: int = typer.Option(5, min=2, help="Cross-validation folds (grouped by letter)."),
+    report: Path | None = typer.Option(None, help="Write an HTML report here."),
+    seed: int = typer.Option(0, help="Shuffle seed for the fold assignment."),
+) -> None:
+    """Grouped cross-validation against the reviewers' real decisions (see assist.evaluate)."""
+    from openimr.assist.batch import read_letters
+    from openimr.assist.evaluate import cross_validate, report_html, summary_lines
+
+    errors: list[str] = []
+    try:
+        parsed = read_letters(letters, errors)
+        result = cross_validate(parsed, folds=folds, seed=seed)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    for error in errors:
+        typer.echo(f"skipped: {error}", err=True)
+    typer.echo("\n".join(summary_lines(result)))
+    if report is not None:
+        report.write_text(report_html(result), encoding="utf-8")
+        typer.echo(f"report written to {report}")

@@ -4,4 +4,29 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="db commands", no_args_is_help=True)
+from openimr.settings import Settings
+
+app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade_command(
+    database_url: str | None = typer.Option(
+        None, help="SQLAlchemy URL (default: OPENIMR_DATABASE_URL or the SQLite file)."
+    ),
+    revision: str = typer.Option("head", help="Target revision."),
+) -> None:
+    """Apply the migrations up to `revision` (default: the newest)."""
+    from openimr.store.migrate import upgrade
+
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    if settings.database_url.startswith("sqlite:///"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url, revision)
+    typer.echo(f"database at {revision}: {_safe(settings.database_url)}", err=True)
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,7 +1,65 @@
-"""`openimr letter ...` commands."""
+"""`openimr letter parse PATH... [--jobs N]`: one JSON line per letter (docs/product.md)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
 import typer
 
-app = typer.Typer(help="letter commands", no_args_is_help=True)
+app = typer.Typer(help="Parse final determination letters.", no_args_is_help=True)
+
+LETTER_SUFFIXES = {".pdf", ".txt", ".text"}
+
+
+def letter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named on the command line, and letter files found under named folders, sorted."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES
+            )
+        else:
+            yield path  # a missing file yields an error line, not a crash
+
+
+def parse_to_json_line(path: Path) -> tuple[str, bool]:
+    """(JSON line, parsed?) for one file; expected failures become an error object."""
+    from openimr.letters.parse import LetterParseError, parse_letter_file
+
+    try:
+        letter = parse_letter_file(path)
+    except LetterParseError as exc:
+        return json.dumps({"path": str(path), "error": exc.message}), False
+    except RecursionError as exc:  # a pathological PDF; still one line, batch goes on
+        return json.dumps({"path": str(path), "error": f"unreadable: {exc}"}), False
+    return json.dumps(letter.to_json_dict(), ensure_ascii=False), True
+
+
+@app.command("parse")
+def parse(
+    paths: list[Path] = typer.Argument(..., help="Letter files (PDF or text) or folders."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Parse with N worker processes."),
+) -> None:
+    """Parse letters into one JSON object per line; exit 1 when any file failed."""
+    files = list(letter_files(paths))
+    all_ok = True
+    if jobs > 1 and len(files) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results: Iterable[tuple[str, bool]] = pool.map(
+                parse_to_json_line, files, chunksize=max(1, len(files) // (jobs * 8))
+            )
+            all_ok = _emit(results)
+    else:
+        all_ok = _emit(parse_to_json_line(f) for f in files)
+    raise typer.Exit(0 if all_ok else 1)
+
+
+def _emit(results: Iterable[tuple[str, bool]]) -> bool:
+    all_ok = True
+    for line, ok in results:
+        typer.echo(line)
+        all_ok = all_ok and ok
+    return all_ok

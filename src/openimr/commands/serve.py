@@ -1,9 +1,114 @@
-"""`openimr serve`: the service (filled in by the service issue)."""
+"""`openimr serve`: prepare the database, load the seed example, run the web service.
+
+With no flags: a SQLite file under ./.openimr, migrations run, the seed case and the
+demo accounts loaded, one background worker process (huey) for deadline alerts and
+letter PDFs, and the address to log in printed with the demo accounts. `--workers N`
+runs N uvicorn worker processes (use PostgreSQL for that: SQLite serialises writers).
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
+
+import typer
+
+from openimr.domain.vocabulary import PartyRole, Role
+from openimr.settings import Settings
+
+APP_FACTORY = "openimr.commands.serve:app_from_environment"
+
+
+def app_from_environment():  # type: ignore[no-untyped-def]
+    """The app for uvicorn worker processes (settings come from OPENIMR_* variables)."""
+    from openimr.api.app import create_app
+
+    return create_app(Settings())
+
+
+def _run_worker(settings_json: str) -> None:
+    """Child process: the huey consumer for background jobs."""
+    from openimr.service.jobs import build_job_queue
+
+    settings = Settings.model_validate_json(settings_json)
+    build_job_queue(settings).run_worker()
+
+
+def prepare(settings: Settings, load_seed: bool) -> list[tuple[str, str, str]]:
+    """Migrate; with `load_seed`, put the seed case (at intake) and the demo panel in the
+    database and create the demo accounts. Returns (username, password, role) to print."""
+    from openimr.examples import load_seed_case, seed_data
+    from openimr.service.access import Actor
+    from openimr.service.assign import screen_case
+    from openimr.service.auth import AuthService
+    from openimr.service.bootstrap import bootstrap
+
+    services = bootstrap(settings.database_url, migrate=True)
+    try:
+        if not load_seed:
+            return []
+        # The seed case waits at intake so staff can take it through the whole life.
+        run = load_seed_case(services, until="received")
+        staff = Actor("setup", Role.STAFF)
+        screening = screen_case(run.case_number, services.uow(), staff, services.clock)
+        best = screening.best()
+        worker = next(p.key for p in seed_data().case.parties if p.role is PartyRole.INJURED_WORKER)
+        auth = AuthService.from_engine(services.engine)
+        accounts = auth.ensure_demo_accounts(best.reviewer_id if best else None, worker)
+        return [(a.username, a.password, a.role.value) for a in accounts]
+    finally:
+        services.close()
+
 
 def run_server(
-    host: str, port: int, database_url: str | None, workers: int, load_seed: bool
+    host: str,
+    port: int,
+    database_url: str | None,
+    workers: int,
+    load_seed: bool,
+    background: bool = True,
 ) -> None:
-    raise SystemExit("openimr serve: not yet available")
+    import uvicorn
+
+    if database_url:
+        # Passed through the environment so every uvicorn worker process sees it.
+        os.environ["OPENIMR_DATABASE_URL"] = database_url
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    accounts = prepare(settings, load_seed=load_seed and settings.environment != "production")
+
+    print(f"openimr: database {settings.database_url}", file=sys.stderr)
+    print(f"openimr: log in at http://{host}:{port}/login", file=sys.stderr)
+    print(f"openimr: API docs at http://{host}:{port}/api/docs", file=sys.stderr)
+    for username, password, role in accounts:
+        print(f"  demo {role:<9} username {username:<10} password {password}", file=sys.stderr)
+
+    worker = None
+    if background:
+        ctx = multiprocessing.get_context("spawn")
+        worker = ctx.Process(
+            target=_run_worker, args=(settings.model_dump_json(),), name="openimr-jobs", daemon=True
+        )
+        worker.start()
+    try:
+        if workers > 1:
+            uvicorn.run(
+                APP_FACTORY,
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+            )
+        else:
+            from openimr.api.app import create_app
+
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    finally:
+        if worker is not None and worker.is_alive():
+            worker.terminate()
+            worker.join(timeout=5)
+
+
+app = typer.Typer(help="serve commands", no_args_is_help=True)

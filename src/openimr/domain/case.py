@@ -64,7 +64,9 @@ class DisputedItem:
 
     def __post_init__(self) -> None:
         if not self.description.strip():
-            raise InvalidInput("a disputed item needs a description", field=f"items[{self.item_id}]")
+            raise InvalidInput(
+                "a disputed item needs a description", field=f"items[{self.item_id}]"
+            )
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ class Case:
     assigned_on: date | None = None
     records_received_on: date | None = None
     records_served_by: ServiceMethod | None = None
+    # How the NOARFI went to the claims administrator: sets the records clock (8 CCR 9792.10.5).
+    noarfi_served_by: ServiceMethod | None = None
     decision_date: date | None = None
     published_on: date | None = None
     eligibility_findings: list[EligibilityFinding] = field(default_factory=list)
@@ -137,11 +141,16 @@ class Case:
     def party_keys(self) -> set[str]:
         return {p.key for p in self.parties}
 
+    def has_document(self, kind: DocumentKind) -> bool:
+        return any(d.kind is kind for d in self.documents)
+
     def item(self, item_id: str) -> DisputedItem:
         for item in self.items:
             if item.item_id == item_id:
                 return item
-        raise InvalidInput(f"case {self.case_number} has no disputed item {item_id!r}", field="item_id")
+        raise InvalidInput(
+            f"case {self.case_number} has no disputed item {item_id!r}", field="item_id"
+        )
 
     @property
     def is_open(self) -> bool:
@@ -177,11 +186,18 @@ class Case:
         else:
             self._move(CaseState.ELIGIBLE, "FoundEligible", at)
 
-    def assign(self, reviewer_id: str, on: date, at: datetime) -> None:
+    def assign(
+        self,
+        reviewer_id: str,
+        on: date,
+        at: datetime,
+        noarfi_served_by: ServiceMethod | None = None,
+    ) -> None:
         """8 CCR 9792.10.4(b): one expert reviewer; NOARFI asks for the records."""
         self._move(CaseState.ASSIGNED, "ReviewerAssigned", at, reviewer_id=reviewer_id)
         self.assigned_reviewer_id = reviewer_id
         self.assigned_on = on
+        self.noarfi_served_by = noarfi_served_by
 
     def receive_records(self, on: date, served_by: ServiceMethod, at: datetime) -> None:
         """The records' arrival starts the decision clock (LC 4610.6(d))."""

@@ -1,0 +1,197 @@
+"""Letter parser figures on the dev letters (../shared/data/dwc): coverage, consistency, speed.
+
+Run: .venv/bin/python benchmarks/bench_parse.py [--pdf-limit N]
+
+Prints: letters parsed (text and PDF), text-vs-PDF agreement, items and decisions, the share
+of item descriptions found verbatim (whitespace-normalised) in the letter, header fields
+present per letter, agreement with the hand-checked gold file, text letters/s on one core,
+and PDF parse time against pypdf text extraction alone (target <= 1.3x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
+
+from openimr.letters.parse import (  # noqa: E402
+    LetterParseError,
+    extract_pdf_text,
+    parse_letter_file,
+    parse_letter_text,
+)
+from openimr.letters.parse_text import squash  # noqa: E402
+
+SHARED = REPO.parent / "shared" / "data" / "dwc"
+GOLD = REPO / "tests" / "unit" / "letters" / "gold"
+HEADER_FIELDS = (
+    "case_number",
+    "date_assigned",
+    "date_of_injury",
+    "decision_date",
+    "ur_denial_date",
+    "application_received",
+    "priority",
+)
+
+
+def _comparable(letter: dict) -> dict:
+    """What must agree between the text and the PDF parse of one letter."""
+    keep = {
+        k: letter[k] for k in (*HEADER_FIELDS, "reviewer", "applicant", "clinical_case_summary")
+    }
+    keep["items"] = [{k: v for k, v in item.items()} for item in letter["items"]]
+    return keep
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pdf-limit", type=int, default=0, help="parse only the first N PDFs")
+    args = parser.parse_args()
+    text_dir, pdf_dir = SHARED / "text", SHARED / "pdf"
+    if not text_dir.exists():
+        print(f"skip: {text_dir} not found (../shared is absent)")
+        return 0
+
+    texts = sorted(text_dir.glob("*.txt"))
+    raw = {p.stem: p.read_text(encoding="utf-8") for p in texts}
+    parsed: dict[str, dict] = {}
+    errors: list[str] = []
+    for path in texts:
+        try:
+            parsed[path.stem] = parse_letter_text(raw[path.stem], str(path)).to_json_dict()
+        except LetterParseError as exc:
+            errors.append(exc.message)
+    print(f"text letters: {len(texts)}, parsed {len(parsed)}, errors {len(errors)}")
+    for message in errors:
+        print("  error:", message)
+
+    items = [item for letter in parsed.values() for item in letter["items"]]
+    decisions = Counter(item["decision"] for item in items)
+    print(f"items: {len(items)}; decisions: {dict(decisions)}")
+    modified = sum(1 for item in items if item["original_request"])
+    print(f"modified (partly authorized) requests: {modified}")
+    sources = Counter(c["source"] for item in items for c in item["imr_guideline"])
+    print(f"IMR citation sources: {dict(sources)}")
+    per_letter = Counter(len(letter["items"]) for letter in parsed.values())
+    print(
+        f"items per letter: max {max(per_letter)}, distribution {dict(sorted(per_letter.items()))}"
+    )
+
+    verbatim = sum(
+        1
+        for stem, letter in parsed.items()
+        for item in letter["items"]
+        if squash(item["description"]) in squash(raw[stem])
+    )
+    print(
+        f"descriptions found verbatim (whitespace-normalised): {verbatim}/{len(items)} "
+        f"= {verbatim / max(1, len(items)):.1%}"
+    )
+    for field in (*HEADER_FIELDS, "licensure", "specialties", "age", "sex", "summary"):
+        present = 0
+        for letter in parsed.values():
+            value = {
+                "licensure": letter["reviewer"]["licensure"],
+                "specialties": letter["reviewer"]["specialties"],
+                "age": letter["applicant"]["age"],
+                "sex": letter["applicant"]["sex"],
+                "summary": letter["clinical_case_summary"],
+            }.get(field, letter.get(field))
+            present += bool(value)
+        print(f"  {field:22s} present in {present}/{len(parsed)} letters")
+    rationale_missing = sum(1 for item in items if not item["rationale"])
+    print(
+        f"items without rationale: {rationale_missing}; letters with warnings: "
+        f"{sum(1 for letter in parsed.values() if letter['warnings'])}"
+    )
+
+    _gold_agreement(parsed)
+
+    # Speed, text: parse every text letter repeatedly on this one process (one core).
+    rounds = 3
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for stem, text in raw.items():
+            parse_letter_text(text, stem)
+    elapsed = time.perf_counter() - start
+    print(f"text parse speed: {rounds * len(raw) / elapsed:.0f} letters/s on one core")
+
+    if not pdf_dir.exists():
+        print("skip PDFs: folder not found")
+        return 0
+    pdfs = sorted(pdf_dir.glob("*.pdf"))
+    if args.pdf_limit:
+        pdfs = pdfs[: args.pdf_limit]
+    start = time.perf_counter()
+    for path in pdfs:
+        extract_pdf_text(path)
+    extract_time = time.perf_counter() - start
+    start = time.perf_counter()
+    agree = 0
+    pdf_errors = 0
+    mismatches: list[str] = []
+    for path in pdfs:
+        try:
+            letter = parse_letter_file(path).to_json_dict()
+        except LetterParseError as exc:
+            pdf_errors += 1
+            print("  pdf error:", exc.message)
+            continue
+        if path.stem in parsed and _comparable(letter) == _comparable(parsed[path.stem]):
+            agree += 1
+        else:
+            mismatches.append(path.stem)
+    parse_time = time.perf_counter() - start
+    print(
+        f"PDFs: {len(pdfs)}, errors {pdf_errors}, text-vs-PDF parse identical: {agree}/{len(pdfs)}"
+    )
+    for stem in mismatches[:5]:
+        print("  differs:", stem)
+    print(
+        f"PDF: pypdf extraction alone {extract_time:.2f}s, full parse {parse_time:.2f}s, "
+        f"ratio {parse_time / extract_time:.2f}x (target <= 1.3x)"
+    )
+    return 0
+
+
+def _gold_agreement(parsed: dict[str, dict]) -> None:
+    """Compare with the hand-checked gold letters (tests/unit/letters/gold/*.json)."""
+    golds = sorted(GOLD.glob("*.json")) if GOLD.exists() else []
+    if not golds:
+        print("gold: none found")
+        return
+    fields_ok = fields_all = items_ok = items_all = 0
+    for path in golds:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        got = parsed.get(gold["case_number"])
+        if got is None:
+            print(f"  gold {path.name}: letter not parsed")
+            continue
+        for field in (*HEADER_FIELDS,):
+            fields_all += 1
+            fields_ok += got[field] == gold[field]
+        for field in ("licensure", "specialties"):
+            fields_all += 1
+            fields_ok += got["reviewer"][field] == gold[field]
+        for want, have in zip(gold["items"], got["items"], strict=False):
+            items_all += 1
+            items_ok += squash(want["description"]) == squash(have["description"]) and (
+                want["decision"] == have["decision"]
+            )
+        items_all += abs(len(gold["items"]) - len(got["items"]))
+    print(
+        f"gold ({len(golds)} letters): header fields {fields_ok}/{fields_all}, "
+        f"items (description and decision) {items_ok}/{items_all}"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""What routes need, as `Annotated` dependencies (tests swap them via dependency_overrides)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from openimr.domain.errors import PermissionDenied
+from openimr.domain.vocabulary import Role
+from openimr.service.auth import AuthenticationFailed, AuthService, User
+from openimr.service.bootstrap import Services
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
+
+
+def get_context(request: Request) -> Any:
+    """The service context built by create_app (see api/app.py AppContext)."""
+    return request.app.state.ctx
+
+
+def get_auth(request: Request) -> AuthService:
+    return request.app.state.ctx.auth
+
+
+def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The API is authenticated by bearer token only (cookies belong to the web pages)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationFailed("missing bearer token")
+    user = request.app.state.ctx.auth.user_for_token(credentials.credentials)
+    if user is None:
+        raise AuthenticationFailed("invalid or expired token")
+    return user
+
+
+def require(*roles: Role) -> Callable[..., User]:
+    """A dependency admitting only the given roles (least privilege per route)."""
+
+    def dependency(user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role not in roles:
+            raise PermissionDenied(f"role {user.role.value} may not do this", role=user.role.value)
+        return user
+
+    return dependency
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.ctx.services  # type: ignore[no-any-return]
+
+
+Ctx = Annotated[Any, Depends(get_context)]
+Svc = Annotated[Services, Depends(get_services)]
+Auth = Annotated[AuthService, Depends(get_auth)]
+CurrentUser = Annotated[User, Depends(current_user)]
+StaffUser = Annotated[User, Depends(require(Role.STAFF, Role.ADMIN))]
+AdminUser = Annotated[User, Depends(require(Role.ADMIN))]
+ReviewerUser = Annotated[User, Depends(require(Role.REVIEWER))]

@@ -1,0 +1,203 @@
+"""/api/cases: intake, eligibility, assignment, records, review, issue, publish.
+
+Every handler: request schema -> one service call -> response schema. Who may do
+what is decided in the service layer (service/access.py), not here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from pydantic import ValidationError
+
+from openimr.api.deps import Ctx, CurrentUser, Svc
+from openimr.api.schemas import (
+    ApplicationCreate,
+    AssignmentCreate,
+    IntakePublic,
+    RecordsReceivedCreate,
+    ReviewCreate,
+    StatePublic,
+    VersionedCommand,
+)
+from openimr.domain.errors import InvalidInput
+from openimr.service.assign import AssignReviewer, assign_reviewer
+from openimr.service.auth import actor_for
+from openimr.service.intake import (
+    DocumentUpload,
+    ItemInput,
+    PartyInput,
+    ReceiveRecords,
+    SubmitApplication,
+    determine_eligibility,
+    receive_records,
+    submit_application,
+)
+from openimr.service.issue import IssueDetermination, issue_determination
+from openimr.service.publish import PublishDetermination, publish_determination
+from openimr.service.review import ItemDecision, RecordReview, record_review
+
+router = APIRouter(prefix="/api/cases", tags=["cases"])
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+
+def _application(raw: str) -> ApplicationCreate:
+    try:
+        return ApplicationCreate.model_validate(json.loads(raw))
+    except (json.JSONDecodeError, ValidationError, TypeError) as err:
+        problems = err.errors() if isinstance(err, ValidationError) else []
+        where = ".".join(str(p) for p in problems[0]["loc"]) if problems else "application"
+        raise InvalidInput(
+            f"application: {err}".splitlines()[0], field=f"application.{where}"
+        ) from err
+
+
+async def _uploads(app: ApplicationCreate, files: list[UploadFile]) -> list[DocumentUpload]:
+    meta = {d.filename: d for d in app.documents}
+    uploads = []
+    for n, upload in enumerate(files):
+        name = upload.filename or f"file-{n}"
+        content = await upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise InvalidInput(f"{name}: larger than 25 MB", field=f"files[{n}]")
+        info = meta.get(name)
+        if info is None:
+            raise InvalidInput(
+                f"{name}: no entry in application.documents describes this file",
+                field=f"files[{n}]",
+            )
+        uploads.append(
+            DocumentUpload(
+                filename=name,
+                content=content,
+                kind=info.kind,
+                title=info.title,
+                author=info.author,
+                document_date=info.document_date,
+            )
+        )
+    missing = set(meta) - {u.filename for u in uploads}
+    if missing:
+        raise InvalidInput(f"described but not uploaded: {sorted(missing)}", field="files")
+    return uploads
+
+
+@router.post("", response_model=IntakePublic, status_code=201)
+async def submit(
+    svc: Svc,
+    user: CurrentUser,
+    application: Annotated[str, Form(description="ApplicationCreate as JSON")],
+    files: Annotated[list[UploadFile] | None, File(description="the documents")] = None,
+) -> IntakePublic:
+    """Receive an application for IMR with its documents (idempotent on resubmission)."""
+    app = _application(application)
+    cmd = SubmitApplication(
+        priority=app.priority,
+        date_of_injury=app.date_of_injury,
+        ur_decision_date=app.ur_decision_date,
+        ur_decision_served_by=app.ur_decision_served_by,
+        application_received_on=app.application_received_on,
+        application_signed=app.application_signed,
+        items=[
+            ItemInput(i.description, i.original_request, i.authorized_portion) for i in app.items
+        ],
+        parties=[PartyInput(p.role, p.name, p.key, p.organization, p.address) for p in app.parties],
+        documents=await _uploads(app, files or []),
+        dispute_type=app.dispute_type,
+        claim_number=app.claim_number,
+        applicant_age=app.applicant_age,
+        applicant_sex=app.applicant_sex,
+        condition=app.condition,
+        case_number=app.case_number,
+    )
+    result = submit_application(cmd, svc.uow(), actor_for(user), svc.clock)
+    return IntakePublic(
+        case_number=result.case_number,
+        state=result.state,
+        created=result.created,
+        version=result.version,
+    )
+
+
+@router.post("/{case_number}/eligibility", response_model=StatePublic)
+def decide_eligibility(case_number: str, svc: Svc, user: CurrentUser) -> StatePublic:
+    """Decide eligibility (8 CCR 9792.10.3); each finding cites its rule (see GET the case)."""
+    result = determine_eligibility(case_number, svc.uow(), actor_for(user), svc.clock)
+    return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
+
+
+@router.post("/{case_number}/assignment", response_model=StatePublic)
+def assign(case_number: str, body: AssignmentCreate, svc: Svc, user: CurrentUser) -> StatePublic:
+    """Assign one qualified, conflict-free expert reviewer (8 CCR 9792.10.4; LC 139.5)."""
+    cmd = AssignReviewer(
+        case_number=case_number,
+        assigned_on=svc.clock().date(),
+        reviewer_id=body.reviewer_id,
+        noarfi_served_by=body.noarfi_served_by,
+        expected_version=body.expected_version,
+    )
+    result = assign_reviewer(cmd, svc.uow(), actor_for(user), svc.clock)
+    return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
+
+
+@router.post("/{case_number}/records", response_model=StatePublic)
+def records_received(
+    case_number: str, body: RecordsReceivedCreate, svc: Svc, user: CurrentUser
+) -> StatePublic:
+    """The claims administrator's records arrived: the decision clock starts (LC 4610.6(d))."""
+    cmd = ReceiveRecords(
+        case_number=case_number,
+        received_on=body.received_on,
+        served_by=body.served_by,
+        expected_version=body.expected_version,
+    )
+    result = receive_records(cmd, svc.uow(), actor_for(user), svc.clock)
+    return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
+
+
+@router.post("/{case_number}/review", response_model=StatePublic)
+def review(case_number: str, body: ReviewCreate, svc: Svc, user: CurrentUser) -> StatePublic:
+    """The assigned reviewer signs the determination, one decision per disputed item."""
+    cmd = RecordReview(
+        case_number=case_number,
+        clinical_case_summary=body.clinical_case_summary,
+        items=[
+            ItemDecision(
+                item_id=i.item_id,
+                decision=i.decision,
+                claims_administrator_guideline=[
+                    c.to_domain() for c in i.claims_administrator_guideline
+                ],
+                imr_guideline=[c.to_domain() for c in i.imr_guideline],
+                rationale=i.rationale,
+                strength_of_evidence=i.strength_of_evidence,
+            )
+            for i in body.items
+        ],
+        expected_version=body.expected_version,
+    )
+    result = record_review(cmd, svc.uow(), actor_for(user), svc.clock)
+    return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
+
+
+@router.post("/{case_number}/issue", response_model=StatePublic)
+def issue(
+    case_number: str, body: VersionedCommand, svc: Svc, ctx: Ctx, user: CurrentUser
+) -> StatePublic:
+    """Issue the final determination letter to the parties (8 CCR 9792.10.6)."""
+    cmd = IssueDetermination(case_number, svc.clock().date(), body.expected_version)
+    result = issue_determination(cmd, svc.uow(), actor_for(user), svc.clock)
+    if ctx.jobs is not None:  # the PDF is rendered in the background and kept on disk
+        ctx.jobs.enqueue("render_pdf", {"case_number": case_number})
+    return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
+
+
+@router.post("/{case_number}/publish", response_model=StatePublic)
+def publish(case_number: str, body: VersionedCommand, svc: Svc, user: CurrentUser) -> StatePublic:
+    """Publish the redacted letter (LC 4610.6(j))."""
+    cmd = PublishDetermination(case_number, svc.clock().date(), body.expected_version)
+    result = publish_determination(cmd, svc.uow(), actor_for(user), svc.clock)
+    return StatePublic(case_number=result.case_number, state=result.state, version=result.version)

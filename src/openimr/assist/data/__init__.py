@@ -1,0 +1,1 @@
+"""Packaged assist data (the trained outcome model artifact)."""

@@ -1,0 +1,1 @@
+"""The outcome model trained on the dev letters by `openimr assist train`."""

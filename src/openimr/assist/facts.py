@@ -1,0 +1,734 @@
+"""Case facts from the clinical case summary, each with the sentence it came from.
+
+The guideline criteria (MTUS, 8 CCR 9792.20 et seq.) ask a small set of questions of the record:
+how long since the injury (phase of care), what was tried and whether it helped, whether
+"functional improvement" (8 CCR 9792.20(f)) is documented, work status, red flags, neurological
+findings, imaging, surgery, and opioid monitoring. This module answers those questions with
+regular expressions plus the ConText assertion scope of `openimr.assist.context`, and keeps
+the quoted sentence for every answer so the reviewer can check it.
+
+A fact's `value` is True (asserted), False (negated: "no documentation of…", "denies…") or None
+(uncertain: "rule out…", "possible…"). Absent facts are simply missing: the criteria engine then
+reports the criterion as `insufficient` rather than guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+from openimr.assist.context import (
+    Assertion,
+    Sentence,
+    assertion_of,
+    normalise_text,
+    split_sentences,
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One answer about the record, with the sentence that gives it."""
+
+    name: str
+    value: bool | float | str | None
+    assertion: Assertion
+    evidence: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "assertion": self.assertion.value,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class CaseFacts:
+    """Every fact found in one record, keyed by fact name, mentions in text order."""
+
+    mentions: dict[str, list[Fact]] = field(default_factory=dict)
+    resolved: dict[str, Fact] = field(default_factory=dict)
+    substantive: bool = False  # the record says enough for silence to mean "not documented"
+
+    def get(self, name: str) -> Fact | None:
+        return self.resolved.get(name)
+
+    def value(self, name: str) -> bool | float | str | None:
+        fact = self.resolved.get(name)
+        return None if fact is None else fact.value
+
+    def values(self) -> dict[str, bool | float | str]:
+        """Known facts only (uncertain or absent facts are left out: the engine sees them as
+        unknown and reports `insufficient`)."""
+        return {k: f.value for k, f in self.resolved.items() if f.value is not None}
+
+    def add(self, fact: Fact) -> None:
+        self.mentions.setdefault(fact.name, []).append(fact)
+
+
+@dataclass(frozen=True)
+class _Concept:
+    """A yes/no concept: a pattern, and which reading wins when mentions disagree.
+
+    `prefer="negated"` for documentation criteria: one explicit "no functional improvement
+    was documented" outweighs a vague positive elsewhere, the way reviewers read the record.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    prefer: Assertion = Assertion.AFFIRMED
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_FUNCTION_WORDS = (
+    r"(?:function(?:al|ality|ing)?|activities of daily living|ADLs?|walking|sitting|standing|"
+    r"sleep|daily activities|work|activity tolerance)"
+)
+_CONCEPTS: tuple[_Concept, ...] = (
+    _Concept(
+        "functional_improvement_documented",
+        _rx(
+            r"functional (?:improvement|gains?|benefit|restoration progress)|"
+            r"improve(?:ment|ments|d)? (?:in|of) (?:\w+ ){0,2}" + _FUNCTION_WORDS + r"|"
+            r"(?:improved|increased|better) (?:\w+ ){0,2}" + _FUNCTION_WORDS + r"|"
+            r"(?:able|ability) to (?:perform|do|tolerate|walk|sit|stand|work)(?: more)?|"
+            r"(?:gains?|improvement) in (?:range of motion|strength|mobility)"
+        ),
+        Assertion.NEGATED,
+    ),
+    _Concept(
+        "pain_relief_documented",
+        _rx(
+            r"(?:pain|symptom)s? relief|relief of (?:pain|symptoms)|"
+            r"(?:reduc|decreas|diminish|lessen)(?:ed|es|tion|ing|e)? (?:in |of |the |her |his )*"
+            r"(?:pain|symptoms)|decrement in pain|analgesi[ac] (?:benefit|effect)|"
+            r"(?:helpful|beneficial|effective|helped|helps|benefit(?:ed)? from)|\d{2,3}\s?% (?:relief|improvement|reduction)"
+        ),
+        Assertion.NEGATED,
+    ),
+    _Concept(
+        "red_flags",
+        _rx(
+            r"red[- ]flags?|cauda equina|bowel (?:or|and|/) bladder|saddle anesthesia|"
+            r"(?:suspected |possible )?(?:fracture|tumou?r|malignancy|cancer|infection|"
+            r"progressive neurologic(?:al)? deficits?)"
+        ),
+    ),
+    _Concept(
+        "radiculopathy",
+        _rx(
+            r"radiculopathy|radicular|radiating (?:pain )?(?:to|into|down)|radiates|sciatica|"
+            r"positive (?:straight[- ]leg[- ]rais\w*|SLR|Spurling\w*)|dermatomal"
+        ),
+    ),
+    _Concept(
+        "focal_neurologic_deficit",
+        _rx(
+            r"numbness|paresthesias?|dysesthesias?|(?:decreased|diminished|reduced|altered|"
+            r"absent) (?:\w+ ){0,2}(?:sensation|sensory|reflex(?:es)?|strength)|hyporeflexia|"
+            r"(?:motor |muscle |focal )?weakness|positive (?:Tinel\w*|Phalen\w*)|"
+            r"neurologic(?:al)? (?:deficits?|findings|compromise)|"
+            r"nerve (?:root )?(?:compromise|impingement|compression)"
+        ),
+    ),
+    _Concept(
+        "radiculopathy_corroborated",
+        _rx(
+            r"radiographically confirmed|(?:MRI|EMG|electrodiagnostic|nerve conduction|CT)"
+            r"[^.]{0,80}(?:radiculopathy|nerve root (?:impingement|compression)|"
+            r"neuroforaminal (?:stenosis|narrowing)|foraminal (?:stenosis|narrowing)|"
+            r"disc (?:herniation|protrusion|extrusion))"
+        ),
+    ),
+    _Concept(
+        "internal_derangement_suspected",
+        _rx(
+            r"\btears?\b|instability|locking|catching|giving way|mechanical symptoms|"
+            r"positive (?:McMurray\w*|Lachman\w*|drawer|impingement|Neer\w*|Hawkins\w*)"
+        ),
+    ),
+    _Concept(
+        "significant_change_in_symptoms",
+        _rx(
+            r"worsen\w*|deteriorat\w*|increas\w+ (?:in )?(?:pain|symptoms|numbness|weakness)|"
+            r"new (?:onset|symptoms|complaints|injury|findings)|significant change|progressive"
+        ),
+    ),
+    _Concept(
+        "progressive_neurologic_deficit",
+        _rx(r"progressive (?:neurologic\w*|weakness|numbness|deficits?|myelopathy)|myelopathy"),
+    ),
+    _Concept(
+        "instability_fracture_deformity",
+        _rx(r"instability|spondylolisthesis|fracture|scoliosis|deformity|listhesis"),
+    ),
+    _Concept("plateau_after_therapy", _rx(r"plateau\w*")),
+    _Concept(
+        "work_goal_defined",
+        _rx(r"return[- ]to[- ]work (?:goal|plan)|job (?:offer|description|to return to)|"
+            r"(?:goal|plan) (?:is |of )?(?:to )?return(?:ing)? to work"),
+    ),
+    _Concept("homebound", _rx(r"homebound|home-?bound|bed-?bound|confined to (?:the )?home")),
+    _Concept(
+        "weight_bearing_limited",
+        _rx(r"(?:morbid(?:ly)?|extreme(?:ly)?) obes\w+|non-?weight[- ]bearing|"
+            r"BMI (?:of )?(?:3[5-9]|[4-6]\d)|unable to (?:bear weight|tolerate land)"),
+    ),
+    _Concept(
+        "electrodiagnostic_confirmed",
+        _rx(r"(?:EMG|NCS|NCV|electrodiagnostic|nerve conduction)[^.]{0,60}"
+            r"(?:confirm\w*|consistent with|showed|revealed|demonstrated|positive)"),
+    ),
+    _Concept(
+        "pain_medication_reduced_or_not_tolerated",
+        _rx(r"(?:intoleran\w+|unable to tolerate|did not tolerate|not tolerate) "
+            r"(?:\w+ ){0,3}(?:medications?|NSAIDs?|opioids?)|"
+            r"(?:reduc|wean|taper)\w* (?:\w+ ){0,3}(?:medications?|opioids?|analgesics?)"),
+    ),
+    _Concept("motivated_to_change", _rx(r"motivated|motivation")),
+    _Concept(
+        "successful_trial",
+        _rx(r"successful trial|trial (?:was|of \w+ was) successful|benefit\w* from (?:the |a )?trial"),
+    ),
+    _Concept("psych_clearance", _rx(r"psycholog\w+ (?:clearance|cleared|evaluation cleared)")),
+    _Concept("acute_exacerbation", _rx(r"flare(?:-?ups?)?|exacerbation")),
+    _Concept(
+        "nsaid_use",
+        _rx(
+            r"\b(?:NSAIDs?|Motrin|ibuprofen|Advil|naproxen|Naprosyn|Anaprox|meloxicam|Mobic|"
+            r"Celebrex|celecoxib|diclofenac|Voltaren|Relafen|nabumetone|etodolac|Lodine|"
+            r"ketoprofen|Toradol|ketorolac|Daypro|oxaprozin|Feldene|piroxicam|indomethacin)\b"
+        ),
+    ),
+    _Concept(
+        "benzodiazepine_use",
+        _rx(
+            r"\b(?:benzodiazepines?|Xanax|alprazolam|Valium|diazepam|Klonopin|clonazepam|"
+            r"Ativan|lorazepam|temazepam|Restoril)\b"
+        ),
+    ),
+    _Concept(
+        "first_line_neuropathic_agents_tried",
+        _rx(
+            r"\b(?:gabapentin|Neurontin|Gralise|pregabalin|Lyrica|amitriptyline|Elavil|"
+            r"nortriptyline|Pamelor|duloxetine|Cymbalta|venlafaxine|Effexor|topiramate|Topamax|"
+            r"carbamazepine|Tegretol|anticonvulsants?|tricyclics?)\b"
+        ),
+    ),
+    _Concept(
+        "neuropathic_pain",
+        _rx(
+            r"neuropath(?:ic|y)|radiculopathy|radicular|CRPS|complex regional pain|"
+            r"reflex sympathetic|postherpetic|neuralgia|burning pain"
+        ),
+    ),
+    _Concept(
+        "prior_imaging",
+        _rx(
+            r"\b(?:MRI|MR imaging|magnetic resonance|CT scan|CAT scan|x-?rays?|radiographs?|"
+            r"radiographic(?:ally)?|bone scan|ultrasound|EMG|NCS|NCV|electrodiagnostic)"
+            r"(?: \w+){0,6} (?:dated|of|revealed|showed|demonstrated|noted|was|were|"
+            r"performed|confirmed|read|on)\b|radiographically confirmed"
+        ),
+    ),
+    _Concept(
+        "surgery_planned",
+        _rx(
+            r"(?:pending|planned|scheduled|upcoming|proposed|awaiting|candidate for|"
+            r"consider(?:ing|ed)?|pursue|pursuing|authoriz\w+ for|request(?:ed)? for) "
+            r"(?:\w+ ){0,4}(?:surgery|surgical|arthroscop\w+|fusion|discectomy|"
+            r"laminectomy|decompression|arthroplasty|replacement|release|repair)|"
+            r"surgery (?:was|is|has been) (?:scheduled|planned|authorized|approved|recommended)|"
+            r"(?:pre-?operative|preop)"
+        ),
+    ),
+    _Concept(
+        "surgery_past",
+        _rx(
+            r"status[- ]post|\bs/p\b|post-?operative(?:ly)?|post-?surgical|"
+            r"(?:underwent|had undergone|has undergone|had|prior|previous|earlier) (?:\w+ ){0,4}"
+            r"(?:surgery|arthroscop\w+|fusion|discectomy|laminectomy|decompression|"
+            r"arthroplasty|replacement|release|repair|ORIF|hemilaminotomy|microdiscectomy)"
+        ),
+    ),
+    _Concept(
+        "urine_drug_screen_done",
+        _rx(
+            r"urine drug (?:screens?|tests?|testing|toxicology)|\bUDS\b|\bUDT\b|"
+            r"drug (?:screens?|testing)|toxicology (?:screens?|testing|reports?)|urine toxicology"
+        ),
+    ),
+    _Concept("cures_checked", _rx(r"\bCURES\b|prescription drug monitoring|\bPDMP\b|\bPMP\b")),
+    _Concept(
+        "opioid_agreement",
+        _rx(r"(?:opioid|pain|narcotic|medication) (?:agreement|contract)"),
+    ),
+    _Concept(
+        "aberrant_behaviour",
+        _rx(
+            r"aberrant|drug[- ]seeking|inconsistent (?:urine|drug|UDS|results)|"
+            r"(?:misuse|diversion|abuse) of|doctor shopping|early refills?"
+        ),
+    ),
+    _Concept(
+        "side_effects",
+        _rx(r"side[- ]effects?|adverse effects?|sedation|constipation|drowsiness|dizziness"),
+    ),
+    _Concept(
+        "gi_risk_factors",
+        _rx(
+            r"\bGERD\b|gastritis|gastro-?esophageal reflux|dyspepsia|heartburn|reflux|"
+            r"(?:GI|gastrointestinal|stomach) (?:upset|distress|symptoms|bleed\w*|issues|"
+            r"complaints|irritation|side effects)|peptic ulcer|ulcers?\b|epigastric"
+        ),
+    ),
+    _Concept(
+        "insomnia_documented",
+        _rx(
+            r"insomnia|sleep (?:disturbance|disorder|difficult\w*|problems|issues|disruption)|"
+            r"difficulty (?:sleeping|falling asleep|staying asleep)|trouble sleeping"
+        ),
+    ),
+    _Concept(
+        "mental_health_symptoms",
+        _rx(r"depress\w+|anxiety|psychological|psychiatric|PTSD|post-?traumatic stress"),
+    ),
+    _Concept(
+        "osteoarthritis", _rx(r"osteoarthritis|arthrosis|degenerative joint disease|\bDJD\b|\bOA\b")
+    ),
+    _Concept(
+        "myofascial_trigger_points",
+        _rx(r"trigger points?|twitch response|myofascial"),
+    ),
+    _Concept("home_exercise_program", _rx(r"home exercise(?: program(?:me)?)?|\bHEP\b")),
+    _Concept(
+        "prior_physical_therapy",
+        _rx(r"physical therapy|\bPT\b|physiotherapy|occupational therapy"),
+    ),
+    _Concept("prior_chiropractic", _rx(r"chiropract\w+|manipulation")),
+    _Concept("prior_acupuncture", _rx(r"acupuncture")),
+    _Concept(
+        "prior_injections",
+        _rx(
+            r"(?:epidural|facet|trigger point|steroid|cortisone|corticosteroid|"
+            r"medial branch|joint) (?:steroid )?(?:injections?|blocks?)|\bESIs?\b"
+        ),
+    ),
+    _Concept(
+        "on_opioids",
+        _rx(
+            r"\b(?:Norco|hydrocodone|oxycodone|OxyContin|Percocet|Vicodin|tramadol|Ultram|"
+            r"Ultracet|morphine|MS Contin|fentanyl|Duragesic|methadone|hydromorphone|Dilaudid|"
+            r"oxymorphone|Opana|tapentadol|Nucynta|buprenorphine|Butrans|codeine|Tylenol #3|"
+            r"Tylenol with codeine|opioids?|opiates?|narcotics?)\b"
+        ),
+    ),
+)
+
+# Yes/no facts that the requesting physician must document (see extract_facts).
+CLOSED_WORLD_FACTS: tuple[str, ...] = (
+    *(c.name for c in _CONCEPTS if c.name != "prior_imaging"),
+    "prior_conservative_care_failed",
+    "prior_imaging_same_region",
+)
+
+# Treatments whose effect matters to the criteria (trial must fail before the next step).
+_TREATMENT_FAILED = _rx(
+    r"(?:failed|failure of|failing|unsuccessful|ineffective|exhausted|no (?:relief|benefit|"
+    r"improvement) (?:from|with)|without (?:relief|benefit|improvement)|did not (?:help|"
+    r"improve|provide)|not (?:helpful|beneficial|effective)|refractory to|despite|minimal "
+    r"(?:relief|benefit|improvement)|temporary relief|plateaued|limited (?:relief|benefit))"
+)
+_CONSERVATIVE = _rx(
+    r"conservative (?:care|treatment|management|therapy|measures)|physical therapy|"
+    r"medications?|NSAIDs|chiropract\w+|acupuncture|injections?|home exercise|bracing|rest|"
+    r"activity modification|time"
+)
+
+_WORK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "off_work",
+        _rx(
+            r"off (?:of )?work|temporar(?:y|ily) totall?y? disab\w+|totally temporarily disab\w+|"
+            r"\bTTD\b|not (?:currently )?working|not returned to work|has not (?:returned|worked)|"
+            r"unable to work|no longer working|remains? off|on disability|disability leave|"
+            r"permanent(?:ly)? (?:and )?(?:totally )?disabled|unemployed|retired"
+        ),
+    ),
+    (
+        "modified_duty",
+        _rx(
+            r"modified (?:duty|work)|light duty|restricted duty|work restrictions|limitations in place"
+        ),
+    ),
+    (
+        "working",
+        _rx(
+            r"returned to (?:full |regular |modified |usual |his |her )*(?:work|duty|duties|job)|"
+            r"(?:is|was|remains|continues|continued) (?:\w+ ){0,2}working|full (?:duty|work)|regular duty|"
+            r"working (?:full[- ]time|part[- ]time|full duty|regular duty)|back at work|"
+            r"return(?:ed)? to work"
+        ),
+    ),
+)
+
+_PERCENT_RELIEF = _rx(
+    r"(\d{1,3})\s?(?:%|percent) (?:pain )?(?:relief|improvement|reduction|decrease)"
+)
+_VISITS_DONE = _rx(
+    r"(\d{1,2}) (?:prior |previous |completed |sessions? of |visits? of |treatments? of )*"
+    r"(?:sessions?|visits?|treatments?)? ?(?:of )?(physical therapy|PT|physiotherapy|"
+    r"chiropractic(?: manipulative)?(?: therapy| treatment)?|acupuncture|massage|"
+    r"occupational therapy|aquatic therapy)"
+)
+_AGE = _rx(r"\b(\d{2})[- ]year[- ]old\b")
+_PREAMBLE = _rx(r"^.{0,40}developed the following clinical case summary[^:]*:\s*")
+
+
+def _therapy_key(name: str) -> str:
+    lowered = name.lower()
+    if lowered.startswith(("physical", "pt", "physio", "occupational", "aquatic")):
+        return "physical_therapy"
+    if lowered.startswith("chiro"):
+        return "chiropractic"
+    return lowered.split()[0]
+
+
+_PAIN_SCORE = _rx(
+    r"\b(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?))?\s*(?:/|out of)\s*10\b"
+)
+_PAIN_WORDS = _rx(r"pain|VAS|visual analog|rated|rating")
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_DATE = _rx(
+    r"\b(?:(\d{1,2})[-/](\d{1,2})[-/](\d{2,4})|("
+    + "|".join(m[:3] + r"\w*" for m in _MONTHS)
+    + r")\.? (\d{1,2}),? (\d{4}))\b"
+)
+_INJURY_DATE = _rx(r"(?:injury|injured|accident|date of injury)\D{0,30}?(?:of|on|dated)? ?")
+_RETRO = _rx(r"retrospective|retro\b|\bDOS\b|date of service|dispensed on|dispensed")
+
+
+def parse_date(text: str) -> date | None:
+    """One date from 'October 10, 2015', '10-10-2015' or '10/10/15'; None if none."""
+    match = _DATE.search(text)
+    return _date_from_match(match) if match else None
+
+
+def _date_from_match(match: re.Match[str]) -> date | None:
+    try:
+        if match.group(1):
+            month, day, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+            year = year + 2000 if year < 100 else year
+        else:
+            month = (
+                _MONTHS.index(next(m for m in _MONTHS if m.startswith(match.group(4).lower()[:3])))
+                + 1
+            )
+            day, year = int(match.group(5)), int(match.group(6))
+        return date(year, month, day)
+    except (ValueError, StopIteration):
+        return None
+
+
+def _iso(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return datetime.strptime(value[:10], "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def phase_of_care(weeks_since_injury: float | None, surgery_recent: bool) -> str | None:
+    """Phase by time since injury (ACOEM: acute < 4 weeks, subacute 4–12, chronic > 12).
+
+    Post-operative wins inside the postsurgical physical medicine period
+    (8 CCR 9792.24.3: at most six months after surgery for most procedures).
+    """
+    if surgery_recent:
+        return "post-operative"
+    if weeks_since_injury is None:
+        return None
+    if weeks_since_injury < 4:
+        return "acute"
+    if weeks_since_injury <= 12:
+        return "subacute"
+    return "chronic"
+
+
+_REGIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("lumbar", _rx(r"lumbar|low(?:er)? back|lumbosacral|\bLBP\b|sciatica|\bL[1-5]\b|\bS1\b")),
+    ("cervical", _rx(r"cervical|neck|\bC[2-7]\b")),
+    ("thoracic", _rx(r"thoracic|mid[- ]back|upper back")),
+    ("shoulder", _rx(r"shoulders?|rotator cuff|glenohumeral|acromio\w+")),
+    ("knee", _rx(r"knees?|menisc\w+|patell\w+|\bACL\b")),
+    ("hip", _rx(r"\bhips?\b")),
+    ("wrist_hand", _rx(r"wrists?|hands?\b|fingers?|thumb|carpal tunnel|\bCTS\b")),
+    ("elbow", _rx(r"elbows?|epicondyl\w+|cubital")),
+    ("ankle_foot", _rx(r"ankles?|foot|feet|plantar|heel|achilles")),
+    ("head", _rx(r"\bhead\b|headaches?|concussion|migraine|brain")),
+    ("psych", _rx(r"depress\w+|anxiety|psychiatric|PTSD")),
+)
+
+
+def body_regions(text: str) -> list[str]:
+    """Body regions named in the text, most-mentioned first."""
+    counts = {name: len(p.findall(text)) for name, p in _REGIONS}
+    return [name for name, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n]
+
+
+def extract_facts(
+    summary: str,
+    *,
+    date_of_injury: str | date | None = None,
+    request_date: str | date | None = None,
+    item_description: str | None = None,
+    item_region: str | None = None,
+) -> CaseFacts:
+    """Answer the criteria's questions from the clinical case summary (8 CCR 9792.20 terms).
+
+    `date_of_injury` and `request_date` (UR decision or request date) come from the case file
+    when known; otherwise they are read from the summary. `item_description` adds the item's own
+    facts (retrospective request); `item_region` (an evidence region id such as
+    "lumbar-spine") decides whether earlier imaging was of the same region.
+
+    A yes/no fact the requester must document that a substantive summary never mentions is
+    recorded False with assertion `not_documented` (IMR reads silence in the complete record
+    as "not documented"); a thin summary leaves it unknown, so criteria come out
+    `insufficient` rather than guessed.
+    """
+    record = _read_record(summary or "", _iso(date_of_injury), _iso(request_date))
+    facts = CaseFacts(
+        mentions={k: list(v) for k, v in record.mentions.items()},
+        resolved=dict(record.resolved),
+        substantive=record.substantive,
+    )
+    if item_description and _RETRO.search(item_description):
+        facts.resolved["retrospective_request"] = Fact(
+            "retrospective_request", True, Assertion.AFFIRMED, item_description.strip()
+        )
+    _same_region_imaging(facts, item_region)
+    if record.substantive:
+        for name in CLOSED_WORLD_FACTS:
+            if name not in facts.resolved:
+                facts.resolved[name] = Fact(name, False, Assertion.NOT_DOCUMENTED, "")
+    return facts
+
+
+@lru_cache(maxsize=64)
+def _read_record(summary: str, injury: date | None, request: date | None) -> CaseFacts:
+    """The item-independent facts of one record (cached: a case has several items)."""
+    text = _PREAMBLE.sub("", normalise_text(summary))
+    sentences = split_sentences(text)
+    facts = CaseFacts()
+    for sentence in sentences:
+        _concept_facts(sentence, facts)
+        _work_facts(sentence, facts)
+        _pain_scores(sentence, facts)
+        _treatment_effects(sentence, facts)
+    _resolve(facts)
+    _date_facts(sentences, facts, injury, request)
+    age = _AGE.search(text)
+    if age:
+        facts.resolved["age"] = Fact(
+            "age", float(age.group(1)), Assertion.AFFIRMED, _around(text, age)
+        )
+    regions = body_regions(text)
+    if regions:
+        facts.resolved["body_regions"] = Fact(
+            "body_regions", ",".join(regions), Assertion.AFFIRMED, ""
+        )
+    facts.substantive = len(text.split()) >= SUBSTANTIVE_WORDS
+    return facts
+
+
+# A summary shorter than this says too little for silence to mean "not documented".
+SUBSTANTIVE_WORDS = 60
+
+# Evidence region ids (openimr.evidence categories.yaml) -> our region patterns.
+_EVIDENCE_REGION = {
+    "lumbar-spine": "lumbar",
+    "cervical-spine": "cervical",
+    "thoracic-spine": "thoracic",
+    "shoulder": "shoulder",
+    "knee": "knee",
+    "hip-pelvis": "hip",
+    "forearm-wrist-hand": "wrist_hand",
+    "elbow": "elbow",
+    "ankle-foot": "ankle_foot",
+    "head": "head",
+}
+
+
+def _same_region_imaging(facts: CaseFacts, item_region: str | None) -> None:
+    """prior_imaging_same_region: an earlier study mentioned for the item's region."""
+    pattern = dict(_REGIONS).get(_EVIDENCE_REGION.get(item_region or "", ""))
+    for mention in facts.mentions.get("prior_imaging", []):
+        if mention.value is True and (pattern is None or pattern.search(mention.evidence)):
+            facts.resolved["prior_imaging_same_region"] = Fact(
+                "prior_imaging_same_region", True, Assertion.AFFIRMED, mention.evidence
+            )
+            return
+
+
+# Sentences about the request or the UR decision name what is asked for, not what was done:
+# "a request for lumbar facet injections" is no evidence of prior injections.
+_REQUEST_SENTENCE = _rx(
+    r"utilization review|claims administrator|request(?:ed|s)? (?:for|authorization)|\bRFA\b|"
+    r"non-?certif\w+|denied|appeal"
+)
+_HISTORY_FACTS = frozenset(
+    {
+        "prior_physical_therapy",
+        "prior_chiropractic",
+        "prior_acupuncture",
+        "prior_injections",
+        "surgery_past",
+        "prior_imaging",
+        "prior_conservative_care_failed",
+    }
+)
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    """The sentence around a match, for evidence quotes found on the whole text."""
+    begin = text.rfind(". ", 0, match.start()) + 2 if text.rfind(". ", 0, match.start()) >= 0 else 0
+    end = text.find(". ", match.end())
+    return text[begin : end + 1 if end >= 0 else len(text)]
+
+
+def _concept_facts(sentence: Sentence, facts: CaseFacts) -> None:
+    about_request = bool(_REQUEST_SENTENCE.search(sentence.text))
+    for concept in _CONCEPTS:
+        if about_request and concept.name in _HISTORY_FACTS:
+            continue
+        for match in concept.pattern.finditer(sentence.text):
+            assertion = assertion_of(sentence.text, match.span())
+            value = {Assertion.AFFIRMED: True, Assertion.NEGATED: False}.get(assertion)
+            facts.add(Fact(concept.name, value, assertion, sentence.text))
+            break  # one mention per sentence is enough evidence
+
+
+def _work_facts(sentence: Sentence, facts: CaseFacts) -> None:
+    for status, pattern in _WORK_PATTERNS:
+        match = pattern.search(sentence.text)
+        if not match:
+            continue
+        assertion = assertion_of(sentence.text, match.span())
+        if status == "off_work" and match.group(0).lower().startswith(
+            ("not ", "has not", "unable")
+        ):
+            assertion = Assertion.AFFIRMED  # the negation is part of the phrase itself
+        if assertion is Assertion.AFFIRMED:
+            facts.add(Fact("work_status", status, assertion, sentence.text))
+            return
+
+
+def _pain_scores(sentence: Sentence, facts: CaseFacts) -> None:
+    if not _PAIN_WORDS.search(sentence.text):
+        return
+    for match in _PAIN_SCORE.finditer(sentence.text):
+        high = float(match.group(2) or match.group(1))
+        if high <= 10:
+            facts.add(Fact("pain_score", high, Assertion.AFFIRMED, sentence.text))
+
+
+def _treatment_effects(sentence: Sentence, facts: CaseFacts) -> None:
+    if _REQUEST_SENTENCE.search(sentence.text):
+        return
+    percent = _PERCENT_RELIEF.search(sentence.text)
+    if percent and assertion_of(sentence.text, percent.span()) is Assertion.AFFIRMED:
+        facts.add(
+            Fact("pain_relief_percent", float(percent.group(1)), Assertion.AFFIRMED, sentence.text)
+        )
+    for visits in _VISITS_DONE.finditer(sentence.text):
+        therapy = _therapy_key(visits.group(2))
+        facts.add(
+            Fact(f"visits_{therapy}", float(visits.group(1)), Assertion.AFFIRMED, sentence.text)
+        )
+    if _TREATMENT_FAILED.search(sentence.text) and _CONSERVATIVE.search(sentence.text):
+        facts.add(Fact("prior_conservative_care_failed", True, Assertion.AFFIRMED, sentence.text))
+
+
+def _resolve(facts: CaseFacts) -> None:
+    preference = {c.name: c.prefer for c in _CONCEPTS}
+    for name, mentions in facts.mentions.items():
+        if name == "pain_score" or name.startswith("visits_") or name == "pain_relief_percent":
+            facts.resolved[name] = mentions[-1]  # the latest visit in a dated narrative
+            continue
+        if name == "work_status":
+            facts.resolved[name] = mentions[-1]
+            continue
+        prefer = preference.get(name, Assertion.AFFIRMED)
+        chosen = next((m for m in mentions if m.assertion is prefer), None)
+        if chosen is None:
+            chosen = next((m for m in mentions if m.assertion is not Assertion.UNCERTAIN), None)
+        facts.resolved[name] = chosen or mentions[0]
+    if "work_status" in facts.resolved:
+        status = facts.resolved["work_status"]
+        facts.resolved["return_to_work"] = Fact(
+            "return_to_work", status.value == "working", status.assertion, status.evidence
+        )
+
+
+def _date_facts(
+    sentences: list[Sentence],
+    facts: CaseFacts,
+    injury: date | None,
+    request: date | None,
+) -> None:
+    injury_evidence = ""
+    for sentence in sentences:
+        mention = _INJURY_DATE.search(sentence.text)
+        if not mention:
+            continue
+        found = _DATE.search(sentence.text, mention.start())
+        if found:
+            if injury is None:
+                injury = _date_from_match(found)
+            injury_evidence = sentence.text
+            break
+    if request is None:
+        for sentence in sentences:
+            if re.search(r"utilization review", sentence.text, re.IGNORECASE):
+                request = parse_date(sentence.text)
+                if request:
+                    break
+    if injury is not None:
+        facts.resolved["date_of_injury"] = Fact(
+            "date_of_injury", injury.isoformat(), Assertion.AFFIRMED, injury_evidence
+        )
+    weeks: float | None = None
+    if injury is not None and request is not None and request >= injury:
+        weeks = (request - injury).days / 7
+        facts.resolved["duration_weeks_since_injury"] = Fact(
+            "duration_weeks_since_injury", round(weeks, 1), Assertion.AFFIRMED, injury_evidence
+        )
+    surgery = facts.resolved.get("surgery_past")
+    recent = False
+    if surgery is not None and surgery.value is True:
+        when = parse_date(surgery.evidence)
+        if when is not None and request is not None and request >= when:
+            weeks_after = (request - when).days / 7
+            facts.resolved["weeks_since_surgery"] = Fact(
+                "weeks_since_surgery", round(weeks_after, 1), Assertion.AFFIRMED, surgery.evidence
+            )
+            recent = weeks_after <= 26
+        facts.resolved["post_operative"] = Fact(
+            "post_operative", True, Assertion.AFFIRMED, surgery.evidence
+        )
+    phase = phase_of_care(weeks, recent)
+    if phase is not None:
+        evidence = surgery.evidence if recent and surgery else injury_evidence
+        facts.resolved["phase"] = Fact("phase", phase, Assertion.AFFIRMED, evidence)
+    if weeks is not None:
+        facts.resolved["chronic_pain"] = Fact(
+            "chronic_pain", weeks > 12, Assertion.AFFIRMED, injury_evidence
+        )

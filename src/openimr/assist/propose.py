@@ -1,0 +1,249 @@
+"""Proposals for disputed items: facts, guideline criteria, precedents, p_overturn, rationale.
+
+`propose(case)` is the Python API the web workbench uses; `openimr assist batch` writes the same
+records as JSON lines. Nothing here decides: the expert reviewer does (Labor Code 4610.6), and
+a proposal is `insufficient` whenever the deciding criteria cannot be checked from the record.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from openimr.assist.facts import CaseFacts, extract_facts, parse_date
+from openimr.assist.guidance import Guidance, guide, normalise
+from openimr.assist.model import (
+    FEATURES,
+    PRECEDENTS_FILE,
+    OutcomeModel,
+    packaged_model_dir,
+    rate_logit,
+)
+from openimr.assist.precedents import (
+    PrecedentSearch,
+    find_precedents,
+    load_precedent_index,
+    precedent_overturn_rate,
+    to_refs,
+)
+from openimr.assist.rationale import draft_rationale
+from openimr.assist.schema import CaseInput, ItemInput, ItemProposal, Proposal
+from openimr.corpus.search import Hit, ItemIndex
+
+PRECEDENT_K = 10  # hits used for the precedent feature; the output shows the best 5
+
+# Facts whose negation is a documentation gap the MTUS weighs ("no functional improvement
+# documented", "no drug screen on file"): counted as one feature.
+_GAP_FACTS = (
+    "functional_improvement_documented",
+    "pain_relief_documented",
+    "urine_drug_screen_done",
+    "cures_checked",
+    "opioid_agreement",
+    "prior_conservative_care_failed",
+    "home_exercise_program",
+)
+
+
+@dataclass
+class ItemAnalysis:
+    """Everything known about one item before the model scores it."""
+
+    case_id: str
+    item_id: str
+    case_number: str | None
+    description: str
+    facts: CaseFacts
+    guidance: Guidance
+    hits: list[Hit]
+
+
+def _iso_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return parse_date(value)
+
+
+def analyse_case(case: CaseInput, index: PrecedentSearch | None) -> list[ItemAnalysis]:
+    """Facts, governing guidance and precedents for every item of one case."""
+    request_date = _iso_date(case.ur_denial_date)
+    analyses = []
+    for item in case.items:
+        normalised = normalise(item.description)
+        facts = extract_facts(
+            case.clinical_case_summary,
+            date_of_injury=case.date_of_injury,
+            request_date=request_date,
+            item_description=item.description,
+            item_region=normalised.body_region,
+        )
+        guidance = guide(normalised, facts, request_date, _iso_date(case.date_of_injury))
+        hits = find_precedents(index, item.description, case.case_number, k=PRECEDENT_K)
+        analyses.append(
+            ItemAnalysis(
+                case_id=case.id,
+                item_id=item.id,
+                case_number=case.case_number,
+                description=item.description,
+                facts=facts,
+                guidance=guidance,
+                hits=hits,
+            )
+        )
+    return analyses
+
+
+def _tri(value: object) -> float:
+    return 1.0 if value is True else -1.0 if value is False else 0.0
+
+
+def features(analysis: ItemAnalysis, category_rate: float, base_rate: float) -> np.ndarray:
+    """The model's feature vector for one item, in `FEATURES` order (see model.py)."""
+    g, f = analysis.guidance, analysis.facts
+    evaluated = [c for c in g.criteria if c.status != "insufficient"]
+    work = f.value("work_status")
+    weeks = f.value("duration_weeks_since_injury")
+    gaps = sum(f.value(name) is False for name in _GAP_FACTS)
+    row = {
+        "guideline_support": float(g.support),
+        "guideline_strength": float(g.strength or 0),
+        "criteria_unknown_share": (
+            (len(g.criteria) - len(evaluated)) / len(g.criteria) if g.criteria else 0.0
+        ),
+        "quantity_exceeds_limit": float(g.quantity_exceeds_limit),
+        "category_rate": rate_logit(category_rate),
+        "precedent_rate": rate_logit(precedent_overturn_rate(analysis.hits, base_rate)),
+        "weeks_since_injury_log": math.log1p(float(weeks)) if isinstance(weeks, float) else 3.0,
+        "functional_improvement": _tri(f.value("functional_improvement_documented")),
+        "pain_relief": _tri(f.value("pain_relief_documented")),
+        "working": {"working": 1.0, "modified_duty": 1.0, "off_work": -1.0}.get(str(work), 0.0),
+        "continuation": float(g.continuation),
+        "retrospective": float(g.retrospective),
+        "documentation_gaps": float(gaps),
+    }
+    return np.array([row[name] for name in FEATURES], dtype=float)
+
+
+def decide_proposal(guidance: Guidance, p_overturn: float, threshold: float) -> Proposal:
+    """`insufficient` when the deciding criteria cannot be evaluated; otherwise by threshold.
+
+    The threshold is the one that maximised agreement (kappa) with reviewers in training.
+    """
+    if guidance.deciding_unknown:
+        return "insufficient"
+    return "overturn" if p_overturn >= threshold else "uphold"
+
+
+def _precedent_sentence(hits: list[Hit]) -> str | None:
+    shown = [h for h in hits[:5] if h.decision in ("upheld", "overturned")]
+    if not shown:
+        return None
+    overturned = sum(h.decision == "overturned" for h in shown)
+    return (
+        f"Of the {len(shown)} most similar published items, {overturned} "
+        f"{'was' if overturned == 1 else 'were'} overturned (best match: "
+        f"{shown[0].case_number}, {shown[0].description!r}, {shown[0].decision})."
+    )
+
+
+class Assistant:
+    """A loaded outcome model and precedent index, ready to propose (no retraining)."""
+
+    def __init__(self, model: OutcomeModel, index: PrecedentSearch | None) -> None:
+        self.model = model
+        self.index = index
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None, corpus_dir: Path | None = None) -> Assistant:
+        """The packaged model (or `model_dir`), with its own precedent index or a corpus store's."""
+        directory = model_dir or packaged_model_dir()
+        model = OutcomeModel.load(directory)
+        if corpus_dir is not None:
+            index: PrecedentSearch | None = ItemIndex.from_store(corpus_dir)
+        elif (directory / PRECEDENTS_FILE).is_file():
+            index = load_precedent_index(directory / PRECEDENTS_FILE)
+        else:
+            index = None
+        return cls(model, index)
+
+    def score(self, analysis: ItemAnalysis) -> float:
+        rate = self.model.category_rate(analysis.guidance.category, analysis.guidance.body_region)
+        row = features(analysis, rate, self.model.base_rate)
+        return float(self.model.predict(row)[0])
+
+    def propose_case(self, case: CaseInput) -> list[ItemProposal]:
+        """One proposal per disputed item of `case` (docs/product.md `assist batch` lines)."""
+        return [self._proposal(a) for a in analyse_case(case, self.index)]
+
+    def _proposal(self, analysis: ItemAnalysis) -> ItemProposal:
+        p = self.score(analysis)
+        g = analysis.guidance
+        proposal = decide_proposal(g, p, self.model.threshold)
+        return ItemProposal(
+            case_id=analysis.case_id,
+            item_id=analysis.item_id,
+            p_overturn=round(p, 4),
+            proposal=proposal,
+            category=g.category,
+            body_region=g.body_region,
+            citations=g.citations,
+            criteria=g.criteria,
+            precedents=to_refs(analysis.hits),
+            rationale=draft_rationale(
+                analysis.description, g, proposal, p, _precedent_sentence(analysis.hits)
+            ),
+            facts=[
+                fact.to_dict()
+                for fact in analysis.facts.resolved.values()
+                if fact.evidence and fact.value is not None
+            ],
+        )
+
+
+_DEFAULT: Assistant | None = None
+
+
+def propose(
+    case_input: dict[str, Any] | CaseInput,
+    *,
+    model: OutcomeModel | None = None,
+    index: PrecedentSearch | None = None,
+) -> list[ItemProposal]:
+    """Proposals for every item of one case (the workbench API; same content as `assist batch`).
+
+    Without `model`/`index` the packaged model and its precedent index are used (loaded once).
+    """
+    global _DEFAULT
+    case = case_input if isinstance(case_input, CaseInput) else CaseInput.model_validate(case_input)
+    if model is None:
+        if _DEFAULT is None:
+            _DEFAULT = Assistant.load()
+        model = _DEFAULT.model
+        index = index if index is not None else _DEFAULT.index
+    return Assistant(model, index).propose_case(case)
+
+
+def case_input_from_letter(letter: dict[str, Any], case_id: str | None = None) -> CaseInput:
+    """A reviewer's input built from a parsed letter: decisions, citations and rationales are
+    stripped; only the dates, the summary and the item descriptions remain."""
+    items = [
+        ItemInput(id=str(n), description=str(item.get("description") or "").strip() or "(blank)")
+        for n, item in enumerate(letter.get("items") or [], start=1)
+    ]
+    return CaseInput(
+        id=case_id or str(letter.get("case_number") or letter.get("path") or "case"),
+        case_number=letter.get("case_number"),
+        date_of_injury=letter.get("date_of_injury"),
+        ur_denial_date=letter.get("ur_denial_date"),
+        priority=letter.get("priority"),
+        clinical_case_summary=str(letter.get("clinical_case_summary") or ""),
+        items=items,
+    )

@@ -1,0 +1,105 @@
+"""A rationale draft in our own words, for the reviewer to accept or edit.
+
+The structure follows what 8 CCR 9792.10.6(b) asks of a determination: the guideline relied on
+(MTUS first, 8 CCR 9792.21.1) with section, page and strength of evidence, the reasons that tie
+the record to the guideline's criteria, and the conclusion. The draft never states a decision:
+it proposes one, since only the expert reviewer decides (Labor Code 4610.6).
+"""
+
+from __future__ import annotations
+
+from openimr.assist.guidance import Guidance
+from openimr.assist.schema import CitationOut, CriterionResult, Proposal
+
+_DIRECTION_WORDS = {1: "supports", 0: "takes no firm position on", -1: "does not support"}
+_STRENGTH_WORDS = {
+    3: "strong evidence",
+    2: "moderate evidence",
+    1: "limited evidence",
+    0: "insufficient evidence",
+    -1: "limited evidence",
+    -2: "moderate evidence",
+    -3: "strong evidence",
+}
+
+
+def citation_phrase(citation: CitationOut) -> str:
+    """"MTUS Chronic Pain Medical Treatment (2016), section Opioids, page 78"."""
+    source = "MTUS" if citation.source == "MTUS" else "the non-MTUS guideline"
+    text = f"{source} {citation.guideline or 'guideline'}"
+    if citation.edition:
+        text += f" ({citation.edition})"
+    if citation.sections:
+        text += ", section " + "; ".join(citation.sections)
+    if citation.pages:
+        text += ", page " + ", ".join(citation.pages)
+    if citation.strength:
+        text += f" [strength of evidence: {citation.strength}]"
+    return text
+
+
+def _quote(evidence: str, limit: int = 220) -> str:
+    evidence = " ".join(evidence.split())
+    if len(evidence) > limit:
+        evidence = evidence[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return f'"{evidence}"'
+
+
+def _criterion_line(c: CriterionResult) -> str:
+    if c.status == "met":
+        head = f"Met: {c.criterion}."
+    elif c.status == "not_met":
+        head = f"Not met: {c.criterion}."
+    else:
+        head = f"Cannot be judged from the record: {c.criterion}."
+    return f"{head} The record: {_quote(c.evidence)}" if c.evidence else head
+
+
+def draft_rationale(
+    description: str,
+    guidance: Guidance,
+    proposal: Proposal,
+    p_overturn: float,
+    precedent_summary: str | None = None,
+) -> str:
+    """The draft: governing citation, criteria with the record's words, proposed conclusion."""
+    parts: list[str] = []
+    if guidance.citations:
+        first = guidance.citations[0]
+        stance = _DIRECTION_WORDS.get(guidance.direction, "addresses")
+        sentence = f"The governing recommendation is {citation_phrase(first)}, which {stance}"
+        sentence += f" {guidance.paraphrase.rstrip('.')}" if guidance.paraphrase else " this service"
+        if guidance.strength is not None:
+            sentence += f" ({_STRENGTH_WORDS.get(guidance.strength, 'unrated evidence')})"
+        parts.append(sentence + ".")
+        others = [citation_phrase(c) for c in guidance.citations[1:3]]
+        if others:
+            parts.append("Also relevant: " + "; ".join(others) + ".")
+    else:
+        parts.append(
+            "No recommendation in the knowledge base addresses this service; the reviewer "
+            "should name the guideline relied on (8 CCR 9792.21.1 search sequence)."
+        )
+    if guidance.quantity_note:
+        parts.append(guidance.quantity_note.rstrip(".") + ".")
+    parts.extend(_criterion_line(c) for c in guidance.criteria)
+    if precedent_summary:
+        parts.append(precedent_summary)
+    parts.append(_conclusion(description, proposal, p_overturn))
+    return " ".join(parts)
+
+
+def _conclusion(description: str, proposal: Proposal, p_overturn: float) -> str:
+    odds = f"estimated chance that a reviewer overturns the denial: {p_overturn:.0%}"
+    if proposal == "insufficient":
+        return (
+            f"Proposed conclusion for the reviewer: the record does not allow the deciding "
+            f"criteria to be checked for {description}; request the missing documentation or "
+            f"decide on the reviewer's own reading ({odds})."
+        )
+    verb = "upholding" if proposal == "uphold" else "overturning"
+    meaning = "not medically necessary" if proposal == "uphold" else "medically necessary"
+    return (
+        f"Proposed conclusion, for the reviewer to accept or edit: {verb} the utilization "
+        f"review decision, i.e. {description} appears {meaning} on this record ({odds})."
+    )

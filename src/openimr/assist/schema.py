@@ -1,0 +1,87 @@
+"""Input and output records of `openimr assist batch` (docs/product.md, "assist batch").
+
+The input is a case as the expert reviewer receives it (8 CCR 9792.10.5: the case file, no
+decision); the output is one proposal per disputed item. Extra input fields are allowed by
+the contract and ignored; the output may carry extra fields too (`facts`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Proposal = Literal["uphold", "overturn", "insufficient"]
+CriterionStatus = Literal["met", "not_met", "insufficient"]
+
+
+class ItemInput(BaseModel):
+    """One disputed item as the request for authorization names it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    description: str = Field(min_length=1)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+class CaseInput(BaseModel):
+    """One case: dates, priority, the clinical case summary and the disputed items."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    case_number: str | None = None
+    date_of_injury: str | None = None
+    ur_denial_date: str | None = None
+    priority: Literal["standard", "expedited"] | None = None
+    clinical_case_summary: str = ""
+    items: list[ItemInput] = Field(min_length=1)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+class CitationOut(BaseModel):
+    source: str
+    guideline: str | None = None
+    edition: str | None = None
+    sections: list[str] = Field(default_factory=list)
+    pages: list[str] = Field(default_factory=list)
+    strength: str | None = None
+
+
+class CriterionResult(BaseModel):
+    criterion: str
+    status: CriterionStatus
+    evidence: str = ""
+
+
+class PrecedentRef(BaseModel):
+    case_number: str
+    description: str
+    decision: str
+    similarity: float
+    citations: list[CitationOut] = Field(default_factory=list)
+
+
+class ItemProposal(BaseModel):
+    """One output line: the proposal for one disputed item (the reviewer decides)."""
+
+    case_id: str
+    item_id: str
+    p_overturn: float
+    proposal: Proposal
+    category: str | None = None
+    body_region: str | None = None
+    citations: list[CitationOut] = Field(default_factory=list)
+    criteria: list[CriterionResult] = Field(default_factory=list)
+    precedents: list[PrecedentRef] = Field(default_factory=list)
+    rationale: str = ""
+    facts: list[dict[str, object]] = Field(default_factory=list)

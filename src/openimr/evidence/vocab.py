@@ -1,0 +1,191 @@
+"""The vocabularies of the evidence engine: service categories, body regions, case facts, drugs.
+
+Each is a validated YAML file under `evidence/data/` (pydantic, extra fields forbidden).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from openimr.domain.errors import RuleDataError
+from openimr.evidence.loader import DATA_DIR, read_yaml, validate
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BodyRegion(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z-]*$")
+    label: str
+
+
+class Category(_Strict):
+    """One service category (docs/guidelines.md §4)."""
+
+    id: str = Field(pattern=r"^[a-z]+/[a-z0-9-]+$")
+    label: str
+    region: Literal["required", "optional", "none"]
+    specialties: tuple[str, ...]
+    guidelines_rows: tuple[int, ...] = ()
+
+    @property
+    def group(self) -> str:
+        return self.id.split("/", 1)[0]
+
+
+class CategoryFile(_Strict):
+    version: int
+    effective_from: date
+    body_regions: tuple[BodyRegion, ...]
+    categories: tuple[Category, ...]
+
+    @model_validator(mode="after")
+    def _unique(self) -> CategoryFile:
+        for kind, ids in (
+            ("category", [c.id for c in self.categories]),
+            ("region", [r.id for r in self.body_regions]),
+        ):
+            dupes = {i for i in ids if ids.count(i) > 1}
+            if dupes:
+                raise ValueError(f"duplicate {kind} ids: {sorted(dupes)}")
+        return self
+
+
+class Fact(_Strict):
+    """A case fact that guideline criteria ask about; the assist engine extracts these."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: Literal["bool", "number", "enum"]
+    meaning: str
+    unit: str | None = None
+    values: tuple[str, ...] = ()
+    defined_in: str | None = None
+
+    @model_validator(mode="after")
+    def _enum_values(self) -> Fact:
+        if self.type == "enum" and not self.values:
+            raise ValueError("an enum fact needs `values`")
+        return self
+
+
+class FactFile(_Strict):
+    version: int
+    effective_from: date
+    facts: tuple[Fact, ...]
+
+
+class DrugEntry(_Strict):
+    """A drug of the normaliser lexicon; opioids carry their CDC 2022 MME factor."""
+
+    ingredient: str
+    category: str = Field(pattern=r"^medication/[a-z0-9-]+$")
+    names: tuple[str, ...]
+    long_acting_names: tuple[str, ...] = ()
+    mme_factor: float | None = Field(default=None, gt=0)
+    mme_unit: Literal["mg", "mcg/hr"] = "mg"
+
+
+class DrugFile(_Strict):
+    version: int
+    effective_from: date
+    mme_source: str
+    drugs: tuple[DrugEntry, ...]
+
+
+class RegionPattern(_Strict):
+    id: str
+    pattern: str
+
+    @model_validator(mode="after")
+    def _compiles(self) -> RegionPattern:
+        _check_regex(self.pattern)
+        return self
+
+
+class CategoryRule(_Strict):
+    """One normaliser rule: a pattern that places an item in a category."""
+
+    category: str = Field(pattern=r"^[a-z]+/[a-z0-9-]+$")
+    intervention: str
+    pattern: str
+    before_drugs: bool = False
+
+    @model_validator(mode="after")
+    def _compiles(self) -> CategoryRule:
+        _check_regex(self.pattern)
+        return self
+
+
+class NormaliserFile(_Strict):
+    version: int
+    effective_from: date
+    regions: tuple[RegionPattern, ...]
+    rules: tuple[CategoryRule, ...]
+
+
+def _check_regex(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression: {exc}") from exc
+
+
+@cache
+def load_categories() -> CategoryFile:
+    path = DATA_DIR / "categories.yaml"
+    return validate(CategoryFile, read_yaml(path), path)
+
+
+@cache
+def load_facts() -> FactFile:
+    path = DATA_DIR / "facts.yaml"
+    return validate(FactFile, read_yaml(path), path)
+
+
+@cache
+def load_normaliser_rules() -> NormaliserFile:
+    """The normaliser's patterns; their categories and regions must be in the vocabulary."""
+    path = DATA_DIR / "normalise.yaml"
+    rules = validate(NormaliserFile, read_yaml(path), path)
+    cats, regions = category_ids(), region_ids()
+    for i, rule in enumerate(rules.rules):
+        if rule.category not in cats:
+            raise RuleDataError(
+                f"{path.name}: entry #{i}: field 'category': unknown category '{rule.category}'",
+                file=str(path),
+                entry=f"#{i}",
+                field="category",
+            )
+    for i, region in enumerate(rules.regions):
+        if region.id not in regions:
+            raise RuleDataError(
+                f"{path.name}: entry #{i}: field 'id': unknown body region '{region.id}'",
+                file=str(path),
+                entry=f"#{i}",
+                field="id",
+            )
+    return rules
+
+
+@cache
+def load_drugs() -> tuple[DrugEntry, ...]:
+    path = DATA_DIR / "drugs.yaml"
+    return validate(DrugFile, read_yaml(path), path).drugs
+
+
+def category_ids() -> frozenset[str]:
+    return frozenset(c.id for c in load_categories().categories)
+
+
+def region_ids() -> frozenset[str]:
+    return frozenset(r.id for r in load_categories().body_regions)
+
+
+def fact_index() -> dict[str, Fact]:
+    return {f.id: f for f in load_facts().facts}

@@ -1,0 +1,5 @@
+"""Worked examples: the seed case run through the whole IMR life."""
+
+from openimr.examples.seed import SeedRun, load_seed_case, run_seed_example, seed_data
+
+__all__ = ["SeedRun", "load_seed_case", "run_seed_example", "seed_data"]

@@ -1,0 +1,541 @@
+"""Parse IMR final determination letters (PDF or text) into `ParsedLetter`.
+
+Four layouts are known (docs/regulations.md §6, data/dwc/README.md):
+
+- ``dwc-2016``: opens with a "Case Number:" header block, then HOW THE IMR FINAL
+  DETERMINATION WAS MADE, CLINICAL CASE SUMMARY, IMR ISSUES, DECISIONS AND RATIONALES
+  (the DWC letters of 2016-2017).
+- ``dwc-2015``: the same sections, with a quoted recommendation and a "Strength of Evidence"
+  line in the guideline paragraph (the seed letter; its public copy has no header block).
+- ``maximus-2014``: opens with "MAXIMUS FEDERAL SERVICES, INC." letterhead; adds DOCUMENTS
+  REVIEWED and titles the items IMR DECISION(S) AND RATIONALE(S).
+- ``mpr-2013``: opens with "MEDICAL PROFESSIONAL REVIEW"; ISSUE AT DISPUTE, CASE SUMMARY,
+  DOCUMENTS REVIEWED FOR DETERMINATION, MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY
+  PROFESSIONAL REVIEWER AND WHY, RATIONALE FOR WHY ..., MEDICAL REVIEWER QUALIFICATIONS, with
+  the items numbered across those sections.
+
+Parsing goes by section headers and the layouts' stock labels, never by line positions, so a
+letter with a section missing still yields what it has, plus `warnings`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from openimr.domain.errors import OpenIMRError
+from openimr.letters.model import ParsedApplicant, ParsedItem, ParsedLetter, ParsedReviewer
+from openimr.letters.parse_citations import parse_guideline_paragraph
+from openimr.letters.parse_items import find_item_openings, parse_item_name, parse_items
+from openimr.letters.parse_text import (
+    DocumentVocabulary,
+    clean_block,
+    document_vocabulary,
+    is_section_header,
+    join_lines,
+    normalise,
+    remove_furniture,
+)
+
+__all__ = [
+    "LetterParseError",
+    "detect_layout",
+    "extract_pdf_text",
+    "parse_letter_file",
+    "parse_letter_text",
+]
+
+
+class LetterParseError(OpenIMRError):
+    """A file that is not a readable IMR determination letter; the message says why."""
+
+    code = "letter_parse_error"
+
+
+# -- input ----------------------------------------------------------------------------
+
+
+def extract_pdf_text(path: Path | str) -> str:
+    """The text of a PDF, pages separated by form feeds.
+
+    The published DWC letters are encrypted with an empty password; pypdf opens them with it.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    path = Path(path)
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise LetterParseError(f"{path}: encrypted PDF that needs a password", path=str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except LetterParseError:
+        raise
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise LetterParseError(f"{path}: unreadable PDF ({exc})", path=str(path)) from exc
+    except Exception as exc:  # pypdf raises many kinds on damaged files; all mean "unreadable"
+        raise LetterParseError(
+            f"{path}: unreadable PDF ({type(exc).__name__}: {exc})", path=str(path)
+        ) from exc
+    if not pages:
+        raise LetterParseError(f"{path}: PDF has no pages", path=str(path))
+    return "\n\f".join(pages)
+
+
+def read_letter_text(path: Path) -> str:
+    """The text of a letter file: PDF by signature or suffix, otherwise decoded text."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LetterParseError(
+            f"{path}: cannot read file ({exc.strerror or exc})", path=str(path)
+        ) from exc
+    if not raw.strip():
+        raise LetterParseError(f"{path}: empty file", path=str(path))
+    if raw.lstrip()[:5] == b"%PDF-" or path.suffix.lower() == ".pdf":
+        if raw.lstrip()[:5] != b"%PDF-":
+            raise LetterParseError(f"{path}: not a PDF (no %PDF header)", path=str(path))
+        return extract_pdf_text(path)
+    if b"\x00" in raw[:4096]:
+        raise LetterParseError(f"{path}: binary file, neither text nor PDF", path=str(path))
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def parse_letter_file(path: Path | str) -> ParsedLetter:
+    """Parse one letter file (PDF or text); raises LetterParseError naming file and reason."""
+    path = Path(path)
+    return parse_letter_text(read_letter_text(path), path=str(path))
+
+
+# -- layouts --------------------------------------------------------------------------
+
+_LEGACY_MAXIMUS = re.compile(r"^\s*MAXIMUS FEDERAL SERVICES,? INC\.?", re.MULTILINE)
+_LEGACY_MPR = re.compile(r"^\s*MEDICAL PROFESSIONAL REVIEW\b", re.MULTILINE)
+_DWC_MARKERS = re.compile(
+    r"HOW THE IMR FINAL DETERMINATION WAS MADE|IMR ISSUES, DECISIONS AND RATIONALES"
+    r"|^\s*Case Number:",
+    re.MULTILINE,
+)
+_STRENGTH_LINE = re.compile(r"Strength of Evidence:", re.IGNORECASE)
+
+
+def detect_layout(text: str) -> str | None:
+    """The layout id of a letter's text, or None when it is no known IMR letter."""
+    top = "\n".join(line for line in text.split("\n")[:15])
+    if _LEGACY_MPR.search(top):
+        return "mpr-2013"
+    if _LEGACY_MAXIMUS.search(top):
+        return "maximus-2014"
+    if _DWC_MARKERS.search(text):
+        return "dwc-2015" if _STRENGTH_LINE.search(text) else "dwc-2016"
+    return None
+
+
+# -- header block ---------------------------------------------------------------------
+
+_HEADER_LABELS: dict[str, tuple[str, ...]] = {
+    "case_number": ("IMR Case Number", "Case Number", "Case No."),
+    "date_assigned": ("Date Assigned",),
+    "date_of_injury": ("Date of Injury",),
+    "decision_date": ("Decision Date", "Date of Decision"),
+    "ur_denial_date": ("UR Denial Date", "Date of UR Decision", "UR Decision Date"),
+    "application_received": ("Application Received", "Date Application Received"),
+    "priority": ("Priority", "Review Type"),
+}
+_LABEL_TO_FIELD = {
+    label.lower(): name for name, labels in _HEADER_LABELS.items() for label in labels
+}
+_LABEL_RE = re.compile(
+    r"(?<![A-Za-z])(?P<label>"
+    + "|".join(re.escape(lb) for lb in sorted(_LABEL_TO_FIELD, key=len, reverse=True))
+    + r")\s*:",
+    re.IGNORECASE,
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+_DATE_PATTERNS = (
+    re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\b"),
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+    re.compile(r"\b(?P<mon>[A-Z][a-z]+)\.? (?P<d>\d{1,2}),? (?P<y>\d{4})\b"),
+)
+_CASE_NUMBER = re.compile(r"\b[A-Z]{2}\d{2}-\d{4,10}\b")
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as ISO 8601 (MM/DD/YYYY, YYYY-MM-DD or "Month D, YYYY")."""
+    found: list[tuple[int, str]] = []
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        try:
+            month = _MONTHS[parts["mon"].lower()] if parts.get("mon") else int(parts["m"])
+            year = int(parts["y"])
+            year += 2000 if year < 100 else 0
+            found.append((match.start(), date(year, month, int(parts["d"])).isoformat()))
+        except (KeyError, ValueError):
+            continue
+    return min(found)[1] if found else None
+
+
+def parse_header(lines: list[str]) -> dict[str, str | None]:
+    """The labelled header fields, wherever the wrapping put their values."""
+    text = " ".join(line.strip() for line in lines if line.strip())
+    matches = list(_LABEL_RE.finditer(text))
+    fields: dict[str, str | None] = {}
+    for index, match in enumerate(matches):
+        field = _LABEL_TO_FIELD[match.group("label").lower()]
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        value = text[match.end() : end].strip()
+        if field in fields and fields[field]:
+            continue
+        if field == "case_number":
+            number = _CASE_NUMBER.search(value)
+            fields[field] = number.group(0) if number else (value.split() or [None])[0]
+        elif field == "priority":
+            low = value.lower()
+            fields[field] = (
+                "expedited"
+                if re.search(r"expedited|urgent", low)
+                else "standard"
+                if re.search(r"standard|regular|routine", low)
+                else None
+            )
+        else:
+            fields[field] = parse_date(value)
+    return fields
+
+
+# -- reviewer and applicant -----------------------------------------------------------
+
+_LICENSURE = re.compile(
+    r"State\(s\) of Licensure:|States? of Licensure:|Licensed in:", re.IGNORECASE
+)
+_SPECIALTY = re.compile(
+    r"Certification\(s\)/Specialty:|Certifications?/Specialt(?:y|ies):|Board Certification\(s\):"
+    r"|Specialt(?:y|ies):",
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    r"\b(?P<age>\d{1,3})(?:[- ](?:year|yr)s?[- ]old\b|\s?(?:y/o|y\.o\.|yo)(?![A-Za-z]))",
+    re.IGNORECASE,
+)
+_SEX_WORD = re.compile(r"\b(?P<word>female|male|woman|man|gentleman|lady)\b", re.IGNORECASE)
+
+
+def _labelled_value(lines: list[str], label: re.Pattern[str]) -> str | None:
+    for index, line in enumerate(lines):
+        match = label.search(line)
+        if not match:
+            continue
+        parts = [line[match.end() :].strip()]
+        for follower in lines[index + 1 : index + 4]:
+            stripped = follower.strip()
+            if (
+                not stripped
+                or is_section_header(stripped)
+                or _LICENSURE.search(stripped)
+                or _SPECIALTY.search(stripped)
+                or ":" in stripped
+                or stripped.endswith(".")
+                or len(stripped) > 40
+            ):
+                break
+            parts.append(stripped)
+        return join_lines(parts)
+    return None
+
+
+def _split_names(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [part.strip(" .") for part in re.split(r"\s*[,;]\s*", value) if part.strip(" .")]
+
+
+def parse_reviewer(lines: list[str]) -> ParsedReviewer:
+    """State(s) of licensure and certification(s)/specialty as lists (LC 4610.6(f))."""
+    return ParsedReviewer(
+        licensure=_split_names(_labelled_value(lines, _LICENSURE)),
+        specialties=_split_names(_labelled_value(lines, _SPECIALTY)),
+    )
+
+
+def parse_applicant(summary: str | None) -> ParsedApplicant:
+    """Age and sex as the summary states them ("a 48-year-old male ...")."""
+    if not summary:
+        return ParsedApplicant()
+    age_match = _AGE.search(summary)
+    age = (
+        int(age_match.group("age")) if age_match and 0 < int(age_match.group("age")) < 120 else None
+    )
+    sex = None
+    if age_match:
+        window = summary[age_match.end() : age_match.end() + 40]
+        word = _SEX_WORD.search(window)
+        if word:
+            sex = "female" if word.group("word").lower() in {"female", "woman", "lady"} else "male"
+    if sex is None:
+        he = len(re.findall(r"\b(?:he|him|his)\b", summary, re.IGNORECASE))
+        she = len(re.findall(r"\b(?:she|her|hers)\b", summary, re.IGNORECASE))
+        if he >= 2 and she == 0:
+            sex = "male"
+        elif she >= 2 and he == 0:
+            sex = "female"
+    return ParsedApplicant(age=age, sex=sex)  # type: ignore[arg-type]
+
+
+# -- sections -------------------------------------------------------------------------
+
+_STOCK_INTROS = (
+    re.compile(
+        r"^The expert reviewer developed the following clinical case summary.*?records:\s*",
+        re.I | re.S,
+    ),
+    re.compile(
+        r"^The Final Determination was based on decisions for the disputed.*?below:\s*", re.I | re.S
+    ),
+)
+
+
+def split_sections(lines: list[str]) -> list[tuple[str, int, int]]:
+    """(header, first body line, end) for every ALL-CAPS header; wrapped headers are joined."""
+    heads: list[tuple[str, int, int]] = []  # (title, first header line, first body line)
+    index = 0
+    while index < len(lines):
+        if is_section_header(lines[index]):
+            title = lines[index].strip()
+            nxt = index + 1
+            # "RATIONALE FOR WHY ... IS/WAS NOT" + "MEDICALLY NECESSARY:" is one header.
+            while nxt < len(lines) and is_section_header(lines[nxt]) and not title.endswith(":"):
+                title = f"{title} {lines[nxt].strip()}"
+                nxt += 1
+            heads.append((title, index, nxt))
+            index = nxt
+            continue
+        index += 1
+    return [
+        (title, body, heads[n + 1][1] if n + 1 < len(heads) else len(lines))
+        for n, (title, _, body) in enumerate(heads)
+    ]
+
+
+def _section(sections: list[tuple[str, int, int]], *needles: str) -> tuple[int, int] | None:
+    for title, start, end in sections:
+        upper = title.upper()
+        if any(needle in upper for needle in needles):
+            return start, end
+    return None
+
+
+def _strip_intro(lines: list[str], intro: re.Pattern[str]) -> list[str]:
+    """Drop a stock opening sentence that may wrap over several (even double-spaced) lines."""
+    head = ""
+    for index, line in enumerate(lines[:12]):
+        if not line.strip():
+            continue
+        head = f"{head} {line.strip()}".strip()
+        match = intro.match(head)
+        if match:
+            rest = head[match.end() :]
+            return ([rest] if rest.strip() else []) + lines[index + 1 :]
+    return lines
+
+
+# -- the parse ------------------------------------------------------------------------
+
+
+def parse_letter_text(text: str, path: str | None = None) -> ParsedLetter:
+    """Parse the text of one letter; raises LetterParseError when it is no IMR letter."""
+    where = path or "<text>"
+    text = normalise(text)
+    if not text.strip():
+        raise LetterParseError(f"{where}: empty letter", path=path)
+    layout = detect_layout(text)
+    if layout is None:
+        raise LetterParseError(
+            f"{where}: not an IMR determination letter (no known layout header or section)",
+            path=path,
+        )
+    case_number = _CASE_NUMBER.search(text)
+    lines = remove_furniture(text.split("\n"), case_number.group(0) if case_number else None)
+    vocabulary = document_vocabulary(text)
+    warnings: list[str] = []
+    if layout == "mpr-2013":
+        letter = _parse_mpr(lines, vocabulary, warnings)
+    else:
+        letter = _parse_sectioned(lines, vocabulary, warnings)
+    letter.path = path
+    letter.layout = layout
+    _check_complete(letter, warnings, where)
+    letter.warnings = warnings
+    return letter
+
+
+def _parse_sectioned(
+    lines: list[str], vocabulary: DocumentVocabulary, warnings: list[str]
+) -> ParsedLetter:
+    """dwc-2016, dwc-2015 and maximus-2014: header block, then titled sections."""
+    sections = split_sections(lines)
+    body_titles = ("DETERMINATION WAS MADE", "CASE SUMMARY", "DECISION", "DOCUMENTS REVIEWED")
+    first_body = next(
+        (start for title, start, _ in sections if any(t in title.upper() for t in body_titles)),
+        len(lines),
+    )
+    header = parse_header(lines[:first_body])
+    summary_span = _section(sections, "CASE SUMMARY")
+    summary = None
+    if summary_span:
+        body = _strip_intro(lines[summary_span[0] : summary_span[1]], _STOCK_INTROS[0])
+        summary = clean_block(body, vocabulary) or None
+    else:
+        warnings.append("no CLINICAL CASE SUMMARY section")
+    decisions_span = _section(
+        sections, "DECISIONS AND RATIONALES", "DECISION(S) AND RATIONALE", "DECISION"
+    )
+    items: list[ParsedItem] = []
+    if decisions_span:
+        body = _strip_intro(lines[decisions_span[0] :], _STOCK_INTROS[1])
+        items = parse_items(body, vocabulary, warnings)
+    else:
+        warnings.append("no IMR ISSUES, DECISIONS AND RATIONALES section")
+    credentials_end = summary_span[0] if summary_span else (decisions_span or (len(lines), 0))[0]
+    return ParsedLetter(
+        **header,  # type: ignore[arg-type]
+        reviewer=parse_reviewer(lines[:credentials_end] or lines),
+        applicant=parse_applicant(summary),
+        clinical_case_summary=summary,
+        items=items,
+    )
+
+
+_NUMBERED = re.compile(r"^\s*(?P<n>\d{1,2})[.)]\s+")
+
+
+def _numbered_blocks(lines: list[str]) -> dict[int, list[str]]:
+    """Split "1. ...", "2. ..." blocks of a section by their numbers."""
+    blocks: dict[int, list[str]] = {}
+    current: int | None = None
+    for line in lines:
+        match = _NUMBERED.match(line)
+        if match:
+            current = int(match.group("n"))
+            blocks[current] = [line[match.end() :]]
+        elif current is not None:
+            blocks[current].append(line)
+    return blocks
+
+
+def _parse_mpr(
+    lines: list[str], vocabulary: DocumentVocabulary, warnings: list[str]
+) -> ParsedLetter:
+    """mpr-2013: items numbered in ISSUE AT DISPUTE, guidelines and rationales by number."""
+    sections = split_sections(lines)
+    issue = _section(sections, "ISSUE AT DISPUTE")
+    first_body = issue[0] - 1 if issue else len(lines)
+    header = parse_header(lines[:first_body])
+    summary_span = _section(sections, "CASE SUMMARY")
+    summary = (
+        clean_block(lines[summary_span[0] : summary_span[1]], vocabulary) if summary_span else None
+    )
+    if not summary:
+        warnings.append("no CASE SUMMARY section")
+    guideline_span = _section(sections, "GUIDELINE(S) RELIED UPON", "GUIDELINES RELIED UPON")
+    rationale_span = _section(sections, "RATIONALE FOR WHY")
+    qualifications = _section(sections, "REVIEWER QUALIFICATIONS")
+    items: list[ParsedItem] = []
+    if issue is None:
+        warnings.append("no ISSUE AT DISPUTE section")
+    else:
+        issue_lines = lines[issue[0] : issue[1]]
+        openings = find_item_openings(issue_lines)
+        guideline_blocks = (
+            _numbered_blocks(lines[guideline_span[0] : guideline_span[1]]) if guideline_span else {}
+        )
+        rationale_blocks = (
+            _numbered_blocks(lines[rationale_span[0] : rationale_span[1]]) if rationale_span else {}
+        )
+        for number, opening in enumerate(openings, start=1):
+            description, original, authorized = parse_item_name(opening.name)
+            ca_text, imr_text = _mpr_guidelines(guideline_blocks.get(number, []), vocabulary)
+            rationale = clean_block(rationale_blocks.get(number, []), vocabulary) or None
+            if rationale is None:
+                warnings.append(f"item {number} ({description[:40]}): no rationale")
+            imr = parse_guideline_paragraph(imr_text)
+            items.append(
+                ParsedItem(
+                    description=description,
+                    original_request=original,
+                    authorized_portion=authorized,
+                    decision=opening.decision,  # type: ignore[arg-type]
+                    claims_administrator_guideline=parse_guideline_paragraph(ca_text),
+                    imr_guideline=imr,
+                    strength_of_evidence=next((c.strength for c in imr if c.strength), None),
+                    rationale=rationale,
+                )
+            )
+    if qualifications is None:
+        warnings.append("no MEDICAL REVIEWER QUALIFICATIONS section")
+    reviewer_lines = lines[qualifications[0] : qualifications[1]] if qualifications else lines
+    return ParsedLetter(
+        **header,  # type: ignore[arg-type]
+        reviewer=parse_reviewer(reviewer_lines),
+        applicant=parse_applicant(summary),
+        clinical_case_summary=summary,
+        items=items,
+    )
+
+
+def _mpr_guidelines(block: list[str], vocabulary: DocumentVocabulary) -> tuple[str, str]:
+    """A numbered guideline block: "Claims Administrator guideline:" then the reviewer's."""
+    text = join_lines(block, vocabulary)
+    match = re.search(
+        r"Claims Administrator guidelines?:\s*(?P<ca>.*?)(?=(?:Professional|Expert|IMR)"
+        r" Reviewer guidelines?:|$)",
+        text,
+        re.IGNORECASE,
+    )
+    reviewer = re.search(
+        r"(?:Professional|Expert|IMR) Reviewer guidelines?:\s*(?P<imr>.*)$", text, re.I
+    )
+    ca = match.group("ca").strip() if match else ""
+    imr = reviewer.group("imr").strip() if reviewer else ("" if match else text)
+    return ca, imr
+
+
+def _check_complete(letter: ParsedLetter, warnings: list[str], where: str) -> None:
+    """Warn on each missing header field; refuse a "letter" with nothing of a letter in it."""
+    for field in ("case_number", "decision_date", "date_of_injury", "ur_denial_date"):
+        if getattr(letter, field) is None:
+            warnings.append(f"no {field.replace('_', ' ')} found")
+    if not letter.items:
+        warnings.append("no disputed items found")
+    if letter.case_number is None and not letter.items and not letter.clinical_case_summary:
+        raise LetterParseError(
+            f"{where}: truncated or not a letter: no case number, summary or decided items found",
+            path=letter.path,
+        )

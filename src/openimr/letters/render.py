@@ -1,0 +1,516 @@
+"""Render the final determination letter as text, HTML and PDF (8 CCR 9792.10.6; LC 4610.6).
+
+One view of the letter (`LetterView`) is built from the case and the signed determination;
+the text, HTML and PDF renderers only lay it out, so the three always say the same thing.
+
+The text letter follows the current published layout line for line — the header block,
+HOW THE IMR FINAL DETERMINATION WAS MADE, CLINICAL CASE SUMMARY, IMR ISSUES, DECISIONS AND
+RATIONALES with per item "<item>: Upheld|Overturned", the two guideline lines and the rationale —
+so `openimr letter parse` reads our letters as it reads the published ones. What the published
+layout lacks follows as further ALL-CAPS sections: DOCUMENTS REVIEWED (every document, 8 CCR
+9792.10.6(b)) and APPEAL RIGHTS (LC 4610.6(h); 8 CCR 9792.10.7). Citations carry their sections,
+pages and strength of evidence inside the guideline lines.
+
+PDF: WeasyPrint. The same Jinja2 HTML serves the web preview and the PDF, so there is one
+template to keep right; WeasyPrint works with the system Pango already installed, needs no
+browser or TeX, and supports CSS paged media (`@page` margin boxes give "Page N of M").
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from openimr.domain.case import Case, CaseDocument, DisputedItem
+from openimr.domain.citation import Citation
+from openimr.domain.determination import Determination, ItemDetermination
+from openimr.domain.vocabulary import Decision, EvidenceSource
+from openimr.letters.redact import Redactor, assert_absent
+from openimr.letters.texts import LetterText, letter_text
+
+Scrub = Callable[[str], str]  # free text in, free text with identities removed out
+
+WIDTH = 95  # the published letters wrap at about 95 columns
+IMR_GUIDELINE_LABEL = "IMR guideline:"
+CA_GUIDELINE_LABEL = "Claims Administrator guideline:"
+RATIONALE_LABEL = "Decision rationale:"
+
+# Section headers, in letter order. The first three are the published layout's own.
+HOW_MADE = "HOW THE IMR FINAL DETERMINATION WAS MADE"
+SUMMARY = "CLINICAL CASE SUMMARY"
+DECISIONS = "IMR ISSUES, DECISIONS AND RATIONALES"
+DOCUMENTS = "DOCUMENTS REVIEWED"
+APPEAL = "APPEAL RIGHTS"
+SECTION_HEADERS = (HOW_MADE, SUMMARY, DECISIONS, DOCUMENTS, APPEAL)
+
+_NO_EVIDENCE = "The {who} did not cite any medical evidence for its decision."
+_OUTSIDE = "The {who} based their decision on recommendation(s) outside of the MTUS Guidelines."
+
+
+# -- the view: what the letter says, before layout --------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemView:
+    heading: str  # "<description>: Upheld", or the modified-request sentence
+    decision: str  # "Upheld" / "Overturned"
+    claims_administrator_guideline: str
+    imr_guideline: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    number: int
+    title: str
+    kind: str
+    author: str
+    date: str
+    pages: int
+    reference: str  # document id and filename; empty in the public version
+
+
+@dataclass(frozen=True)
+class LetterView:
+    header: tuple[tuple[str, str], ...]  # (label, value) in the published order
+    how_made: str
+    credentials_intro: str
+    licensure: str
+    specialties: str
+    summary_intro: str
+    summary: tuple[str, ...]  # paragraphs
+    decisions_intro: str
+    items: tuple[ItemView, ...]
+    documents_intro: str
+    documents: tuple[DocumentView, ...]
+    appeal: tuple[str, ...]
+    public: bool
+
+    def field(self, label: str) -> str:
+        return dict(self.header)[label]
+
+
+def build_letter_view(
+    case: Case,
+    determination: Determination,
+    *,
+    documents: Sequence[CaseDocument] | None = None,
+    public: bool = False,
+    reviewer_identity: Sequence[str] = (),
+    texts: LetterText | None = None,
+) -> LetterView:
+    """What the letter says. `public=True` removes identifying information (LC 4610.6).
+
+    The reviewer's id and any `reviewer_identity` strings (name, licence numbers) are removed
+    from the free text of both versions: the letter never names the reviewer (LC 4610.6(f)).
+    """
+    t = texts or letter_text()
+    withheld = [determination.signed_by, *reviewer_identity]
+    redactor = (
+        Redactor.for_case(case, withheld=withheld)
+        if public
+        else Redactor(identifiers=tuple(withheld), keep=(case.case_number,))
+    )
+    # The private letter only scrubs the reviewer's identity; patterns are for the public one.
+    scrub: Scrub = redactor.redact if public else redactor.redact_known
+
+    items_by_id = {i.item_id: i for i in case.items}
+    items = tuple(
+        _item_view(items_by_id[d.item_id], d, scrub)
+        if d.item_id in items_by_id
+        else _item_view(DisputedItem(d.item_id, d.item_id), d, scrub)
+        for d in _in_case_order(case, determination)
+    )
+    docs = _documents_reviewed(case, determination, documents)
+    appeal = list(t.appeal_rights)
+    if any(d.decision is Decision.OVERTURNED for d in determination.items):
+        appeal.append(t.implementation)
+    return LetterView(
+        header=(
+            ("Case Number", case.case_number),
+            ("Date Assigned", _date(case.assigned_on)),
+            ("Date of Injury", _date(case.date_of_injury)),
+            ("Decision Date", _date(case.decision_date or determination.signed_at.date())),
+            ("UR Denial Date", _date(case.ur_decision_date)),
+            ("Priority", case.priority.value.capitalize()),
+            ("Application Received", _date(case.application_received_on)),
+        ),
+        how_made=_one_line(t.how_made_paragraph()),
+        credentials_intro=t.credentials_intro,
+        licensure=", ".join(t.state_name(s) for s in determination.credentials.licensure),
+        specialties=", ".join(determination.credentials.specialties),
+        summary_intro=_one_line(t.summary_intro),
+        summary=tuple(_paragraphs(scrub(determination.clinical_case_summary))),
+        decisions_intro=_one_line(t.decisions_intro),
+        items=items,
+        documents_intro=_one_line(t.documents_intro if docs else t.no_documents),
+        documents=tuple(_document_view(n, d, scrub, public) for n, d in enumerate(docs, 1)),
+        appeal=tuple(_one_line(p) for p in appeal),
+        public=public,
+    )
+
+
+def _keep(text: str) -> str:
+    return text
+
+
+def _in_case_order(case: Case, determination: Determination) -> list[ItemDetermination]:
+    order = {item.item_id: n for n, item in enumerate(case.items)}
+    return sorted(determination.items, key=lambda d: order.get(d.item_id, len(order)))
+
+
+def _item_view(item: DisputedItem, decided: ItemDetermination, scrub: Scrub) -> ItemView:
+    decision = "Upheld" if decided.decision is Decision.UPHELD else "Overturned"
+    description = _one_line(scrub(item.description))
+    if item.original_request and item.authorized_portion:
+        heading = (
+            f"{_one_line(scrub(item.original_request))} was the original request. "
+            f"{_one_line(scrub(item.authorized_portion))} was authorized by the Claims "
+            f"Administrator. The remaining IMR eligible portion of the original request, "
+            f"{description} is: {decision}"
+        )
+    else:
+        heading = f"{description}: {decision}"
+    imr = guideline_sentences(decided.imr_guideline, who="Expert Reviewer", scrub=scrub)
+    if decided.strength_of_evidence and not any(c.strength for c in decided.imr_guideline):
+        imr += f" Strength of Evidence: {_sentence(decided.strength_of_evidence)}"
+    return ItemView(
+        heading=heading,
+        decision=decision,
+        claims_administrator_guideline=guideline_sentences(
+            decided.claims_administrator_guideline, who="Claims Administrator", scrub=scrub
+        ),
+        imr_guideline=imr,
+        rationale=" ".join(_paragraphs(scrub(decided.rationale))),
+    )
+
+
+def guideline_sentences(citations: Sequence[Citation], *, who: str, scrub: Scrub = _keep) -> str:
+    """The citations of one guideline line, in the published sentence forms.
+
+    MTUS and named non-MTUS sources: "Decision based on MTUS <guideline> <edition>,
+    Section(s): ..., Page(s): ...." followed by "Strength of Evidence: ...." when known;
+    an outside-MTUS citation is the "based their decision on recommendation(s) outside of the
+    MTUS Guidelines" sentence; no citations, or a `none` one, is "did not cite any medical
+    evidence" (the two forms of docs/product.md).
+    """
+    sentences: list[str] = []
+    for c in citations:
+        if c.source is EvidenceSource.NONE:
+            sentences.append(_NO_EVIDENCE.format(who=who))
+        elif c.source is EvidenceSource.OUTSIDE_MTUS:
+            sentences.append(_OUTSIDE.format(who=who))
+        else:
+            sentences.append(citation_sentence(c, scrub=scrub))
+    if not sentences:
+        sentences.append(_NO_EVIDENCE.format(who=who))
+    return " ".join(dict.fromkeys(sentences))  # a repeated fixed sentence says nothing new
+
+
+def citation_sentence(c: Citation, *, scrub: Scrub = _keep) -> str:
+    """One named citation: source, guideline and edition, sections, pages, strength."""
+    lead = (
+        "Decision based on MTUS"
+        if c.source is EvidenceSource.MTUS
+        else ("Decision based on Non-MTUS Citation")
+    )
+    if c.guideline:
+        body = " ".join(p for p in (c.guideline, _edition(c.edition)) if p)
+    else:
+        body = c.text or "unnamed source"
+    body = _one_line(scrub(body)).rstrip(". ")
+    if c.sections:
+        body += ", Section(s): " + ", ".join(_one_line(scrub(s)) for s in c.sections)
+    if c.pages:
+        body += ", Page(s): " + ", ".join(_one_line(p) for p in c.pages)
+    sentence = f"{lead} {body}."
+    if c.strength:
+        sentence += f" Strength of Evidence: {_sentence(c.strength)}"
+    return sentence
+
+
+def _documents_reviewed(
+    case: Case, determination: Determination, documents: Sequence[CaseDocument] | None
+) -> list[CaseDocument]:
+    """The documents the letter lists: those given, else those the reviewer marked, else all."""
+    if documents is not None:
+        return list(documents)
+    if determination.documents_reviewed:
+        wanted = set(determination.documents_reviewed)
+        return [d for d in case.documents if d.document_id in wanted]
+    return list(case.documents)
+
+
+def _document_view(number: int, doc: CaseDocument, scrub: Scrub, public: bool) -> DocumentView:
+    reference = ""
+    if not public:
+        reference = doc.document_id + (f", {doc.filename}" if doc.filename else "")
+    return DocumentView(
+        number=number,
+        title=_one_line(scrub(doc.title)),
+        kind=doc.kind.value.replace("_", " "),
+        author=_one_line(scrub(doc.author)) if doc.author else "author not stated",
+        date=_date(doc.document_date) or "undated",
+        pages=doc.pages,
+        reference=reference,
+    )
+
+
+# -- text --------------------------------------------------------------------------------
+
+
+def render_letter_text(
+    case: Case,
+    determination: Determination,
+    *,
+    documents: Sequence[CaseDocument] | None = None,
+    public: bool = False,
+    reviewer_identity: Sequence[str] = (),
+) -> str:
+    """The letter as plain text in the current published layout (8 CCR 9792.10.6)."""
+    view = build_letter_view(
+        case,
+        determination,
+        documents=documents,
+        public=public,
+        reviewer_identity=reviewer_identity,
+    )
+    text = letter_view_text(view)
+    assert_absent(text, reviewer_identity)
+    return text
+
+
+def letter_view_text(view: LetterView) -> str:
+    """Lay a LetterView out as the published text letters are laid out."""
+    f = view.field
+    lines = [
+        "",
+        f"Case Number: {f('Case Number')}",
+        f"Date Assigned: {f('Date Assigned')} Date of Injury: {f('Date of Injury')}",
+        f"Decision Date: {f('Decision Date')} UR Denial Date: {f('UR Denial Date')}",
+        # The published letters break the last header row exactly so.
+        f"Priority: {f('Priority')} Application",
+        "Received:",
+        f"{f('Application Received')}",
+        "",
+        HOW_MADE,
+        *_wrap(view.how_made),
+        "",
+        view.credentials_intro,
+        f"State(s) of Licensure: {view.licensure}",
+        f"Certification(s)/Specialty: {view.specialties}",
+        "",
+        SUMMARY,
+        *_wrap(view.summary_intro),
+        "",
+    ]
+    for paragraph in view.summary:
+        lines += [*_wrap(paragraph), ""]
+    lines += [DECISIONS, *_wrap(view.decisions_intro), ""]
+    for item in view.items:
+        lines += [
+            *_wrap(item.heading),
+            "",
+            *_wrap(f"{CA_GUIDELINE_LABEL} {item.claims_administrator_guideline}"),
+            "",
+            *_wrap(f"{IMR_GUIDELINE_LABEL} {item.imr_guideline}"),
+            "",
+            *_wrap(f"{RATIONALE_LABEL} {item.rationale}"),
+            "",
+        ]
+    lines += [DOCUMENTS, *_wrap(view.documents_intro), ""]
+    for doc in view.documents:
+        lines += _wrap(_document_line(doc), indent="    ")
+    if view.documents:
+        lines.append("")
+    lines.append(APPEAL)
+    for paragraph in view.appeal:
+        lines += [*_wrap(paragraph), ""]
+    return "\n".join(lines)
+
+
+def _document_line(doc: DocumentView) -> str:
+    pages = f"{doc.pages} page" + ("" if doc.pages == 1 else "s")
+    line = f"{doc.number}. {doc.title} ({doc.kind}); {doc.author}; {doc.date}; {pages}"
+    return line + (f"; {doc.reference}" if doc.reference else "")
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    # Never break at hyphens: a parser re-joining "skilled-" + "nursing" cannot tell a real
+    # hyphen from a wrap, so a line break only ever stands for a space.
+    return textwrap.wrap(
+        text,
+        width=WIDTH,
+        break_long_words=False,
+        break_on_hyphens=False,
+        subsequent_indent=indent,
+    ) or [""]
+
+
+# -- HTML and PDF ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _jinja() -> Environment:
+    env = Environment(
+        loader=PackageLoader("openimr.letters", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def render_letter_html(
+    case: Case,
+    determination: Determination,
+    *,
+    documents: Sequence[CaseDocument] | None = None,
+    public: bool = False,
+    reviewer_identity: Sequence[str] = (),
+) -> str:
+    """The letter as a standalone HTML page: the web preview and the PDF source."""
+    view = build_letter_view(
+        case,
+        determination,
+        documents=documents,
+        public=public,
+        reviewer_identity=reviewer_identity,
+    )
+    html = (
+        _jinja()
+        .get_template("letter.html.j2")
+        .render(
+            letter=view,
+            labels={"ca": CA_GUIDELINE_LABEL, "imr": IMR_GUIDELINE_LABEL, "why": RATIONALE_LABEL},
+            headers={
+                "how_made": HOW_MADE,
+                "summary": SUMMARY,
+                "decisions": DECISIONS,
+                "documents": DOCUMENTS,
+                "appeal": APPEAL,
+            },
+        )
+    )
+    assert_absent(html, reviewer_identity)
+    return html
+
+
+def render_letter_pdf(
+    case: Case,
+    determination: Determination,
+    *,
+    documents: Sequence[CaseDocument] | None = None,
+    public: bool = False,
+    reviewer_identity: Sequence[str] = (),
+) -> bytes:
+    """The letter as PDF, printed by WeasyPrint from the same HTML as the preview."""
+    from weasyprint import HTML  # slow import; only the PDF needs it
+
+    html = render_letter_html(
+        case,
+        determination,
+        documents=documents,
+        public=public,
+        reviewer_identity=reviewer_identity,
+    )
+    pdf = HTML(string=html).write_pdf()
+    assert pdf is not None
+    return pdf
+
+
+# -- determination.json ------------------------------------------------------------------
+
+
+def determination_to_dict(case: Case, determination: Determination) -> dict[str, object]:
+    """The determination as `determination.json`: the fields of `openimr letter parse`.
+
+    Same names and null rules as the parse contract of docs/product.md, so a rendered letter,
+    its parse and this file can be compared field by field. The reviewer's id is not included.
+    """
+    items_by_id = {i.item_id: i for i in case.items}
+    items = []
+    for decided in _in_case_order(case, determination):
+        item = items_by_id.get(decided.item_id, DisputedItem(decided.item_id, decided.item_id))
+        items.append(
+            {
+                "item_id": decided.item_id,
+                "description": item.description,
+                "original_request": item.original_request,
+                "authorized_portion": item.authorized_portion,
+                "decision": decided.decision.value,
+                "claims_administrator_guideline": [
+                    c.to_dict() for c in decided.claims_administrator_guideline
+                ],
+                "imr_guideline": [c.to_dict() for c in decided.imr_guideline],
+                "strength_of_evidence": decided.strength_of_evidence,
+                "rationale": decided.rationale,
+            }
+        )
+    return {
+        "case_number": case.case_number,
+        "date_assigned": _iso(case.assigned_on),
+        "date_of_injury": _iso(case.date_of_injury),
+        "decision_date": _iso(case.decision_date or determination.signed_at.date()),
+        "ur_denial_date": _iso(case.ur_decision_date),
+        "application_received": _iso(case.application_received_on),
+        "priority": case.priority.value,
+        "reviewer": {
+            "licensure": [letter_text().state_name(s) for s in determination.credentials.licensure],
+            "specialties": list(determination.credentials.specialties),
+        },
+        "applicant": {"age": case.applicant_age, "sex": case.applicant_sex},
+        "clinical_case_summary": determination.clinical_case_summary,
+        "items": items,
+        "documents_reviewed": [
+            {
+                "document_id": d.document_id,
+                "title": d.title,
+                "kind": d.kind.value,
+                "author": d.author,
+                "date": _iso(d.document_date),
+                "pages": d.pages,
+            }
+            for d in _documents_reviewed(case, determination, None)
+        ],
+        "signed_at": determination.signed_at.isoformat(),
+    }
+
+
+# -- small helpers -----------------------------------------------------------------------
+
+
+def _date(value: date | None) -> str:
+    return value.strftime("%m/%d/%Y") if value else ""
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _edition(edition: str | None) -> str | None:
+    """A bare ordinal edition reads "3rd ed." as the letters print it; a year stays a year."""
+    if edition and re.fullmatch(r"\d+(?:st|nd|rd|th)", edition.strip()):
+        return f"{edition.strip()} ed."
+    return edition
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _sentence(text: str) -> str:
+    text = _one_line(text)
+    return text if text.endswith(".") else text + "."
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs, each on one line."""
+    blocks = [_one_line(b) for b in text.replace("\r\n", "\n").split("\n\n")]
+    return [b for b in blocks if b]

@@ -1,0 +1,84 @@
+"""The fixed wording of the final determination letter, loaded from `data/letter_text.yaml`.
+
+The sentences are data, not code, so a jurisdiction or an IMR organization can reword them
+without touching the renderer. The file is validated on load; a bad file raises RuleDataError
+naming the file and the field (8 CCR 9792.10.6 content; LC 4610.6(h) appeal notice).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from openimr.domain.errors import RuleDataError
+
+DEFAULT_FILE = "letter_text.yaml"
+
+
+class LetterText(BaseModel):
+    """Every fixed sentence the letter prints, with the rules it rests on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    effective_from: date
+    citations: list[str]
+    organization: str
+    how_made: str
+    credentials_intro: str
+    summary_intro: str
+    decisions_intro: str
+    documents_intro: str
+    no_documents: str
+    appeal_rights: list[str]
+    implementation: str
+    redaction_mark: str
+    state_names: dict[str, str]
+
+    @field_validator("appeal_rights")
+    @classmethod
+    def _appeal_cites_the_statute(cls, paragraphs: list[str]) -> list[str]:
+        # LC 4610.6(h) is the ground of the appeal; a notice that forgets it is wrong data.
+        if not any("4610.6(h)" in p for p in paragraphs):
+            raise ValueError("the appeal notice must cite LC 4610.6(h)")
+        return paragraphs
+
+    def state_name(self, code_or_name: str) -> str:
+        """'CA' -> 'California'; a full name passes through unchanged."""
+        return self.state_names.get(code_or_name.strip().upper(), code_or_name.strip())
+
+    def how_made_paragraph(self) -> str:
+        return self.how_made.format(organization=self.organization)
+
+
+def load_letter_text(path: Path | None = None) -> LetterText:
+    """Read and validate a letter-text file (the packaged one when `path` is None)."""
+    if path is None:
+        source = resources.files("openimr.letters").joinpath("data", DEFAULT_FILE)
+        name, raw = str(source), source.read_text(encoding="utf-8")
+    else:
+        name, raw = str(path), path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise RuleDataError(f"{name}: not valid YAML: {exc}", file=name) from exc
+    if not isinstance(data, dict):
+        raise RuleDataError(f"{name}: expected a mapping at the top level", file=name)
+    try:
+        return LetterText.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top)"
+        raise RuleDataError(
+            f"{name}: field {where}: {first['msg']}", file=name, field=where
+        ) from exc
+
+
+@lru_cache(maxsize=1)
+def letter_text() -> LetterText:
+    """The packaged wording, loaded once per process."""
+    return load_letter_text()

@@ -1,0 +1,123 @@
+"""The case file of `openimr panel assign` (docs/product.md), validated record by record.
+
+    {"as_of": "2026-12-01",
+     "cases": [{"id": "C1", "priority": "standard" | "expedited", "due": "2026-12-31",
+                "condition": "chronic low back pain",
+                "items": [{"description": "Hot/cold unit, lumbar"}]   (or plain strings),
+                "specialties": ["Occupational Medicine"]               (optional: acceptable ones),
+                "parties": ["org:acme-insurance", {"key": "person:dr-jones",
+                                                    "role": "requesting_physician"}],
+                "excluded_reviewers": ["R7"], "prior_reviewers": ["R2"]}]}
+
+Extra fields are allowed and ignored. A party's `role` (optional) is one of the LC 139.5
+categories of panel/conflicts.py (employer, insurer, claims_administrator, ur_organization,
+requesting_physician, provider, ur_physician, facility, manufacturer, injured_worker,
+representative); it only sharpens the conflict reason. Duplicate case ids are an error.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from openimr.domain.errors import InvalidInput
+from openimr.domain.vocabulary import Priority
+from openimr.panel.conflicts import CATEGORY_BY_ROLE
+from openimr.panel.registry import invalid
+from openimr.panel.screening import CaseProfile
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class ItemIn(_Input):
+    description: str = Field(min_length=1)
+
+
+class PartyIn(_Input):
+    key: str = Field(min_length=1)
+    role: str | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str | None) -> str | None:
+        if value is not None and value not in CATEGORY_BY_ROLE:
+            raise ValueError(
+                f"unknown role {value!r}; known: {', '.join(sorted(CATEGORY_BY_ROLE))}"
+            )
+        return value
+
+
+class CaseIn(_Input):
+    id: str = Field(min_length=1)
+    priority: Priority = Priority.STANDARD
+    due: date | None = None
+    condition: str = ""
+    items: list[ItemIn] = Field(default_factory=list)
+    specialties: list[str] | None = None
+    parties: list[PartyIn] = Field(default_factory=list)
+    excluded_reviewers: list[str] = Field(default_factory=list)
+    prior_reviewers: list[str] = Field(default_factory=list)
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _items(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"description": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("parties", mode="before")
+    @classmethod
+    def _parties(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"key": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    def to_profile(self) -> CaseProfile:
+        return CaseProfile(
+            case_id=self.id,
+            priority=self.priority,
+            due=self.due,
+            condition=self.condition,
+            items=tuple(i.description for i in self.items),
+            specialties=tuple(self.specialties) if self.specialties else None,
+            parties={p.key: p.role for p in self.parties},
+            excluded_reviewers=frozenset(self.excluded_reviewers),
+            prior_reviewer_ids=frozenset(self.prior_reviewers),
+        )
+
+
+class CaseFileHead(_Input):
+    as_of: date
+
+
+def parse_cases(data: Any) -> tuple[date, list[CaseProfile]]:
+    """Validate a case file: (as_of, profiles in file order)."""
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise InvalidInput('the case file must be {"as_of": ..., "cases": [...]}', field="cases")
+    try:
+        head = CaseFileHead.model_validate(data)
+    except ValidationError as exc:
+        raise invalid("case file", exc) from exc
+    profiles: list[CaseProfile] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(data["cases"]):
+        cid = raw.get("id") if isinstance(raw, dict) else None
+        where = f"cases[{index}]" + (f" (id {cid!r})" if cid else "")
+        if not isinstance(raw, dict):
+            raise InvalidInput(f"{where}: a case must be an object", field=where)
+        try:
+            record = CaseIn.model_validate(raw)
+        except ValidationError as exc:
+            raise invalid(where, exc) from exc
+        if record.id in seen:
+            raise InvalidInput(
+                f"{where}.id: duplicate case id {record.id!r} (first at cases[{seen[record.id]}])",
+                field=f"{where}.id",
+            )
+        seen[record.id] = index
+        profiles.append(record.to_profile())
+    return head.as_of, profiles

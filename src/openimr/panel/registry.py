@@ -1,0 +1,405 @@
+"""The reviewer registry: import and export as JSON or CSV, validated record by record.
+
+JSON (`{"reviewers": [...], "relations": [...]}`; the `panel assign` contract of docs/product.md,
+extra fields allowed and ignored):
+
+    reviewer  id (str, unique), name?, profession ("MD", "DO", "DC", "PhD", "PsyD", "DPM",
+              "LAc", "OD", "DDS", "DMD", ...), specialties [str] (NUCC vocabulary names, aliases
+              or codes of panel/data/specialties.yaml; other names are kept and matched by exact
+              name only, with a warning), board_certifications [str | {board, expires?}],
+              licenses [{state, expires (ISO date), number?}], years_active_practice (>= 0),
+              hours_per_week (0..168), capacity (cases a week, >= 0; default 10),
+              open_cases (cases already held this week; default 0), affiliations [key],
+              financial_interests [key], active (default true), credentials_verified_on (date?),
+              disciplinary_actions [str], unavailable [{from, to}], languages [str],
+              dea {number, expires}?
+    relation  {source, kind, target}: a graph edge such as
+              {"source": "person:dr-lee", "kind": "works_for", "target": "org:valley-ortho"}
+
+CSV: one reviewer a row, columns named as above; list cells are separated by ";", licences are
+`STATE:YYYY-MM-DD[:NUMBER]`, board certifications `BOARD[:YYYY-MM-DD]`, unavailability
+`YYYY-MM-DD..YYYY-MM-DD`. Relations do not fit a reviewer row: keep them in JSON.
+
+A bad record raises InvalidInput naming the record (index and id) and the field; duplicate ids
+are an error. Credentials are re-verified on a schedule (URAC IRO: at least every 3 years;
+`reverification_schedule`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from openimr.domain.errors import InvalidInput
+from openimr.domain.reviewer import BoardCertification, License
+from openimr.panel.conflicts import RelationGraph
+from openimr.panel.model import DeaRegistration, PanelReviewer, Unavailability
+from openimr.panel.qualification import add_years
+from openimr.panel.specialties import SpecialtyMap, default_specialty_map
+from openimr.rules.reviewer_policy import ReviewerPolicy
+
+
+class _Input(BaseModel):
+    # The contract allows extra fields: they are ignored, never an error.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class LicenceIn(_Input):
+    state: str = Field(min_length=2)
+    expires: date
+    number: str | None = None
+
+
+class BoardIn(_Input):
+    board: str = Field(min_length=1)
+    expires: date | None = None
+
+
+class PeriodIn(_Input):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+
+
+class DeaIn(_Input):
+    number: str
+    expires: date
+
+
+class ReviewerIn(_Input):
+    id: str = Field(min_length=1)
+    name: str | None = None
+    profession: str = Field(min_length=1)
+    specialties: list[str] = Field(min_length=1)
+    board_certifications: list[BoardIn] = Field(default_factory=list)
+    licenses: list[LicenceIn] = Field(default_factory=list)
+    years_active_practice: float = Field(ge=0, le=80)
+    hours_per_week: float = Field(ge=0, le=168)
+    capacity: int = Field(default=10, ge=0)
+    open_cases: int = Field(default=0, ge=0)
+    affiliations: list[str] = Field(default_factory=list)
+    financial_interests: list[str] = Field(default_factory=list)
+    active: bool = True
+    credentials_verified_on: date | None = None
+    disciplinary_actions: list[str] = Field(default_factory=list)
+    unavailable: list[PeriodIn] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    dea: DeaIn | None = None
+
+    @field_validator("board_certifications", mode="before")
+    @classmethod
+    def _boards(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"board": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    def to_reviewer(self) -> PanelReviewer:
+        return PanelReviewer(
+            reviewer_id=self.id,
+            name=self.name or self.id,
+            profession=self.profession,
+            specialties=list(self.specialties),
+            board_certifications=[
+                BoardCertification(b.board, b.expires) for b in self.board_certifications
+            ],
+            licenses=[License(x.state, x.expires, x.number) for x in self.licenses],
+            years_active_practice=self.years_active_practice,
+            hours_per_week=self.hours_per_week,
+            affiliations=list(self.affiliations),
+            financial_interests=list(self.financial_interests),
+            capacity_per_week=self.capacity,
+            active=self.active,
+            credentials_verified_on=self.credentials_verified_on,
+            disciplinary_actions=list(self.disciplinary_actions),
+            unavailable=[Unavailability(p.start, p.end) for p in self.unavailable],
+            languages=list(self.languages),
+            dea=DeaRegistration(self.dea.number, self.dea.expires) if self.dea else None,
+            open_cases=self.open_cases,
+        )
+
+
+class RelationIn(_Input):
+    source: str = Field(min_length=1)
+    kind: str = Field(min_length=1)
+    target: str = Field(min_length=1)
+
+
+@dataclass
+class Registry:
+    """The panel: reviewers, the relation graph, and warnings found on import."""
+
+    reviewers: list[PanelReviewer]
+    relations: RelationGraph
+    warnings: list[str]
+
+
+def _where(index: int, raw: Any) -> str:
+    rid = raw.get("id") if isinstance(raw, dict) else None
+    return f"reviewers[{index}]" + (f" (id {rid!r})" if rid else "")
+
+
+def invalid(where: str, exc: ValidationError) -> InvalidInput:
+    """InvalidInput naming the record and the first invalid field of a pydantic error."""
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    field = f"{where}.{loc}" if loc else where
+    return InvalidInput(f"{field}: {first['msg']}", field=field)
+
+
+def parse_registry(data: Any, *, specialties: SpecialtyMap | None = None) -> Registry:
+    """Validate a registry document (the JSON shape above)."""
+    vocabulary = specialties or default_specialty_map()
+    if isinstance(data, list):
+        data = {"reviewers": data}
+    if not isinstance(data, dict) or not isinstance(data.get("reviewers"), list):
+        raise InvalidInput('the reviewer file must be {"reviewers": [...]}', field="reviewers")
+    reviewers: list[PanelReviewer] = []
+    warnings: list[str] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(data["reviewers"]):
+        where = _where(index, raw)
+        if not isinstance(raw, dict):
+            raise InvalidInput(f"{where}: a reviewer must be an object", field=where)
+        try:
+            record = ReviewerIn.model_validate(raw)
+        except ValidationError as exc:
+            raise invalid(where, exc) from exc
+        if record.id in seen:
+            raise InvalidInput(
+                f"{where}.id: duplicate reviewer id {record.id!r} "
+                f"(first at reviewers[{seen[record.id]}])",
+                field=f"{where}.id",
+            )
+        seen[record.id] = index
+        for k, name in enumerate(record.specialties):
+            sid = vocabulary.resolve(name)
+            if sid is None:
+                warnings.append(
+                    f"{where}.specialties[{k}]: {name!r} is not in the NUCC vocabulary of "
+                    "panel/data/specialties.yaml; it matches only the same name"
+                )
+            elif record.profession not in vocabulary.professions(sid):
+                warnings.append(
+                    f"{where}.specialties[{k}]: {name!r} is practised by "
+                    f"{'/'.join(vocabulary.professions(sid))}, not {record.profession}"
+                )
+        reviewers.append(record.to_reviewer())
+    graph = RelationGraph()
+    for index, raw in enumerate(data.get("relations") or []):
+        if isinstance(raw, dict) and "source" not in raw and "from" in raw:
+            raw = {"source": raw.get("from"), "kind": raw.get("kind"), "target": raw.get("to")}
+        try:
+            rel = RelationIn.model_validate(raw)
+        except ValidationError as exc:
+            raise invalid(f"relations[{index}]", exc) from exc
+        graph.add(rel.source, rel.kind, rel.target)
+    return Registry(reviewers, graph, warnings)
+
+
+def load_registry(path: Path | str) -> Registry:
+    """Read a registry from a .json or .csv file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read: {exc.strerror}", field=str(path)) from exc
+    if path.suffix.lower() == ".csv":
+        return parse_registry({"reviewers": _rows_from_csv(text)})
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            field=str(path),
+        ) from exc
+    return parse_registry(data)
+
+
+# -- export -------------------------------------------------------------------------------
+def reviewer_to_dict(r: PanelReviewer) -> dict[str, Any]:
+    return {
+        "id": r.reviewer_id,
+        "name": r.name,
+        "profession": r.profession,
+        "specialties": list(r.specialties),
+        "board_certifications": [
+            {"board": b.board, "expires": b.expires_on.isoformat() if b.expires_on else None}
+            for b in r.board_certifications
+        ],
+        "licenses": [
+            {"state": x.state, "expires": x.expires_on.isoformat(), "number": x.number}
+            for x in r.licenses
+        ],
+        "years_active_practice": r.years_active_practice,
+        "hours_per_week": r.hours_per_week,
+        "capacity": r.capacity_per_week,
+        "open_cases": r.open_cases,
+        "affiliations": list(r.affiliations),
+        "financial_interests": list(r.financial_interests),
+        "active": r.active,
+        "credentials_verified_on": (
+            r.credentials_verified_on.isoformat() if r.credentials_verified_on else None
+        ),
+        "disciplinary_actions": list(r.disciplinary_actions),
+        "unavailable": [
+            {"from": p.start.isoformat(), "to": p.end.isoformat()} for p in r.unavailable
+        ],
+        "languages": list(r.languages),
+        "dea": {"number": r.dea.number, "expires": r.dea.expires_on.isoformat()} if r.dea else None,
+    }
+
+
+def registry_to_json(registry: Registry) -> str:
+    doc = {
+        "reviewers": [reviewer_to_dict(r) for r in registry.reviewers],
+        "relations": [
+            {"source": x.source, "kind": x.kind, "target": x.target}
+            for x in registry.relations.relations
+        ],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+CSV_COLUMNS = [
+    "id", "name", "profession", "specialties", "board_certifications", "licenses",
+    "years_active_practice", "hours_per_week", "capacity", "open_cases", "affiliations",
+    "financial_interests", "active", "credentials_verified_on", "disciplinary_actions",
+    "unavailable", "languages", "dea",
+]  # fmt: skip
+
+
+def registry_to_csv(registry: Registry) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in registry.reviewers:
+        writer.writerow(
+            {
+                "id": r.reviewer_id,
+                "name": r.name,
+                "profession": r.profession,
+                "specialties": ";".join(r.specialties),
+                "board_certifications": ";".join(
+                    b.board + (f":{b.expires_on.isoformat()}" if b.expires_on else "")
+                    for b in r.board_certifications
+                ),
+                "licenses": ";".join(
+                    f"{x.state}:{x.expires_on.isoformat()}" + (f":{x.number}" if x.number else "")
+                    for x in r.licenses
+                ),
+                "years_active_practice": f"{r.years_active_practice:g}",
+                "hours_per_week": f"{r.hours_per_week:g}",
+                "capacity": r.capacity_per_week,
+                "open_cases": r.open_cases,
+                "affiliations": ";".join(r.affiliations),
+                "financial_interests": ";".join(r.financial_interests),
+                "active": "true" if r.active else "false",
+                "credentials_verified_on": (
+                    r.credentials_verified_on.isoformat() if r.credentials_verified_on else ""
+                ),
+                "disciplinary_actions": ";".join(r.disciplinary_actions),
+                "unavailable": ";".join(f"{p.start}..{p.end}" for p in r.unavailable),
+                "languages": ";".join(r.languages),
+                "dea": f"{r.dea.number}:{r.dea.expires_on.isoformat()}" if r.dea else "",
+            }
+        )
+    return out.getvalue()
+
+
+def _split(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split(";") if p.strip()]
+
+
+def _rows_from_csv(text: str) -> list[dict[str, Any]]:
+    """CSV rows as JSON-shaped records; malformed cells are left for pydantic to name."""
+    rows: list[dict[str, Any]] = []
+    for row in csv.DictReader(io.StringIO(text)):
+        rec: dict[str, Any] = {k: (v if v != "" else None) for k, v in row.items() if k}
+        for key in (
+            "specialties",
+            "affiliations",
+            "financial_interests",
+            "disciplinary_actions",
+            "languages",
+        ):
+            rec[key] = _split(row.get(key))
+        rec["licenses"] = []
+        for cell in _split(row.get("licenses")):
+            parts = cell.split(":")
+            lic: dict[str, Any] = {
+                "state": parts[0],
+                "expires": parts[1] if len(parts) > 1 else None,
+            }
+            if len(parts) > 2:
+                lic["number"] = parts[2]
+            rec["licenses"].append(lic)
+        rec["board_certifications"] = []
+        for cell in _split(row.get("board_certifications")):
+            board, _, expires = cell.partition(":")
+            rec["board_certifications"].append({"board": board, "expires": expires or None})
+        rec["unavailable"] = []
+        for cell in _split(row.get("unavailable")):
+            start, _, end = cell.partition("..")
+            rec["unavailable"].append({"from": start, "to": end or None})
+        dea = row.get("dea")
+        if dea:
+            number, _, expires = dea.partition(":")
+            rec["dea"] = {"number": number, "expires": expires or None}
+        else:
+            rec.pop("dea", None)
+        for key in ("active",):
+            if rec.get(key) is None:
+                rec.pop(key, None)
+        for key in ("capacity", "open_cases", "name", "credentials_verified_on"):
+            if rec.get(key) is None:
+                rec.pop(key, None)
+        rows.append(rec)
+    return rows
+
+
+# -- credential re-verification -----------------------------------------------------------
+@dataclass(frozen=True)
+class Recheck:
+    """A credential to re-verify: what, when it falls due, and whether it already lapsed."""
+
+    reviewer_id: str
+    what: str
+    due: date
+    overdue: bool
+
+
+def reverification_schedule(
+    reviewers: list[PanelReviewer], as_of: date, policy: ReviewerPolicy, *, horizon_days: int = 90
+) -> list[Recheck]:
+    """Credentials due for re-verification or expiring within `horizon_days`, soonest first.
+
+    URAC IRO practice (docs/landscape.md §1.1): credentials verified before any assignment and
+    re-verified at least every `credential_reverification.every_years` years.
+    """
+    every = policy.rules.credential_reverification.every_years
+    out: list[Recheck] = []
+    for r in reviewers:
+        dues: list[tuple[str, date]] = []
+        if r.credentials_verified_on is None:
+            dues.append(("credentials never verified", as_of))
+        else:
+            dues.append(
+                (
+                    f"credential file (verified {r.credentials_verified_on})",
+                    add_years(r.credentials_verified_on, every),
+                )
+            )
+        dues += [(f"licence {x.state}", x.expires_on) for x in r.licenses]
+        dues += [(f"board {b.board}", b.expires_on) for b in r.board_certifications if b.expires_on]
+        if r.dea:
+            dues.append(("DEA registration", r.dea.expires_on))
+        for what, due in dues:
+            if (due - as_of).days <= horizon_days:
+                out.append(Recheck(r.reviewer_id, what, due, due < as_of))
+    return sorted(out, key=lambda x: (x.due, x.reviewer_id, x.what))

@@ -1,0 +1,70 @@
+"""Deadline clocks for the queue and the background alerts (LC 4610.6(d); 8 CCR 9792.10.5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from openimr.domain.case import Case
+from openimr.domain.clocks import Clock as DeadlineClock
+from openimr.domain.clocks import Clocks
+from openimr.domain.vocabulary import CaseState
+from openimr.rules.deadlines import DeadlineRules, compute_deadlines
+from openimr.service.ports import UnitOfWork
+
+# Which clock is running in which state: the one the next step must beat.
+RUNNING_CLOCK: dict[CaseState, str] = {
+    CaseState.ASSIGNED: "records",
+    CaseState.RECORDS_RECEIVED: "decision",
+    CaseState.REVIEWED: "decision",
+}
+
+
+@dataclass(frozen=True)
+class DeadlineAlert:
+    """A running clock due within the alert window (or already past)."""
+
+    case_number: str
+    clock: DeadlineClock
+    days_left: int
+    overdue: bool
+
+
+def case_clocks(case: Case, rules: DeadlineRules | None = None) -> Clocks:
+    """The clocks shown on every case (rules.deadlines.compute_deadlines)."""
+    return compute_deadlines(case, rules)
+
+
+def running_clock(case: Case, rules: DeadlineRules | None = None) -> DeadlineClock | None:
+    """The clock that matters now for `case`, or None when nothing is running."""
+    name = RUNNING_CLOCK.get(case.state)
+    if name is None:
+        return None
+    return getattr(case_clocks(case, rules), name)
+
+
+def due_alerts(
+    uow: UnitOfWork,
+    today: date,
+    within_days: int = 2,
+    rules: DeadlineRules | None = None,
+) -> list[DeadlineAlert]:
+    """Open cases whose running clock ends within `within_days` of `today`, most urgent first.
+
+    Read only and not per-case audited: it is the system's own sweep, not a user's read.
+    """
+    alerts: list[DeadlineAlert] = []
+    with uow:
+        offset = 0
+        while True:
+            batch = uow.cases.list(states=frozenset(RUNNING_CLOCK), limit=500, offset=offset)
+            for case in batch:
+                clock = running_clock(case, rules)
+                left = clock.days_left(today) if clock else None
+                if clock is not None and left is not None and left <= within_days:
+                    alerts.append(DeadlineAlert(case.case_number, clock, left, left < 0))
+            if len(batch) < 500:
+                break
+            offset += 500
+    alerts.sort(key=lambda a: (a.days_left, a.case_number))
+    return alerts

@@ -1,0 +1,204 @@
+"""Background work on a real queue: deadline alerts, reminders, letter PDFs.
+
+Huey carries the jobs (SqliteHuey in `data_dir/queue.db` by default, RedisHuey when
+`OPENIMR_QUEUE_URL=redis://...`). Huey removes a message from its queue when a
+worker takes it, so a worker killed mid-job would lose that job; to lose none,
+every job is first written to the `job_ledger` table of the case database and
+only marked done when its handler returns. A sweep — at worker start and every
+minute — re-queues ledger jobs still pending after their lease. Handlers are
+idempotent (an alert is unique per case, clock and threshold; a PDF is written
+atomically), so running a job twice is harmless: delivery is at least once.
+
+The clocks themselves are those of LC 4610.6(d) and 8 CCR 9792.10.5-9792.10.6
+(records due, decision due); an alert is raised a few days before each runs out.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from sqlalchemy.orm import Session, sessionmaker
+
+from openimr.domain.errors import InvalidInput
+from openimr.service.access import SYSTEM
+from openimr.service.bootstrap import Services, bootstrap
+from openimr.service.deadlines import due_alerts
+from openimr.service.queries import get_letter
+from openimr.settings import Settings
+from openimr.store.auth_tables import AlertRecord, AuthStore, JobRecord
+from openimr.store.engine import make_session_factory
+
+log = logging.getLogger("openimr.jobs")
+
+Handler = Callable[[dict[str, Any]], None]
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 5
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
+    """The huey instance for these settings (nothing is built at import)."""
+    if settings.queue_url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("openimr", url=settings.queue_url, immediate=immediate)
+    if settings.queue_url:
+        raise InvalidInput(
+            f"OPENIMR_QUEUE_URL must be empty (SQLite) or redis://...; got {settings.queue_url!r}",
+            field="queue_url",
+        )
+    path = Path(settings.data_dir) / "queue.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("openimr", filename=str(path), immediate=immediate)
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    job_id: str
+    status: str  # done | failed | pending (will be retried) | skipped (already finished)
+
+
+class JobQueue:
+    """Enqueue jobs durably and run them; the same object serves the web app and the worker."""
+
+    def __init__(
+        self,
+        huey: Huey,
+        session_factory: sessionmaker[Session],
+        handlers: Mapping[str, Handler],
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.huey = huey
+        self.store = AuthStore(session_factory)
+        self.handlers = dict(handlers)
+        self._clock = clock
+        # One task runs every job by its ledger id; the ledger row says what to do.
+        self._task = huey.task(name="openimr_run_job")(self.run)
+        huey.periodic_task(crontab(minute="*"), name="openimr_sweep")(self.sweep)
+
+    def enqueue(self, kind: str, payload: dict[str, Any] | None = None) -> str:
+        """Write the job to the ledger (committed), then hand it to huey."""
+        if kind not in self.handlers:
+            raise InvalidInput(f"unknown job kind {kind!r}", field="kind")
+        job_id = uuid.uuid4().hex
+        self.store.add_job(job_id, kind, payload or {}, self._clock())
+        self._task(job_id)
+        return job_id
+
+    def run(self, job_id: str) -> JobOutcome:
+        """Run one ledger job; marks it done only after its handler returned."""
+        job = self.store.start_job(job_id)
+        if job is None:
+            return JobOutcome(job_id, "skipped")
+        try:
+            self.handlers[job.kind](job.payload)
+        except Exception as err:  # edge: a job's failure is recorded, not lost
+            log.exception("job %s (%s) failed", job_id, job.kind)
+            status = "failed" if job.attempts >= MAX_ATTEMPTS else "pending"
+            if status == "failed":
+                self.store.finish_job(job_id, "failed", self._clock(), repr(err))
+            return JobOutcome(job_id, status)
+        self.store.finish_job(job_id, "done", self._clock())
+        return JobOutcome(job_id, "done")
+
+    def sweep(self, lease: timedelta = LEASE) -> int:
+        """Re-queue ledger jobs pending for longer than `lease`; returns how many."""
+        now = self._clock()
+        stale = self.store.pending_jobs(enqueued_before=now - lease)
+        for job in stale:
+            self.store.touch_job(job.id, now)
+            self._task(job.id)
+        if "deadline_scan" in self.handlers and lease == LEASE:
+            # The periodic sweep also scans the clocks (idempotent alerts).
+            self.enqueue("deadline_scan")
+        return len(stale)
+
+    def recover(self) -> int:
+        """At worker start: re-queue every pending job (the previous worker may have died)."""
+        return self.sweep(lease=timedelta(0))
+
+    def job(self, job_id: str) -> JobRecord | None:
+        return self.store.job(job_id)
+
+    def alerts(self, case_number: str | None = None) -> list[AlertRecord]:
+        return self.store.alerts(case_number)
+
+    def run_worker(self, workers: int = 2) -> None:
+        """Block running a huey consumer (call in a process's main thread)."""
+        self.recover()
+        consumer = self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+        consumer.run()
+
+
+# -- the jobs openimr runs ---------------------------------------------------------------
+
+
+def scan_deadlines(services: Services, store: AuthStore, within_days: int = 3) -> int:
+    """Raise an alert (decision clock) or a reminder (records clock) for every running
+    clock within `within_days` of its end, once per case, clock and threshold.
+
+    LC 4610.6(d) and 8 CCR 9792.10.5-9792.10.6: records are due 15/12 days (24 hours
+    expedited) after the NOARFI; the decision 30 days (3 days expedited) after the records.
+    """
+    now = services.clock()
+    raised = 0
+    for alert in due_alerts(services.uow(), now.date(), within_days=within_days):
+        threshold = "overdue" if alert.overdue else f"{max(alert.days_left, 0)}d"
+        due = alert.clock.due_on.isoformat() if alert.clock.due_on else ""
+        if alert.clock.name == "records":
+            kind = "reminder"
+            message = (
+                f"Reminder to the claims administrator: records for {alert.case_number} "
+                f"{'were due' if alert.overdue else 'are due'} {due} ({alert.clock.citation})"
+            )
+        else:
+            kind = "alert"
+            message = (
+                f"{alert.clock.label} for {alert.case_number} "
+                f"{'passed' if alert.overdue else 'ends'} {due} ({alert.clock.citation})"
+            )
+        record = AlertRecord(
+            alert.case_number, alert.clock.name, threshold, kind, due, message, now
+        )
+        raised += store.add_alert_once(record)
+    return raised
+
+
+def letters_dir(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "letters"
+
+
+def render_letter_pdf_file(services: Services, settings: Settings, case_number: str) -> Path:
+    """Render the issued letter's PDF into data_dir/letters (atomic: write, then rename)."""
+    letter = get_letter(case_number, services.uow(), SYSTEM, services.clock, "pdf")
+    folder = letters_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / letter.filename
+    partial = target.with_suffix(f".{uuid.uuid4().hex}.part")
+    partial.write_bytes(letter.content)
+    partial.replace(target)
+    return target
+
+
+def build_job_queue(settings: Settings, services: Services | None = None) -> JobQueue:
+    """The queue with openimr's handlers, for the web app and for the worker process."""
+    services = services or bootstrap(settings.database_url, migrate=False)
+    factory = make_session_factory(services.engine)
+    store = AuthStore(factory)
+
+    def deadline_scan(payload: dict[str, Any]) -> None:
+        scan_deadlines(services, store, int(payload.get("within_days", 3)))
+
+    def render_pdf(payload: dict[str, Any]) -> None:
+        render_letter_pdf_file(services, settings, str(payload["case_number"]))
+
+    handlers: dict[str, Handler] = {"deadline_scan": deadline_scan, "render_pdf": render_pdf}
+    return JobQueue(make_huey(settings), factory, handlers, clock=services.clock)

@@ -1,0 +1,102 @@
+"""The ports the use cases depend on; `store/` implements them with SQLAlchemy and
+`tests/fakes.py` with dicts (cosmicpython's repository and unit-of-work patterns)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol
+
+from openimr.domain.audit import AuditEntry
+from openimr.domain.case import Case
+from openimr.domain.reviewer import ExpertReviewer
+from openimr.domain.vocabulary import CaseState
+
+Clock = Callable[[], datetime]  # returns a timezone-aware "now"
+
+
+class CaseRepository(Protocol):
+    """Cases in and out as aggregates; `save` raises ConcurrentUpdate on a stale version."""
+
+    def add(self, case: Case, *, intake_key: str | None = None, dispute_key: str = "") -> None: ...
+
+    def get(self, case_number: str) -> Case: ...
+
+    def save(self, case: Case) -> None: ...
+
+    def find_by_intake_key(self, intake_key: str) -> Case | None: ...
+
+    def case_numbers_with_dispute_key(self, dispute_key: str) -> list[str]: ...
+
+    def next_case_number(self, on: date) -> str: ...
+
+    def list(
+        self,
+        *,
+        states: frozenset[CaseState] | None = None,
+        reviewer_id: str | None = None,
+        party_key: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Case]: ...
+
+    def open_counts_by_reviewer(self) -> dict[str, int]: ...
+
+
+class ReviewerRepository(Protocol):
+    def add(self, reviewer: ExpertReviewer) -> None: ...
+
+    def get(self, reviewer_id: str) -> ExpertReviewer: ...
+
+    def save(self, reviewer: ExpertReviewer) -> None: ...
+
+    def list(self, *, active_only: bool = True) -> list[ExpertReviewer]: ...
+
+
+class DocumentStore(Protocol):
+    """Document bytes by content hash (sha256 hex); storing the same bytes twice is a no-op."""
+
+    def put(self, content: bytes, media_type: str) -> str: ...
+
+    def get(self, content_hash: str) -> bytes: ...
+
+
+class AuditLog(Protocol):
+    """Append-only: there is deliberately no update or delete."""
+
+    def append(
+        self,
+        action: str,
+        *,
+        actor: str,
+        at: datetime,
+        case_number: str | None,
+        data: dict[str, Any],
+    ) -> None: ...
+
+    def for_case(self, case_number: str) -> list[AuditEntry]: ...
+
+    def entries(self, after_seq: int = 0) -> Iterator[AuditEntry]: ...
+
+
+class UnitOfWork(Protocol):
+    """`with uow:` is one transaction; leaving it without `commit()` rolls back."""
+
+    cases: CaseRepository
+    reviewers: ReviewerRepository
+    documents: DocumentStore
+    audit: AuditLog
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...

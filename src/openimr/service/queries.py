@@ -1,0 +1,179 @@
+"""Read-side use cases for the API and the web pages. Every read of a case is audited.
+
+Each function checks who may see what (service/access.py) and writes its audit entry in
+its own transaction, so the audit trail shows who looked at which case and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from openimr.domain.audit import AuditEntry
+from openimr.domain.case import Case, CaseDocument
+from openimr.domain.clocks import Clocks
+from openimr.domain.errors import NotFound, PermissionDenied
+from openimr.domain.reviewer import ExpertReviewer
+from openimr.domain.vocabulary import CaseState, Role
+from openimr.rules.deadlines import DeadlineRules
+from openimr.service.access import Actor, as_seen_by, ensure_can_view, ensure_staff
+from openimr.service.deadlines import case_clocks, running_clock
+from openimr.service.events import audit
+from openimr.service.letters import LetterFormat, RenderedLetter, render
+from openimr.service.ports import Clock, UnitOfWork
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as one actor may see it, with its clocks."""
+
+    case: Case  # reviewer identity removed for parties
+    clocks: Clocks
+    reviewer_visible: bool
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One line of the queue."""
+
+    case_number: str
+    state: CaseState
+    priority: str
+    application_received_on: date
+    items: tuple[str, ...]
+    running_clock: str | None
+    due_on: date | None
+    days_left: int | None
+
+
+def get_case(
+    case_number: str,
+    uow: UnitOfWork,
+    actor: Actor,
+    clock: Clock,
+    rules: DeadlineRules | None = None,
+) -> CaseView:
+    """One case with its clocks, as `actor` may see it; the read is audited."""
+    with uow:
+        case = uow.cases.get(case_number)
+        ensure_can_view(actor, case)
+        seen = as_seen_by(actor, case)
+        audit(uow, "CaseRead", actor, clock(), case_number)
+        uow.commit()
+    return CaseView(seen, case_clocks(case, rules), seen is case)
+
+
+def list_cases(
+    uow: UnitOfWork,
+    actor: Actor,
+    clock: Clock,
+    *,
+    states: frozenset[CaseState] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    rules: DeadlineRules | None = None,
+) -> list[CaseSummary]:
+    """The cases `actor` may see (staff: all; reviewer: assigned; party: its own)."""
+    today = clock().date()
+    with uow:
+        if actor.is_staff:
+            cases = uow.cases.list(states=states, limit=limit, offset=offset)
+        elif actor.role is Role.REVIEWER and actor.reviewer_id:
+            cases = uow.cases.list(
+                states=states, reviewer_id=actor.reviewer_id, limit=limit, offset=offset
+            )
+        elif actor.role is Role.PARTY and actor.party_key:
+            cases = uow.cases.list(
+                states=states, party_key=actor.party_key, limit=limit, offset=offset
+            )
+        else:
+            cases = []
+        audit(uow, "CasesListed", actor, clock(), None, cases=[c.case_number for c in cases])
+        uow.commit()
+    out = []
+    for case in cases:
+        running = running_clock(case, rules)
+        out.append(
+            CaseSummary(
+                case.case_number,
+                case.state,
+                case.priority.value,
+                case.application_received_on,
+                tuple(i.description for i in case.items),
+                running.name if running else None,
+                running.due_on if running else None,
+                running.days_left(today) if running else None,
+            )
+        )
+    return out
+
+
+def get_document(
+    case_number: str, document_id: str, uow: UnitOfWork, actor: Actor, clock: Clock
+) -> tuple[CaseDocument, bytes]:
+    """One document of the case file and its bytes; the read is audited."""
+    with uow:
+        case = uow.cases.get(case_number)
+        ensure_can_view(actor, case)
+        found = [d for d in case.documents if d.document_id == document_id]
+        if not found:
+            raise NotFound(f"case {case_number} has no document {document_id}")
+        content = uow.documents.get(found[0].content_hash)
+        audit(uow, "DocumentRead", actor, clock(), case_number, document_id=document_id)
+        uow.commit()
+    return found[0], content
+
+
+def get_letter(
+    case_number: str,
+    uow: UnitOfWork,
+    actor: Actor,
+    clock: Clock,
+    fmt: LetterFormat = "text",
+    public: bool = False,
+) -> RenderedLetter:
+    """The letter of a case. The full letter goes to those who may see the case (it never
+    names the reviewer); the redacted public one to anyone once published (LC 4610.6(j))."""
+    with uow:
+        case = uow.cases.get(case_number)
+        if not public or case.state is not CaseState.PUBLISHED:
+            ensure_can_view(actor, case)
+        reviewer = (
+            uow.reviewers.get(case.assigned_reviewer_id) if case.assigned_reviewer_id else None
+        )
+        audit(uow, "LetterRead", actor, clock(), case_number, format=fmt, public=public)
+        uow.commit()
+    return render(case, reviewer, fmt, public)
+
+
+def audit_trail(case_number: str, uow: UnitOfWork, actor: Actor, clock: Clock) -> list[AuditEntry]:
+    """Every audit entry of one case, oldest first (staff only); reading it is audited too."""
+    ensure_staff(actor, "read the audit trail")
+    with uow:
+        uow.cases.get(case_number)  # NotFound for an unknown case
+        entries = uow.audit.for_case(case_number)
+        audit(uow, "AuditTrailRead", actor, clock(), case_number)
+        uow.commit()
+    return entries
+
+
+def list_reviewers(uow: UnitOfWork, actor: Actor, clock: Clock) -> list[ExpertReviewer]:
+    """The active panel (staff only: reviewer identities are confidential)."""
+    if not actor.is_staff:
+        raise PermissionDenied(f"{actor.label} may not list the reviewer panel")
+    with uow:
+        reviewers = uow.reviewers.list()
+        audit(uow, "PanelListed", actor, clock(), None, count=len(reviewers))
+        uow.commit()
+    return reviewers
+
+
+def get_reviewer(reviewer_id: str, uow: UnitOfWork, actor: Actor, clock: Clock) -> ExpertReviewer:
+    """One reviewer: staff, or the reviewer themselves."""
+    if not (actor.is_staff or actor.reviewer_id == reviewer_id):
+        raise PermissionDenied(f"{actor.label} may not see reviewer {reviewer_id}")
+    with uow:
+        reviewer = uow.reviewers.get(reviewer_id)
+        audit(uow, "ReviewerRead", actor, clock(), None, reviewer_id=reviewer_id)
+        uow.commit()
+    return reviewer

@@ -1,0 +1,302 @@
+"""Explicit row <-> domain mapping, so domain classes stay plain and frozen values frozen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from openimr.domain.case import Case, CaseDocument, DisputedItem, EligibilityFinding, Party
+from openimr.domain.citation import Citation
+from openimr.domain.determination import Determination, ItemDetermination
+from openimr.domain.reviewer import BoardCertification, ExpertReviewer, License, ReviewerCredentials
+from openimr.domain.vocabulary import (
+    CaseState,
+    Decision,
+    DocumentKind,
+    PartyRole,
+    Priority,
+    ServiceMethod,
+)
+from openimr.store.tables import (
+    CaseDocumentRow,
+    DisputedItemRow,
+    PartyRow,
+    ReviewerRow,
+)
+
+# -- determination (stored whole as JSON) ------------------------------------------------
+
+
+def determination_to_dict(det: Determination) -> dict[str, Any]:
+    return {
+        "clinical_case_summary": det.clinical_case_summary,
+        "items": [
+            {
+                "item_id": i.item_id,
+                "decision": i.decision.value,
+                "claims_administrator_guideline": [
+                    c.to_dict() for c in i.claims_administrator_guideline
+                ],
+                "imr_guideline": [c.to_dict() for c in i.imr_guideline],
+                "rationale": i.rationale,
+                "strength_of_evidence": i.strength_of_evidence,
+            }
+            for i in det.items
+        ],
+        "credentials": {
+            "licensure": list(det.credentials.licensure),
+            "specialties": list(det.credentials.specialties),
+        },
+        "signed_by": det.signed_by,
+        "signed_at": det.signed_at.isoformat(),
+        "documents_reviewed": list(det.documents_reviewed),
+    }
+
+
+def determination_from_dict(data: dict[str, Any]) -> Determination:
+    return Determination(
+        clinical_case_summary=data["clinical_case_summary"],
+        items=tuple(
+            ItemDetermination(
+                item_id=i["item_id"],
+                decision=Decision(i["decision"]),
+                claims_administrator_guideline=tuple(
+                    Citation.from_dict(c) for c in i["claims_administrator_guideline"]
+                ),
+                imr_guideline=tuple(Citation.from_dict(c) for c in i["imr_guideline"]),
+                rationale=i["rationale"],
+                strength_of_evidence=i.get("strength_of_evidence"),
+            )
+            for i in data["items"]
+        ),
+        credentials=ReviewerCredentials(
+            licensure=tuple(data["credentials"]["licensure"]),
+            specialties=tuple(data["credentials"]["specialties"]),
+        ),
+        signed_by=data["signed_by"],
+        signed_at=datetime.fromisoformat(data["signed_at"]),
+        documents_reviewed=tuple(data.get("documents_reviewed") or ()),
+    )
+
+
+# -- case ----------------------------------------------------------------------------------
+
+
+def _opt_method(value: str | None) -> ServiceMethod | None:
+    return None if value is None else ServiceMethod(value)
+
+
+def case_from_row(
+    row: Any,
+    parties: Sequence[Any] | None = None,
+    documents: Sequence[Any] | None = None,
+    items: Sequence[Any] | None = None,
+) -> Case:
+    """A Case from a `cases` row and its child rows: ORM objects, or Core rows (which
+    have the same attribute names) passed with their children by the fast read path."""
+    parties = row.parties if parties is None else parties
+    documents = row.documents if documents is None else documents
+    items = row.items if items is None else items
+    return Case(
+        case_number=row.case_number,
+        priority=Priority(row.priority),
+        date_of_injury=row.date_of_injury,
+        ur_decision_date=row.ur_decision_date,
+        ur_decision_served_by=ServiceMethod(row.ur_decision_served_by),
+        application_received_on=row.application_received_on,
+        application_signed=row.application_signed,
+        dispute_type=row.dispute_type,
+        claim_number=row.claim_number,
+        applicant_age=row.applicant_age,
+        applicant_sex=row.applicant_sex,
+        condition=row.condition,
+        parties=[
+            Party(
+                role=PartyRole(p.role),
+                name=p.name,
+                key=p.key,
+                organization=p.organization,
+                address=p.address,
+            )
+            for p in parties
+        ],
+        documents=[
+            CaseDocument(
+                document_id=d.document_id,
+                kind=DocumentKind(d.kind),
+                title=d.title,
+                content_hash=d.content_hash,
+                media_type=d.media_type,
+                pages=d.pages,
+                author=d.author,
+                document_date=d.document_date,
+                filename=d.filename,
+            )
+            for d in documents
+        ],
+        items=[
+            DisputedItem(
+                item_id=i.item_id,
+                description=i.description,
+                original_request=i.original_request,
+                authorized_portion=i.authorized_portion,
+            )
+            for i in items
+        ],
+        state=CaseState(row.state),
+        assigned_reviewer_id=row.assigned_reviewer_id,
+        assigned_on=row.assigned_on,
+        records_received_on=row.records_received_on,
+        records_served_by=_opt_method(row.records_served_by),
+        noarfi_served_by=_opt_method(row.noarfi_served_by),
+        decision_date=row.decision_date,
+        published_on=row.published_on,
+        eligibility_findings=[
+            EligibilityFinding(code=f["code"], reason=f["reason"], citation=f["citation"])
+            for f in row.eligibility_findings or []
+        ],
+        determination=(
+            determination_from_dict(row.determination) if row.determination is not None else None
+        ),
+        version=row.version,
+    )
+
+
+def case_columns(case: Case) -> dict[str, Any]:
+    """The scalar columns of a case row (children are written separately)."""
+    return {
+        "case_number": case.case_number,
+        "state": case.state.value,
+        "priority": case.priority.value,
+        "date_of_injury": case.date_of_injury,
+        "ur_decision_date": case.ur_decision_date,
+        "ur_decision_served_by": case.ur_decision_served_by.value,
+        "application_received_on": case.application_received_on,
+        "application_signed": case.application_signed,
+        "dispute_type": case.dispute_type,
+        "claim_number": case.claim_number,
+        "applicant_age": case.applicant_age,
+        "applicant_sex": case.applicant_sex,
+        "condition": case.condition,
+        "assigned_reviewer_id": case.assigned_reviewer_id,
+        "assigned_on": case.assigned_on,
+        "noarfi_served_by": case.noarfi_served_by.value if case.noarfi_served_by else None,
+        "records_received_on": case.records_received_on,
+        "records_served_by": case.records_served_by.value if case.records_served_by else None,
+        "decision_date": case.decision_date,
+        "published_on": case.published_on,
+        "eligibility_findings": [
+            {"code": f.code, "reason": f.reason, "citation": f.citation}
+            for f in case.eligibility_findings
+        ],
+        "determination": (
+            determination_to_dict(case.determination) if case.determination is not None else None
+        ),
+    }
+
+
+def party_rows(case: Case) -> list[PartyRow]:
+    return [
+        PartyRow(
+            position=n,
+            role=p.role.value,
+            name=p.name,
+            key=p.key,
+            organization=p.organization,
+            address=p.address,
+        )
+        for n, p in enumerate(case.parties)
+    ]
+
+
+def document_rows(case: Case) -> list[CaseDocumentRow]:
+    return [
+        CaseDocumentRow(
+            position=n,
+            document_id=d.document_id,
+            kind=d.kind.value,
+            title=d.title,
+            content_hash=d.content_hash,
+            media_type=d.media_type,
+            pages=d.pages,
+            author=d.author,
+            document_date=d.document_date,
+            filename=d.filename,
+        )
+        for n, d in enumerate(case.documents)
+    ]
+
+
+def item_rows(case: Case) -> list[DisputedItemRow]:
+    return [
+        DisputedItemRow(
+            position=n,
+            item_id=i.item_id,
+            description=i.description,
+            original_request=i.original_request,
+            authorized_portion=i.authorized_portion,
+        )
+        for n, i in enumerate(case.items)
+    ]
+
+
+# -- reviewer ------------------------------------------------------------------------------
+
+
+def reviewer_columns(reviewer: ExpertReviewer) -> dict[str, Any]:
+    return {
+        "reviewer_id": reviewer.reviewer_id,
+        "name": reviewer.name,
+        "profession": reviewer.profession,
+        "specialties": list(reviewer.specialties),
+        "board_certifications": [
+            {"board": b.board, "expires_on": _iso(b.expires_on)}
+            for b in reviewer.board_certifications
+        ],
+        "licenses": [
+            {"state": lic.state, "expires_on": lic.expires_on.isoformat(), "number": lic.number}
+            for lic in reviewer.licenses
+        ],
+        "years_active_practice": reviewer.years_active_practice,
+        "hours_per_week": reviewer.hours_per_week,
+        "affiliations": list(reviewer.affiliations),
+        "financial_interests": list(reviewer.financial_interests),
+        "capacity_per_week": reviewer.capacity_per_week,
+        "active": reviewer.active,
+    }
+
+
+def reviewer_from_row(row: ReviewerRow) -> ExpertReviewer:
+    return ExpertReviewer(
+        reviewer_id=row.reviewer_id,
+        name=row.name,
+        profession=row.profession,
+        specialties=list(row.specialties),
+        board_certifications=[
+            BoardCertification(board=b["board"], expires_on=_date(b.get("expires_on")))
+            for b in row.board_certifications
+        ],
+        licenses=[
+            License(
+                state=lic["state"],
+                expires_on=date.fromisoformat(lic["expires_on"]),
+                number=lic.get("number"),
+            )
+            for lic in row.licenses
+        ],
+        years_active_practice=row.years_active_practice,
+        hours_per_week=row.hours_per_week,
+        affiliations=list(row.affiliations),
+        financial_interests=list(row.financial_interests),
+        capacity_per_week=row.capacity_per_week,
+        active=row.active,
+    )
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)

@@ -1,0 +1,66 @@
+"""Alembic environment: the URL comes from the caller (`openimr db upgrade`, tests, bootstrap).
+
+Batch mode on SQLite (ALTER TABLE is limited there); type comparison on, so autogenerate
+sees a changed column type.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from alembic import context
+from sqlalchemy import Connection, text
+
+import openimr.store.tables  # noqa: F401  (registers the case tables on Base.metadata)
+from openimr.store.base import Base
+from openimr.store.engine import make_engine
+
+# The service's own tables (revision 0002_auth) when that module is present.
+if importlib.util.find_spec("openimr.store.auth_tables") is not None:
+    import openimr.store.auth_tables  # noqa: F401
+
+target_metadata = Base.metadata
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+
+
+def _lock(connection: Connection) -> None:
+    """Several workers may start at once: on PostgreSQL one migrates, the others wait
+    and then find the schema at head (SQLite's BEGIN IMMEDIATE serializes them already)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(46105)"))
+
+
+def run_migrations_online() -> None:
+    config = context.config
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        with context.begin_transaction():
+            _lock(connection)
+            context.run_migrations()
+        return
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no database URL given to the migrations")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            _configure(conn)
+            with context.begin_transaction():
+                _lock(conn)
+                context.run_migrations()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    raise RuntimeError("offline (SQL script) migrations are not supported; pass a database URL")
+run_migrations_online()

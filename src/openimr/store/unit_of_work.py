@@ -1,0 +1,62 @@
+"""The SQLAlchemy unit of work: `with uow:` is one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from openimr.store.audit import SqlAuditLog
+from openimr.store.documents import SqlDocumentStore
+from openimr.store.repository import SqlCaseRepository, SqlReviewerRepository
+
+
+class SqlUnitOfWork:
+    """Opens a session on enter; `commit()` writes the buffered audit entries, then commits."""
+
+    cases: SqlCaseRepository
+    reviewers: SqlReviewerRepository
+    documents: SqlDocumentStore
+    audit: SqlAuditLog
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+        self._session: Session | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already open")
+        self._session = self.session_factory()
+        self.cases = SqlCaseRepository(self._session)
+        self.reviewers = SqlReviewerRepository(self._session)
+        self.documents = SqlDocumentStore(self._session)
+        self.audit = SqlAuditLog(self._session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            if self._session is not None:
+                self._session.close()
+            self._session = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `with uow:`")
+        return self._session
+
+    def commit(self) -> None:
+        self.audit.flush()
+        self.session.commit()
+
+    def rollback(self) -> None:
+        if self._session is not None:
+            self.audit.discard()
+            self._session.rollback()

@@ -1,0 +1,161 @@
+"""Pages for every role: documents, letters, the party's cases, published-decision search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from openimr.api.context import decision_index
+from openimr.domain.vocabulary import CaseState, Role
+from openimr.service.auth import actor_for
+from openimr.service.queries import get_case, get_document, get_letter, list_cases
+from openimr.web.render import render
+from openimr.web.session import PageUser, optional_user
+
+router = APIRouter(include_in_schema=False)
+
+LETTER_STATES = frozenset({CaseState.ISSUED, CaseState.PUBLISHED})
+
+
+def _party_view(case: Any) -> dict[str, Any]:
+    """What a party sees of its case: status, items and decisions; never the reviewer."""
+    det = case.determination
+    return {
+        "case_number": case.case_number,
+        "state": case.state.value,
+        "priority": case.priority.value,
+        "application_received_on": case.application_received_on,
+        "letter_available": case.state in LETTER_STATES,
+        "items": [
+            {
+                "description": i.description,
+                "decision": det.decision_for(i.item_id).decision.value
+                if det is not None and case.state in LETTER_STATES
+                else None,
+            }
+            for i in case.items
+        ],
+    }
+
+
+@router.get("/my-cases")
+def my_cases(request: Request, user: PageUser) -> Response:
+    svc = request.app.state.ctx.services
+    rows = list_cases(svc.uow(), actor_for(user), svc.clock, limit=500)
+    cases = [
+        {
+            "case_number": r.case_number,
+            "state": r.state.value,
+            "items": [{"description": d} for d in r.items],
+            "letter_available": r.state in LETTER_STATES,
+        }
+        for r in rows
+    ]
+    return render(request, "my_cases.html", cases=cases)
+
+
+@router.get("/my-cases/{case_number}")
+def my_case(request: Request, case_number: str, user: PageUser) -> Response:
+    svc = request.app.state.ctx.services
+    view = get_case(case_number, svc.uow(), actor_for(user), svc.clock)
+    return render(request, "party_case.html", case=_party_view(view.case))
+
+
+@router.get("/cases/{case_number}/documents/{document_id}")
+def document(request: Request, case_number: str, document_id: str, user: PageUser) -> Response:
+    svc = request.app.state.ctx.services
+    doc, content = get_document(case_number, document_id, svc.uow(), actor_for(user), svc.clock)
+    media = "text/plain; charset=utf-8" if doc.media_type.startswith("text/") else doc.media_type
+    return Response(content, media_type=media, headers={"Content-Disposition": "inline"})
+
+
+def _letter_file(request: Request, case_number: str, user: Any, fmt: str, public: bool) -> Response:
+    svc = request.app.state.ctx.services
+    letter = get_letter(case_number, svc.uow(), actor_for(user), svc.clock, fmt, public)  # type: ignore[arg-type]
+    disposition = "attachment" if fmt == "pdf" else "inline"
+    return Response(
+        letter.content,
+        media_type=letter.media_type,
+        headers={"Content-Disposition": f'{disposition}; filename="{letter.filename}"'},
+    )
+
+
+@router.get("/cases/{case_number}/letter")
+def letter_page(request: Request, case_number: str, user: PageUser) -> Response:
+    svc = request.app.state.ctx.services
+    letter = get_letter(case_number, svc.uow(), actor_for(user), svc.clock, "text", False)
+    return render(
+        request,
+        "letter.html",
+        case_number=case_number,
+        case_label=case_number,
+        text=letter.content.decode(),
+        public=False,
+        base=f"/cases/{case_number}/letter",
+        can_see_public=user.role in (Role.STAFF, Role.ADMIN),
+    )
+
+
+@router.get("/cases/{case_number}/letter.txt")
+def letter_text(request: Request, case_number: str, user: PageUser) -> Response:
+    return _letter_file(request, case_number, user, "text", False)
+
+
+@router.get("/cases/{case_number}/letter.html")
+def letter_html(request: Request, case_number: str, user: PageUser) -> Response:
+    return _letter_file(request, case_number, user, "html", False)
+
+
+@router.get("/cases/{case_number}/letter.pdf")
+def letter_pdf(request: Request, case_number: str, user: PageUser) -> Response:
+    return _letter_file(request, case_number, user, "pdf", False)
+
+
+@router.get("/cases/{case_number}/letter/public")
+def public_letter_page(request: Request, case_number: str) -> Response:
+    """The redacted letter: anyone once published, staff before (preview)."""
+    svc = request.app.state.ctx.services
+    user = optional_user(request)
+    actor = actor_for(user) if user else _anonymous()
+    letter = get_letter(case_number, svc.uow(), actor, svc.clock, "text", True)
+    return render(
+        request,
+        "letter.html",
+        case_number=case_number,
+        case_label="redacted",
+        text=letter.content.decode(),
+        public=True,
+        base=f"/cases/{case_number}/letter",
+        can_see_public=True,
+    )
+
+
+@router.get("/cases/{case_number}/letter/public.txt")
+def public_letter_text(request: Request, case_number: str) -> Response:
+    user = optional_user(request)
+    svc = request.app.state.ctx.services
+    actor = actor_for(user) if user else _anonymous()
+    letter = get_letter(case_number, svc.uow(), actor, svc.clock, "text", True)
+    return Response(letter.content, media_type=letter.media_type)
+
+
+def _anonymous():  # type: ignore[no-untyped-def]
+    from openimr.service.access import Actor
+
+    return Actor("anonymous", Role.PARTY)
+
+
+@router.get("/decisions")
+def decisions(request: Request, q: str = "", decision: str = "") -> Response:
+    ctx = request.app.state.ctx
+    index = decision_index(ctx)
+    hits: list[Any] = []
+    if index is not None and q.strip():
+        hits = [h.to_dict() for h in index.search(q[:500], k=50)]
+        if decision in ("upheld", "overturned"):
+            hits = [h for h in hits if h["decision"] == decision]
+    return render(
+        request, "decisions.html", q=q, decision=decision, hits=hits, available=index is not None
+    )

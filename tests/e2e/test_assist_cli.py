@@ -1,0 +1,89 @@
+"""`openimr assist batch` contract (docs/product.md): one line per item, errors per line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from openimr.cli import app
+
+CASE = {
+    "id": "case-1",
+    "case_number": "CM00-0000001",
+    "date_of_injury": "2016-10-13",
+    "ur_denial_date": "2016-11-03",
+    "priority": "standard",
+    "clinical_case_summary": (
+        "The applicant is a 48-year-old male with right shoulder pain after a fall at work on "
+        "October 13, 2016. He was treated with physical therapy and medications. There were no "
+        "red flags. He remained off of work."
+    ),
+    "items": [
+        {"id": "1", "description": "MRI of the right shoulder without contrast"},
+        {"id": "2", "description": "Norco 10/325mg #60"},
+    ],
+}
+PROPOSAL_FIELDS = {
+    "case_id",
+    "item_id",
+    "p_overturn",
+    "proposal",
+    "category",
+    "body_region",
+    "citations",
+    "criteria",
+    "precedents",
+    "rationale",
+}
+
+
+def _run(tmp_path: Path, lines: list[str]) -> tuple[int, list[dict]]:
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(app, ["assist", "batch", str(path)])
+    return result.exit_code, [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
+
+
+def test_batch_writes_one_contract_line_per_item(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, [json.dumps(CASE)])
+    assert code == 0
+    assert [(o["case_id"], o["item_id"]) for o in out] == [("case-1", "1"), ("case-1", "2")]
+    for record in out:
+        assert PROPOSAL_FIELDS <= set(record)
+        assert 0.0 <= record["p_overturn"] <= 1.0
+        assert record["proposal"] in ("uphold", "overturn", "insufficient")
+        for criterion in record["criteria"]:
+            assert criterion["status"] in ("met", "not_met", "insufficient")
+    assert out[0]["category"] == "imaging/mri"
+    assert out[0]["body_region"] == "shoulder"
+
+
+def test_bad_line_gives_an_error_line_with_its_number_and_the_batch_goes_on(
+    tmp_path: Path,
+) -> None:
+    missing_items = {k: v for k, v in CASE.items() if k != "items"}
+    code, out = _run(tmp_path, ["{not json", json.dumps(missing_items), json.dumps(CASE)])
+    assert code == 1
+    assert out[0]["line"] == 1 and "line 1" in out[0]["error"]
+    assert out[1]["line"] == 2 and "items" in out[1]["error"]
+    assert [o.get("item_id") for o in out[2:]] == ["1", "2"]
+
+
+def test_precedents_never_come_from_the_same_case(tmp_path: Path) -> None:
+    from openimr.assist.model import packaged_model_dir
+    from openimr.assist.precedents import load_precedent_index
+
+    index = load_precedent_index(packaged_model_dir() / "precedents.json")
+    hit = index.search("MRI of the right shoulder", k=1)[0]
+    case = {**CASE, "case_number": hit.case_number}
+    _, out = _run(tmp_path, [json.dumps(case)])
+    for record in out:
+        assert all(p["case_number"] != hit.case_number for p in record["precedents"])
+
+
+def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["assist", "batch", str(tmp_path / "absent.jsonl")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output

@@ -1,0 +1,242 @@
+"""The web pages: login with CSRF, role gates, and the seed case's life through the forms."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from openimr.web.security import SESSION_COOKIE
+from tests.e2e.api_support import PASSWORD, SEED_REVIEWER, Service, seeded_service
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+def browser(service: Service) -> TestClient:
+    """A second client on the same app (its own cookie jar), like another browser."""
+    return TestClient(service.client.app)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    page = client.get("/login")
+    token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token, "next": ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def form_fields(page: str) -> dict[str, str]:
+    return {
+        "csrf_token": TOKEN.search(page).group(1),  # type: ignore[union-attr]
+        "version": VERSION.search(page).group(1),  # type: ignore[union-attr]
+    }
+
+
+def test_pages_need_a_login_and_send_you_back_after(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    client = browser(service)
+    response = client.get("/queue", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/queue"
+    assert login(client, "staff") == "/queue"
+
+
+def test_each_role_lands_on_its_own_home(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    assert login(browser(service), "staff") == "/queue"
+    assert login(browser(service), "reviewer") == "/reviews"
+    assert login(browser(service), "party") == "/my-cases"
+
+
+def test_the_session_cookie_is_httponly_and_samesite(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    client = browser(service)
+    page = client.get("/login")
+    token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+    response = client.post(
+        "/login",
+        data={"username": "staff", "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    cookie = [h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE)][0]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+def test_a_login_form_without_its_csrf_token_is_refused(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    client = browser(service)
+    client.get("/login")
+    response = client.post(
+        "/login", data={"username": "staff", "password": PASSWORD, "csrf_token": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_state_change_without_the_csrf_token_is_refused(
+    tmp_path: Path, database_url: str
+) -> None:
+    service, case = seeded_service(tmp_path, database_url)
+    client = browser(service)
+    login(client, "staff")
+    response = client.post(f"/cases/{case}/eligibility", data={"version": "1"})
+    assert response.status_code == 403
+    assert "received" in client.get(f"/cases/{case}").text  # nothing changed
+
+
+def test_a_forged_session_cookie_is_ignored(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    client = browser(service)
+    client.cookies.set(SESSION_COOKIE, "forged.value.sig")
+    assert client.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_logging_out_revokes_the_session(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    client = browser(service)
+    login(client, "staff")
+    stolen = client.cookies.get(SESSION_COOKIE)
+    page = client.get("/queue")
+    client.post("/logout", data={"csrf_token": TOKEN.search(page.text).group(1)})  # type: ignore[union-attr]
+    replay = browser(service)
+    replay.cookies.set(SESSION_COOKIE, stolen or "")
+    assert replay.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_login_is_rate_limited(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    client = browser(service)
+    statuses = []
+    for _ in range(6):
+        token = TOKEN.search(client.get("/login").text).group(1)  # type: ignore[union-attr]
+        statuses.append(
+            client.post(
+                "/login", data={"username": "staff", "password": "nope", "csrf_token": token}
+            ).status_code
+        )
+    assert statuses == [401] * 5 + [429]
+
+
+def test_the_next_parameter_cannot_redirect_off_site(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    client = browser(service)
+    token = TOKEN.search(client.get("/login?next=//evil.example").text).group(1)  # type: ignore[union-attr]
+    response = client.post(
+        "/login",
+        data={
+            "username": "staff",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example",
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/queue"
+
+
+def test_parties_and_reviewers_cannot_open_staff_pages(tmp_path: Path, database_url: str) -> None:
+    service, case = seeded_service(tmp_path, database_url)
+    for who in ("party", "reviewer"):
+        client = browser(service)
+        login(client, who)
+        for path in ("/queue", "/analytics", "/intake", f"/cases/{case}/assignment"):
+            assert client.get(path).status_code == 403, (who, path)
+
+
+def test_the_seed_case_through_the_web_forms(tmp_path: Path, database_url: str) -> None:
+    service, case = seeded_service(tmp_path, database_url)
+    staff = browser(service)
+    login(staff, "staff")
+    queue = staff.get("/queue")
+    assert f'data-case="{case}"' in queue.text
+
+    page = staff.get(f"/cases/{case}")
+    assert "Hot/Cold unit for the lumbar spine" in page.text and "<iframe" in page.text
+    page = staff.post(f"/cases/{case}/eligibility", data=form_fields(page.text))
+    assert "Eligible" in page.text and "LC 4610.5" in page.text
+
+    assignment = staff.get(f"/cases/{case}/assignment")
+    assert SEED_REVIEWER in assignment.text
+    assert "R-OM-002" in assignment.text  # excluded, with the reason shown
+    page = staff.post(
+        f"/cases/{case}/assignment",
+        data={**form_fields(assignment.text), "reviewer_id": SEED_REVIEWER},
+    )
+    page = staff.post(
+        f"/cases/{case}/records",
+        data={**form_fields(page.text), "received_on": "2026-11-27", "served_by": "electronic"},
+    )
+    assert "records_received" in page.text
+
+    reviewer = browser(service)
+    login(reviewer, "reviewer")
+    bench = reviewer.get(f"/reviews/{case}")
+    assert bench.status_code == 200
+    assert 'id="assist-1"' in bench.text  # the assist panel for the one disputed item
+    signed = reviewer.post(
+        f"/reviews/{case}",
+        data={
+            **form_fields(bench.text),
+            "attest": "yes",
+            "clinical_case_summary": "A worker with chronic low back pain asks for a hot/cold unit.",
+            "decision-1": "upheld",
+            "guideline-1": "non-MTUS | ODG | 2015 | Low Back; Cold/heat packs |  | ",
+            "rationale-1": "Home applications of heat or cold serve as well as a powered unit.",
+        },
+    )
+    assert "Determination signed" in signed.text
+
+    page = staff.get(f"/cases/{case}")
+    page = staff.post(f"/cases/{case}/issue", data=form_fields(page.text))
+    assert "issued" in page.text
+
+    party = browser(service)
+    login(party, "party")
+    mine = party.get(f"/my-cases/{case}")
+    assert "Upheld" in mine.text and SEED_REVIEWER not in mine.text
+    pdf = party.get(f"/cases/{case}/letter.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    letter = party.get(f"/cases/{case}/letter")
+    assert "HOW THE IMR FINAL DETERMINATION WAS MADE" in letter.text
+    assert SEED_REVIEWER not in letter.text and "Riley" not in letter.text
+
+
+def test_a_stale_form_gets_a_conflict_page(tmp_path: Path, database_url: str) -> None:
+    service, case = seeded_service(tmp_path, database_url, until="eligible")
+    first, second = browser(service), browser(service)
+    login(first, "staff")
+    login(second, "admin")
+    page_one = first.get(f"/cases/{case}/assignment")
+    page_two = second.get(f"/cases/{case}/assignment")
+    ok = first.post(
+        f"/cases/{case}/assignment",
+        data={**form_fields(page_one.text), "reviewer_id": SEED_REVIEWER},
+    )
+    stale = second.post(
+        f"/cases/{case}/assignment",
+        data={**form_fields(page_two.text), "reviewer_id": SEED_REVIEWER},
+    )
+    assert ok.status_code == 200
+    assert stale.status_code == 409
+    assert "conflict" in stale.text or "changed since" in stale.text
+
+
+def test_the_analytics_page_draws_its_charts(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url, until="issued")
+    client = browser(service)
+    login(client, "staff")
+    page = client.get("/analytics")
+    assert page.status_code == 200
+    assert page.text.count("<svg") >= 3 and "upheld" in page.text
+
+
+def test_the_decision_search_page_is_public(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    page = browser(service).get("/decisions?q=acupuncture")
+    assert page.status_code == 200
+    assert 'id="results"' in page.text

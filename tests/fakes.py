@@ -1,0 +1,240 @@
+"""In-memory implementations of every service port (service/ports.py), with dicts.
+
+The same contract tests run against these and the SQL store (tests/integration/
+test_store_contract.py), so the fakes cannot drift from the real adapters.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Iterator
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any
+
+from openimr.domain.audit import GENESIS_HASH, AuditEntry, canonical_json, entry_hash
+from openimr.domain.case import Case
+from openimr.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
+from openimr.domain.reviewer import ExpertReviewer
+from openimr.domain.vocabulary import CaseState
+
+OPEN = frozenset(
+    {CaseState.ELIGIBLE, CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED, CaseState.REVIEWED}
+)
+
+
+class FakeDatabase:
+    """What a committed transaction leaves behind."""
+
+    def __init__(self) -> None:
+        self.cases: dict[str, Case] = {}
+        self.intake_keys: dict[str, str] = {}
+        self.dispute_keys: dict[str, str] = {}
+        self.reviewers: dict[str, ExpertReviewer] = {}
+        self.blobs: dict[str, bytes] = {}
+        self.audit: list[AuditEntry] = []
+        self.case_seq = 0
+
+
+class FakeCaseRepository:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    def add(self, case: Case, *, intake_key: str | None = None, dispute_key: str = "") -> None:
+        if case.case_number in self.db.cases:
+            raise InvalidInput(f"case {case.case_number} exists", field="case_number")
+        if intake_key is not None and intake_key in self.db.intake_keys:
+            raise ConcurrentUpdate("the same application was stored meanwhile")
+        self._check_documents(case)
+        case.version = 1
+        self.db.cases[case.case_number] = copy.deepcopy(case)
+        if intake_key:
+            self.db.intake_keys[intake_key] = case.case_number
+        self.db.dispute_keys[case.case_number] = dispute_key
+
+    def _check_documents(self, case: Case) -> None:
+        """Like the SQL foreign key: a case refers only to stored bytes."""
+        for doc in case.documents:
+            if doc.content_hash not in self.db.blobs:
+                raise InvalidInput(f"document {doc.document_id}: content not stored")
+
+    def get(self, case_number: str) -> Case:
+        if case_number not in self.db.cases:
+            raise NotFound(f"no case {case_number}")
+        return copy.deepcopy(self.db.cases[case_number])
+
+    def save(self, case: Case) -> None:
+        stored = self.db.cases.get(case.case_number)
+        if stored is None:
+            raise NotFound(f"no case {case.case_number}")
+        if stored.version != case.version:
+            raise ConcurrentUpdate(f"case {case.case_number} was changed by someone else")
+        self._check_documents(case)
+        case.version += 1
+        saved = copy.deepcopy(case)
+        saved.events = []
+        self.db.cases[case.case_number] = saved
+
+    def find_by_intake_key(self, intake_key: str) -> Case | None:
+        number = self.db.intake_keys.get(intake_key)
+        return None if number is None else self.get(number)
+
+    def case_numbers_with_dispute_key(self, dispute_key: str) -> list[str]:
+        refused = {CaseState.INELIGIBLE, CaseState.WITHDRAWN}
+        return [
+            n
+            for n, key in self.db.dispute_keys.items()
+            if key == dispute_key and self.db.cases[n].state not in refused
+        ]
+
+    def next_case_number(self, on: date) -> str:
+        self.db.case_seq += 1
+        return f"CM{on.year % 100:02d}-{self.db.case_seq:07d}"
+
+    def list(
+        self,
+        *,
+        states: frozenset[CaseState] | None = None,
+        reviewer_id: str | None = None,
+        party_key: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Case]:
+        found = [
+            c
+            for c in self.db.cases.values()
+            if (states is None or c.state in states)
+            and (reviewer_id is None or c.assigned_reviewer_id == reviewer_id)
+            and (party_key is None or party_key in c.party_keys())
+        ]
+        return [copy.deepcopy(c) for c in found[offset : offset + limit]]
+
+    def open_counts_by_reviewer(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for case in self.db.cases.values():
+            if case.assigned_reviewer_id and case.state in OPEN:
+                counts[case.assigned_reviewer_id] = counts.get(case.assigned_reviewer_id, 0) + 1
+        return counts
+
+
+class FakeReviewerRepository:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    def add(self, reviewer: ExpertReviewer) -> None:
+        if reviewer.reviewer_id in self.db.reviewers:
+            raise InvalidInput(f"reviewer {reviewer.reviewer_id} already exists")
+        self.db.reviewers[reviewer.reviewer_id] = copy.deepcopy(reviewer)
+
+    def get(self, reviewer_id: str) -> ExpertReviewer:
+        if reviewer_id not in self.db.reviewers:
+            raise NotFound(f"no reviewer {reviewer_id}")
+        return copy.deepcopy(self.db.reviewers[reviewer_id])
+
+    def save(self, reviewer: ExpertReviewer) -> None:
+        if reviewer.reviewer_id not in self.db.reviewers:
+            raise NotFound(f"no reviewer {reviewer.reviewer_id}")
+        self.db.reviewers[reviewer.reviewer_id] = copy.deepcopy(reviewer)
+
+    def list(self, *, active_only: bool = True) -> list[ExpertReviewer]:
+        return [
+            copy.deepcopy(r)
+            for _, r in sorted(self.db.reviewers.items())
+            if r.active or not active_only
+        ]
+
+
+class FakeDocumentStore:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    def put(self, content: bytes, media_type: str) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        self.db.blobs.setdefault(digest, content)
+        return digest
+
+    def get(self, content_hash: str) -> bytes:
+        if content_hash not in self.db.blobs:
+            raise NotFound(f"no document with hash {content_hash}")
+        return self.db.blobs[content_hash]
+
+
+class FakeAuditLog:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+        self.pending: list[tuple[str, str, datetime, str | None, str]] = []
+
+    def append(
+        self,
+        action: str,
+        *,
+        actor: str,
+        at: datetime,
+        case_number: str | None,
+        data: dict[str, Any],
+    ) -> None:
+        self.pending.append((action, actor, at, case_number, canonical_json(data)))
+
+    def flush(self) -> None:
+        for action, actor, at, case_number, data in self.pending:
+            prev = self.db.audit[-1].entry_hash if self.db.audit else GENESIS_HASH
+            seq = len(self.db.audit) + 1
+            digest = entry_hash(prev, seq, at, actor, action, case_number, data)
+            self.db.audit.append(
+                AuditEntry(seq, at, actor, action, case_number, data, prev, digest)
+            )
+        self.pending.clear()
+
+    def for_case(self, case_number: str) -> list[AuditEntry]:
+        return [e for e in self.db.audit if e.case_number == case_number]
+
+    def entries(self, after_seq: int = 0) -> Iterator[AuditEntry]:
+        return iter([e for e in self.db.audit if e.seq > after_seq])
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the database; `commit()` makes the copy the database."""
+
+    def __init__(self, db: FakeDatabase | None = None) -> None:
+        self.db = db or FakeDatabase()
+        self.committed = 0
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._work = copy.deepcopy(self.db)
+        self.cases = FakeCaseRepository(self._work)
+        self.reviewers = FakeReviewerRepository(self._work)
+        self.documents = FakeDocumentStore(self._work)
+        self.audit = FakeAuditLog(self._work)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.audit.flush()
+        self.db.__dict__.update(copy.deepcopy(self._work).__dict__)
+        self.committed += 1
+
+    def rollback(self) -> None:
+        self.audit.pending.clear()
+        self._work = copy.deepcopy(self.db)
+        self.cases = FakeCaseRepository(self._work)
+        self.reviewers = FakeReviewerRepository(self._work)
+        self.documents = FakeDocumentStore(self._work)
+        self.audit = FakeAuditLog(self._work)
+
+
+class FixedClock:
+    """A clock the test sets."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now

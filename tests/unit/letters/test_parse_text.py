@@ -1,0 +1,81 @@
+"""Text clean-up: page furniture, hyphenation, wrapping, section headers."""
+
+from __future__ import annotations
+
+from openimr.letters.parse_text import (
+    document_vocabulary,
+    is_section_header,
+    join_lines,
+    normalise,
+    paragraphs,
+    remove_furniture,
+)
+
+
+def test_page_number_lines_are_removed_anywhere() -> None:
+    lines = ["First line.", "Page 1 of 3", "Second line.", "- 2 -"]
+    assert remove_furniture(lines) == ["First line.", "Second line."]
+
+
+def test_bare_numbers_are_furniture_only_at_a_page_edge() -> None:
+    text = "Summary text\n12\n\fContinued\nfor a total of\n12\nsessions.\nmore text\nend"
+    lines = remove_furniture(text.split("\n"))
+    assert lines[0] == "Summary text"
+    assert "Continued" in lines
+    assert lines.count("12") == 1  # the mid-page number stays: it is content
+
+
+def test_running_header_repeated_on_three_pages_is_removed() -> None:
+    pages = [
+        "ACME REVIEW SERVICES\nbody one.\nPage 1 of 3",
+        "ACME REVIEW SERVICES\nbody two.\nPage 2 of 3",
+        "ACME REVIEW SERVICES\nbody three.\nPage 3 of 3",
+    ]
+    lines = remove_furniture("\n\f".join(pages).split("\n"))
+    assert lines == ["body one.", "body two.", "body three."]
+
+
+def test_the_same_label_opening_two_pages_is_not_taken_for_a_header() -> None:
+    label = "Claims Administrator guideline: Decision based on MTUS Low Back Complaints 2004."
+    pages = [f"{label}\nfirst.", f"{label}\nsecond."]
+    lines = remove_furniture("\n\f".join(pages).split("\n"))
+    assert lines.count(label) == 2
+
+
+def test_a_later_page_line_repeating_the_case_number_is_a_running_header() -> None:
+    text = "Case Number: CM13-0000001\nbody\f\nIMR Case Number CM13-0000001\n\nmore body"
+    lines = remove_furniture(text.split("\n"), case_number="CM13-0000001")
+    assert lines == ["Case Number: CM13-0000001", "body", "more body"]
+
+
+def test_line_end_hyphen_keeps_the_hyphen_of_a_compound_word() -> None:
+    assert join_lines(["a follow-", "up visit"]) == "a follow-up visit"
+    assert join_lines(["Non-", "MTUS Citation"]) == "Non-MTUS Citation"
+
+
+def test_line_end_hyphen_is_dropped_when_the_document_spells_the_word_whole() -> None:
+    vocabulary = document_vocabulary("the guidelines say; the guide-\nlines")
+    assert join_lines(["per the guide-", "lines"], vocabulary) == "per the guidelines"
+
+
+def test_a_free_standing_dash_at_line_end_keeps_its_space() -> None:
+    assert join_lines(["Low Back -", "Lumbar"]) == "Low Back - Lumbar"
+
+
+def test_blank_line_mid_sentence_is_a_page_break_not_a_paragraph() -> None:
+    lines = ["The applicant was placed off", "", "work. A new sentence.", "", "Second paragraph."]
+    assert paragraphs(lines) == [
+        "The applicant was placed off work. A new sentence.",
+        "Second paragraph.",
+    ]
+
+
+def test_section_header_is_an_all_caps_line_of_two_words() -> None:
+    assert is_section_header("CLINICAL CASE SUMMARY ")
+    assert is_section_header("IMR DECISION(S) AND RATIONALE(S)")
+    assert not is_section_header("MRI")
+    assert not is_section_header("Decision rationale: NO")
+
+
+def test_normalise_unifies_newlines_and_strips_line_ends() -> None:
+    assert normalise("a \r\nb\u00a0c  \rd") == "a\nb c\nd"
