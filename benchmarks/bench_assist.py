@@ -41,8 +41,10 @@ def main() -> int:
         out = list(run_batch(lines, assistant))
     elapsed = time.perf_counter() - start
     assert sum("error" not in o for o in out) == items
-    print(f"assist batch: {items * rounds} items in {elapsed:.2f} s = "
-          f"{items * rounds / elapsed:.0f} items/s on one core (target >= 50)")
+    print(
+        f"assist batch: {items * rounds} items in {elapsed:.2f} s = "
+        f"{items * rounds / elapsed:.0f} items/s on one core (target >= 50)"
+    )
     proposals = [o["proposal"] for o in out]
     print("proposals: " + json.dumps({p: proposals.count(p) for p in sorted(set(proposals))}))
     if "--skip-cv" not in sys.argv:

@@ -193,7 +193,8 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=DEFAULT_PG)
     args = parser.parse_args()
     print(
-        f"cpus {os.cpu_count()}  clients {args.clients}  duration {args.duration}s  workers {args.workers}"
+        f"cpus {os.cpu_count()}  clients {args.clients}  duration {args.duration}s  "
+        f"workers {args.workers}"
     )
     targets = []
     work = Path(tempfile.mkdtemp(prefix="openimr-bench-"))

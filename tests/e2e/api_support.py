@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +54,9 @@ class Service:
         return self.tokens[username]
 
 
-def make_service(tmp_path: Path, database_url: str) -> Service:
-    upgrade(database_url)
+def make_service(tmp_path: Path, database_url: str, migrate: bool = True) -> Service:
+    if migrate:
+        upgrade(database_url)
     settings = Settings(
         database_url=database_url,
         data_dir=tmp_path / "data",
@@ -76,7 +80,30 @@ SEED_WORKER = "person:jordan-q-fictional"
 def seeded_service(
     tmp_path: Path, database_url: str, until: str = "received"
 ) -> tuple[Service, str]:
-    """A service holding the seed case up to `until`, and a user of every role."""
+    """A service holding the seed case up to `until`, and a user of every role.
+
+    On SQLite the seeded database is built once per stage and copied for each test
+    (migrations and the seed run take most of a second; a file copy takes a millisecond).
+    """
+    if not database_url.startswith("sqlite:///"):
+        return _build_seeded(tmp_path, database_url, until)
+    if until not in _TEMPLATES:
+        folder = Path(tempfile.mkdtemp(prefix="openimr-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        template, case = _build_seeded(folder, f"sqlite:///{folder / 'template.db'}", until)
+        template.ctx.services.close()  # the last connection closes: the WAL is checkpointed
+        _TEMPLATES[until] = (folder / "template.db", case, dict(template.tokens))
+    source, case, tokens = _TEMPLATES[until]
+    shutil.copyfile(source, database_url.removeprefix("sqlite:///"))
+    service = make_service(tmp_path, database_url, migrate=False)
+    service.tokens.update(tokens)
+    return service, case
+
+
+_TEMPLATES: dict[str, tuple[Path, str, dict[str, str]]] = {}
+
+
+def _build_seeded(tmp_path: Path, database_url: str, until: str) -> tuple[Service, str]:
     service = make_service(tmp_path, database_url)
     run = load_seed_case(service.ctx.services, until=until)  # type: ignore[arg-type]
     service.add_user("staff", Role.STAFF)

@@ -36,7 +36,7 @@ REVIEW = {
                     "sections": ["Cold/heat packs"],
                 }
             ],
-            "rationale": "Simple home applications of heat or cold serve as well as a powered unit.",
+            "rationale": "Home heat or cold serves as well as a powered unit.",
         }
     ],
 }

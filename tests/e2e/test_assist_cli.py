@@ -51,7 +51,7 @@ def test_batch_writes_one_contract_line_per_item(tmp_path: Path) -> None:
     assert code == 0
     assert [(o["case_id"], o["item_id"]) for o in out] == [("case-1", "1"), ("case-1", "2")]
     for record in out:
-        assert PROPOSAL_FIELDS <= set(record)
+        assert set(record) >= PROPOSAL_FIELDS
         assert 0.0 <= record["p_overturn"] <= 1.0
         assert record["proposal"] in ("uphold", "overturn", "insufficient")
         for criterion in record["criteria"]:
@@ -87,3 +87,58 @@ def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["assist", "batch", str(tmp_path / "absent.jsonl")])
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+def _letter(n: int, overturned: bool) -> dict:
+    """A made-up parsed letter in our own words (no real letter text)."""
+    region = "knee" if n % 2 else "lumbar spine"
+    return {
+        "case_number": f"CM00-{n:07d}",
+        "date_of_injury": "2016-09-01",
+        "ur_denial_date": "2016-11-01",
+        "clinical_case_summary": (
+            f"The applicant is a {30 + n}-year-old worker with {region} pain after lifting at "
+            "work. Physical therapy was tried. "
+            + ("Locking and giving way were reported. " if overturned else "No red flags. ")
+        ),
+        "items": [
+            {
+                "description": f"MRI of the {region}",
+                "decision": "overturned" if overturned else "upheld",
+                "imr_guideline": [{"source": "MTUS", "guideline": "Knee Complaints"}],
+            },
+            {"description": "Norco 10/325 #60", "decision": "upheld", "imr_guideline": []},
+        ],
+    }
+
+
+def test_train_writes_an_artifact_that_batch_loads_without_retraining(tmp_path: Path) -> None:
+    letters = tmp_path / "letters.jsonl"
+    letters.write_text("\n".join(json.dumps(_letter(n, n % 3 == 0)) for n in range(12)) + "\n")
+    out = tmp_path / "model"
+    runner = CliRunner()
+    result = runner.invoke(app, ["assist", "train", "--letters", str(letters), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "12 letters, 24 items (4 overturned)" in result.stdout
+    meta = json.loads((out / "model.json").read_text())["meta"]
+    assert len(meta["training_data_sha256"]) == 64
+    cases = tmp_path / "in.jsonl"
+    cases.write_text(json.dumps(CASE) + "\n")
+    result = runner.invoke(app, ["assist", "batch", str(cases), "--model", str(out)])
+    assert result.exit_code == 0, result.output
+    precedents = [p for line in result.stdout.splitlines() for p in json.loads(line)["precedents"]]
+    assert precedents and all(p["case_number"].startswith("CM00-") for p in precedents)
+
+
+def test_evaluate_prints_the_figures_and_writes_a_report(tmp_path: Path) -> None:
+    letters = tmp_path / "letters.jsonl"
+    letters.write_text("\n".join(json.dumps(_letter(n, n % 3 == 0)) for n in range(18)) + "\n")
+    report = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        app,
+        ["assist", "evaluate", "--letters", str(letters), "--folds", "2", "--report", str(report)],
+    )
+    assert result.exit_code == 0, result.output
+    for label in ("AUC (overturned)", "Cohen's kappa", "Brier score", "citation match"):
+        assert label in result.stdout
+    assert "data:image/png;base64," in report.read_text()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from openimr.cli import app
-from openimr.examples.seed import demo_panel, seed_data
+from openimr.examples.seed_data import demo_panel, seed_data
 
 SECTIONS = (
     "Case Number:",
@@ -132,3 +134,25 @@ def test_load_seed_case_stops_where_asked_and_resumes_idempotently(tmp_path: Pat
         assert verify_audit_log(services).ok
     finally:
         services.close()
+
+
+def test_pdftotext_finds_the_same_sections_as_the_text_letter(out: Path) -> None:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed; .ci/run installs it")
+    extracted = subprocess.run(
+        [pdftotext, "-layout", str(out / "letter.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = " ".join(extracted.split())
+    for section in (
+        "HOW THE IMR FINAL DETERMINATION WAS MADE",
+        "CLINICAL CASE SUMMARY",
+        "IMR ISSUES, DECISIONS AND RATIONALES",
+        "DOCUMENTS REVIEWED",
+        "APPEAL RIGHTS",
+        "Hot/Cold unit for the lumbar spine: Upheld",
+    ):
+        assert section in flat, section

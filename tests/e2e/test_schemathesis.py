@@ -41,7 +41,8 @@ def test_no_operation_answers_with_a_server_error(tmp_path: Path) -> None:
             statuses.append(response.status_code)
             if response.status_code >= 500:
                 failures.append(
-                    f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:300]}"
+                    f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                    f"{response.text[:300]}"
                 )
 
         fuzz()

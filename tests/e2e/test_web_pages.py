@@ -183,7 +183,7 @@ def test_the_seed_case_through_the_web_forms(tmp_path: Path, database_url: str) 
         data={
             **form_fields(bench.text),
             "attest": "yes",
-            "clinical_case_summary": "A worker with chronic low back pain asks for a hot/cold unit.",
+            "clinical_case_summary": "Chronic low back pain; a hot/cold unit is asked for.",
             "decision-1": "upheld",
             "guideline-1": "non-MTUS | ODG | 2015 | Low Back; Cold/heat packs |  | ",
             "rationale-1": "Home applications of heat or cold serve as well as a powered unit.",
@@ -240,3 +240,40 @@ def test_the_decision_search_page_is_public(tmp_path: Path, database_url: str) -
     page = browser(service).get("/decisions?q=acupuncture")
     assert page.status_code == 200
     assert 'id="results"' in page.text
+
+
+def test_staff_receive_a_new_application_with_its_files(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    client = browser(service)
+    login(client, "staff")
+    page = client.get("/intake")
+    token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+    form = {
+        "csrf_token": token,
+        "priority": "expedited",
+        "date_of_injury": "2025-03-01",
+        "ur_decision_date": "2026-11-10",
+        "ur_decision_served_by": "electronic",
+        "application_received_on": "2026-11-20",
+        "items": "Lumbar MRI without contrast\nPhysical therapy, 8 sessions",
+        "worker_name": "Pat Example",
+        "worker_key": "person:pat-example",
+        "claims_administrator": "Fictional Claims",
+        "application_signed": "yes",
+    }
+    files = [
+        ("ur_file", ("ur.txt", b"UR decision: non-certified", "text/plain")),
+        ("record_files", ("note.txt", b"Progress note: low back pain", "text/plain")),
+    ]
+    response = client.post("/intake", data=form, files=files)
+    assert response.status_code == 200
+    assert "Application received" in response.text
+    assert "Lumbar MRI without contrast" in response.text and "note.txt" in response.text
+
+
+def test_pages_forbid_framing_by_other_sites(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    response = browser(service).get("/login")
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"

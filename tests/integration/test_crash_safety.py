@@ -4,6 +4,7 @@ application exactly once and no half-stored one; a worker that dies mid-job lose
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -22,6 +23,10 @@ from openimr.service.jobs import build_job_queue, letters_dir
 from openimr.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
+WORKER_CODE = (
+    "from openimr.service.jobs import build_job_queue; from openimr.settings import Settings; "
+    "build_job_queue(Settings()).run_worker()"
+)
 
 
 def free_port() -> int:
@@ -69,10 +74,8 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) 
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(timeout=10)
 
 
@@ -197,7 +200,7 @@ def test_a_worker_that_dies_mid_job_loses_no_job(tmp_path: Path, database_url: s
         "OPENIMR_DATABASE_URL": database_url,
         "OPENIMR_ENVIRONMENT": "test",
     }
-    code = "from openimr.service.jobs import build_job_queue; from openimr.settings import Settings; build_job_queue(Settings()).run_worker()"
+    code = WORKER_CODE
     worker = subprocess.Popen(
         [sys.executable, "-c", code], env=env, cwd=tmp_path, start_new_session=True
     )
@@ -227,7 +230,7 @@ def test_a_sigkilled_worker_process_loses_no_job(tmp_path: Path, database_url: s
         "OPENIMR_DATABASE_URL": database_url,
         "OPENIMR_ENVIRONMENT": "test",
     }
-    code = "from openimr.service.jobs import build_job_queue; from openimr.settings import Settings; build_job_queue(Settings()).run_worker()"
+    code = WORKER_CODE
 
     def worker() -> subprocess.Popen[bytes]:
         return subprocess.Popen(

@@ -154,20 +154,28 @@ def _long_case() -> tuple[Case, Determination]:
     case, determination = seed_case(), seed_determination()
     template = determination.items[0]
     words = SEED_RATIONALE.rstrip(".").split()
-    items = [DisputedItem(str(n), f"Physical therapy for the lumbar spine, visit block {n}")
-             for n in range(1, 26)]
+    items = [
+        DisputedItem(str(n), f"Physical therapy for the lumbar spine, visit block {n}")
+        for n in range(1, 26)
+    ]
     # Distinct rationales, as real ones are: identical lines at page edges would read as a
     # running header to any furniture remover.
     decided = tuple(
-        replace(template, item_id=str(n),
-                rationale=" ".join(random.Random(n).sample(words, len(words))) + ".")
+        replace(
+            template,
+            item_id=str(n),
+            rationale=" ".join(random.Random(n).sample(words, len(words))) + ".",
+        )
         for n in range(1, 26)
     )
     return replace(case, items=items), replace(determination, items=decided)
 
 
-@pytest.mark.parametrize("make", [lambda: (seed_case(), seed_determination()), _modified_case,
-                                  _long_case], ids=["seed", "modified", "25-items"])
+@pytest.mark.parametrize(
+    "make",
+    [lambda: (seed_case(), seed_determination()), _modified_case, _long_case],
+    ids=["seed", "modified", "25-items"],
+)
 def test_text_extracted_from_the_pdf_parses_back(make, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     case, determination = make()
     pdf = tmp_path / "letter.pdf"

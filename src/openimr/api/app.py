@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openimr.api.context import AppContext, build_context
 from openimr.api.errors import error_body, install_error_handlers
@@ -20,6 +21,47 @@ API_DESCRIPTION = (
     "final determination letters, publication, the published-decision corpus and decision "
     "support. Authenticate with `POST /api/auth/token` and send `Authorization: Bearer <token>`."
 )
+
+
+# Inline style attributes are allowed (a few layout tweaks); scripts come only from /static.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-src 'self'; frame-ancestors 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+
+
+class SecurityHeaders:
+    """No framing by other sites, no MIME sniffing of documents, scripts only from here.
+
+    A plain ASGI middleware (not BaseHTTPMiddleware): it only adds headers, at no cost.
+    """
+
+    HEADERS = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"SAMEORIGIN"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"].startswith("/api/docs")  # Swagger UI loads its own scripts
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(self.HEADERS)
+                if not docs:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(settings: Settings, ctx: AppContext | None = None) -> FastAPI:
@@ -38,6 +80,8 @@ def create_app(settings: Settings, ctx: AppContext | None = None) -> FastAPI:
     )
     app.state.ctx = context
     install_error_handlers(app)
+
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/healthz", tags=["service"], summary="200 when the database answers")
     def healthz() -> Any:

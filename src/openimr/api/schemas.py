@@ -322,7 +322,7 @@ class CaseSummaryPublic(BaseModel):
     case_number: str
     state: CaseState
     priority: Priority
-    version: int
+    application_received_on: date
     items: list[str]
     clocks: list[ClockPublic]
 

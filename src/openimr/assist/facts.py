@@ -109,7 +109,8 @@ _CONCEPTS: tuple[_Concept, ...] = (
             r"(?:pain|symptom)s? relief|relief of (?:pain|symptoms)|"
             r"(?:reduc|decreas|diminish|lessen)(?:ed|es|tion|ing|e)? (?:in |of |the |her |his )*"
             r"(?:pain|symptoms)|decrement in pain|analgesi[ac] (?:benefit|effect)|"
-            r"(?:helpful|beneficial|effective|helped|helps|benefit(?:ed)? from)|\d{2,3}\s?% (?:relief|improvement|reduction)"
+            r"(?:helpful|beneficial|effective|helped|helps|benefit(?:ed)? from)|"
+            r"\d{2,3}\s?% (?:relief|improvement|reduction)"
         ),
         Assertion.NEGATED,
     ),
@@ -172,30 +173,41 @@ _CONCEPTS: tuple[_Concept, ...] = (
     _Concept("plateau_after_therapy", _rx(r"plateau\w*")),
     _Concept(
         "work_goal_defined",
-        _rx(r"return[- ]to[- ]work (?:goal|plan)|job (?:offer|description|to return to)|"
-            r"(?:goal|plan) (?:is |of )?(?:to )?return(?:ing)? to work"),
+        _rx(
+            r"return[- ]to[- ]work (?:goal|plan)|job (?:offer|description|to return to)|"
+            r"(?:goal|plan) (?:is |of )?(?:to )?return(?:ing)? to work"
+        ),
     ),
     _Concept("homebound", _rx(r"homebound|home-?bound|bed-?bound|confined to (?:the )?home")),
     _Concept(
         "weight_bearing_limited",
-        _rx(r"(?:morbid(?:ly)?|extreme(?:ly)?) obes\w+|non-?weight[- ]bearing|"
-            r"BMI (?:of )?(?:3[5-9]|[4-6]\d)|unable to (?:bear weight|tolerate land)"),
+        _rx(
+            r"(?:morbid(?:ly)?|extreme(?:ly)?) obes\w+|non-?weight[- ]bearing|"
+            r"BMI (?:of )?(?:3[5-9]|[4-6]\d)|unable to (?:bear weight|tolerate land)"
+        ),
     ),
     _Concept(
         "electrodiagnostic_confirmed",
-        _rx(r"(?:EMG|NCS|NCV|electrodiagnostic|nerve conduction)[^.]{0,60}"
-            r"(?:confirm\w*|consistent with|showed|revealed|demonstrated|positive)"),
+        _rx(
+            r"(?:EMG|NCS|NCV|electrodiagnostic|nerve conduction)[^.]{0,60}"
+            r"(?:confirm\w*|consistent with|showed|revealed|demonstrated|positive)"
+        ),
     ),
     _Concept(
         "pain_medication_reduced_or_not_tolerated",
-        _rx(r"(?:intoleran\w+|unable to tolerate|did not tolerate|not tolerate) "
+        _rx(
+            r"(?:intoleran\w+|unable to tolerate|did not tolerate|not tolerate) "
             r"(?:\w+ ){0,3}(?:medications?|NSAIDs?|opioids?)|"
-            r"(?:reduc|wean|taper)\w* (?:\w+ ){0,3}(?:medications?|opioids?|analgesics?)"),
+            r"(?:reduc|wean|taper)\w* (?:\w+ ){0,3}(?:medications?|opioids?|analgesics?)"
+        ),
     ),
     _Concept("motivated_to_change", _rx(r"motivated|motivation")),
     _Concept(
         "successful_trial",
-        _rx(r"successful trial|trial (?:was|of \w+ was) successful|benefit\w* from (?:the |a )?trial"),
+        _rx(
+            r"successful trial|trial (?:was|of \w+ was) successful|"
+            r"benefit\w* from (?:the |a )?trial"
+        ),
     ),
     _Concept("psych_clearance", _rx(r"psycholog\w+ (?:clearance|cleared|evaluation cleared)")),
     _Concept("acute_exacerbation", _rx(r"flare(?:-?ups?)?|exacerbation")),
@@ -365,14 +377,16 @@ _WORK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "modified_duty",
         _rx(
-            r"modified (?:duty|work)|light duty|restricted duty|work restrictions|limitations in place"
+            r"modified (?:duty|work)|light duty|restricted duty|work restrictions|"
+            r"limitations in place"
         ),
     ),
     (
         "working",
         _rx(
             r"returned to (?:full |regular |modified |usual |his |her )*(?:work|duty|duties|job)|"
-            r"(?:is|was|remains|continues|continued) (?:\w+ ){0,2}working|full (?:duty|work)|regular duty|"
+            r"(?:is|was|remains|continues|continued) (?:\w+ ){0,2}working|full (?:duty|work)|"
+            r"regular duty|"
             r"working (?:full[- ]time|part[- ]time|full duty|regular duty)|back at work|"
             r"return(?:ed)? to work"
         ),
@@ -405,7 +419,20 @@ _PAIN_SCORE = _rx(
     r"\b(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?))?\s*(?:/|out of)\s*10\b"
 )
 _PAIN_WORDS = _rx(r"pain|VAS|visual analog|rated|rating")
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _DATE = _rx(
     r"\b(?:(\d{1,2})[-/](\d{1,2})[-/](\d{2,4})|("
     + "|".join(m[:3] + r"\w*" for m in _MONTHS)
@@ -581,8 +608,10 @@ def _same_region_imaging(facts: CaseFacts, item_region: str | None) -> None:
 # Sentences about the request or the UR decision name what is asked for, not what was done:
 # "a request for lumbar facet injections" is no evidence of prior injections.
 _REQUEST_SENTENCE = _rx(
-    r"utilization review|claims administrator|request(?:ed|s)? (?:for|authorization)|\bRFA\b|"
-    r"non-?certif\w+|denied|appeal"
+    r"utilization review|\bUR\b|claims administrator|request\w*|\bRFA\b|authoriz\w+|"
+    r"non-?certif\w+|denied|appeal\w*|recommend\w*|(?:treatment )?plan\w*|"
+    r"would like|will (?:start|begin|undergo|continue)|order(?:ed|ing)|referr\w+|"
+    r"pending|proposed|intent on|pursu\w+"
 )
 _HISTORY_FACTS = frozenset(
     {

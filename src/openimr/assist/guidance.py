@@ -94,7 +94,8 @@ def engine_facts(item: NormalisedItem, facts: CaseFacts) -> dict[str, object]:
         elif prior is not None and prior.value is False:
             out["prior_visits_completed"] = 0.0  # denied, or never mentioned in a full record
     if "adjunct_to_active_therapy" not in out and (
-        facts.value("home_exercise_program") is True or facts.value("prior_physical_therapy") is True
+        facts.value("home_exercise_program") is True
+        or facts.value("prior_physical_therapy") is True
     ):
         out["adjunct_to_active_therapy"] = True
     return out
@@ -120,9 +121,7 @@ def guide(
     if request_date is None:
         request_date = date.today()
         guidance.reasons.append("request date unknown: guideline era taken as of today")
-    result = evaluate(
-        item, engine_facts(item, facts), request_date, date_of_injury=date_of_injury
-    )
+    result = evaluate(item, engine_facts(item, facts), request_date, date_of_injury=date_of_injury)
     guidance.engine_proposal = result.proposal
     guidance.reasons.extend(result.reasons)
     guidance.citations = _citations(result.recommendations)
@@ -136,7 +135,9 @@ def guide(
     guidance.paraphrase = top.paraphrase
     if top.criteria is not None:
         guidance.criteria_status = top.criteria.status
-        guidance.criteria = [_criterion(leaf, facts) for leaf in top.criteria.leaves()]
+        guidance.criteria = [
+            _criterion(leaf, facts, item.category) for leaf in top.criteria.leaves()
+        ]
     over = [q for q in (*top.quantity, *result.quantity) if q.status == "exceeds"]
     if over:
         guidance.quantity_exceeds_limit = True
@@ -171,9 +172,14 @@ def _citations(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:
     return out
 
 
-def _criterion(leaf: EngineCriterion, facts: CaseFacts) -> CriterionResult:
+def _criterion(leaf: EngineCriterion, facts: CaseFacts, category: str) -> CriterionResult:
     """One leaf criterion with the sentence of the record that decided it."""
-    fact = facts.get(leaf.fact) if leaf.fact else None
+    name = leaf.fact
+    if name == "prior_visits_completed" and category in _VISIT_FACT:
+        # derived from the count of visits, or else from the mention of the therapy
+        count = _VISIT_FACT[category]
+        name = count if facts.get(count) else _PRIOR_FACT[count]
+    fact = facts.get(name) if name else None
     if fact is not None and fact.assertion is Assertion.NOT_DOCUMENTED:
         evidence = "not documented in the clinical case summary"
     elif fact is not None:

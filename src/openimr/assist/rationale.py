@@ -24,7 +24,7 @@ _STRENGTH_WORDS = {
 
 
 def citation_phrase(citation: CitationOut) -> str:
-    """"MTUS Chronic Pain Medical Treatment (2016), section Opioids, page 78"."""
+    """ "MTUS Chronic Pain Medical Treatment (2016), section Opioids, page 78"."""
     source = "MTUS" if citation.source == "MTUS" else "the non-MTUS guideline"
     text = f"{source} {citation.guideline or 'guideline'}"
     if citation.edition:
@@ -68,7 +68,9 @@ def draft_rationale(
         first = guidance.citations[0]
         stance = _DIRECTION_WORDS.get(guidance.direction, "addresses")
         sentence = f"The governing recommendation is {citation_phrase(first)}, which {stance}"
-        sentence += f" {guidance.paraphrase.rstrip('.')}" if guidance.paraphrase else " this service"
+        sentence += (
+            f" {guidance.paraphrase.rstrip('.')}" if guidance.paraphrase else " this service"
+        )
         if guidance.strength is not None:
             sentence += f" ({_STRENGTH_WORDS.get(guidance.strength, 'unrated evidence')})"
         parts.append(sentence + ".")

@@ -24,7 +24,7 @@ from openimr.assist.model import (
     now_iso,
     training_hash,
 )
-from openimr.assist.precedents import build_index, precedent_records
+from openimr.assist.precedents import PrecedentSearch, build_index, precedent_records
 from openimr.assist.propose import ItemAnalysis, analyse_case, case_input_from_letter, features
 from openimr.assist.rates import RateTable
 from openimr.domain.errors import InvalidInput
@@ -49,7 +49,9 @@ def decided_letters(letters: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-def analyse_letters(letters: list[dict[str, Any]], index: ItemIndex | None) -> list[TrainingRow]:
+def analyse_letters(
+    letters: list[dict[str, Any]], index: PrecedentSearch | None
+) -> list[TrainingRow]:
     """Analyse every decided item of `letters` as the reviewer would receive it."""
     rows = []
     for n, letter in enumerate(letters):

@@ -85,10 +85,16 @@ def evaluate(
     folds: int = typer.Option(5, min=2, help="Cross-validation folds (grouped by letter)."),
     report: Path | None = typer.Option(None, help="Write an HTML report here."),
     seed: int = typer.Option(0, help="Shuffle seed for the fold assignment."),
+    repeats: int = typer.Option(1, min=1, help="Also report mean/min/max over this many seeds."),
 ) -> None:
     """Grouped cross-validation against the reviewers' real decisions (see assist.evaluate)."""
     from openimr.assist.batch import read_letters
-    from openimr.assist.evaluate import cross_validate, report_html, summary_lines
+    from openimr.assist.evaluate import (
+        cross_validate,
+        repeated_lines,
+        report_html,
+        summary_lines,
+    )
 
     errors: list[str] = []
     try:
@@ -99,6 +105,9 @@ def evaluate(
     for error in errors:
         typer.echo(f"skipped: {error}", err=True)
     typer.echo("\n".join(summary_lines(result)))
+    if repeats > 1:
+        seeds = list(range(seed, seed + repeats))
+        typer.echo("\n".join(repeated_lines(parsed, folds, seeds)))
     if report is not None:
         report.write_text(report_html(result), encoding="utf-8")
         typer.echo(f"report written to {report}")

@@ -287,11 +287,7 @@ class _Run:
         summary = self.summary
         summary.seconds = time.perf_counter() - self.started
         summary.stored = len(self.seq_of)
-        summary.replaced = sum(
-            1
-            for case in self.seq_of
-            if case in self.before and self.before[case] != self.manifest[case]
-        )
+        summary.replaced = sum(1 for case in self.seq_of if case in self.before)
         summary.failed = len(summary.errors)
         summary.letters_in_store = len(self.manifest)
         self.store.write_manifest(self.manifest)

@@ -20,7 +20,7 @@ The engine proposes; the reviewer decides.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -441,7 +441,10 @@ def formulary_notes(
     """
     if not item.category.startswith("medication/") or request_date < date(2018, 1, 1):
         return ()
-    notes: list[str] = []
+    notes: list[str] = [
+        "MTUS Drug List status (Exempt / Non-Exempt / Unlisted) not evaluated: "
+        "the list is not shipped with openimr (8 CCR 9792.27.15)"
+    ]
     if item.category == "medication/compound-topical" and "compounded" in kb.formulary:
         concept = kb.formulary["compounded"]
         notes.append(f"{concept.label} ({concept.citation}): {concept.rule}")
@@ -516,17 +519,17 @@ def evaluate(
     scored: list[tuple[tuple[object, ...], RankedRecommendation]] = []
     if not item.known:
         return EngineResult(
-            item,
-            request_date,
-            era,
-            phase.value if phase else None,
-            None,
-            (),
-            (),
-            (),
-            None,
-            "insufficient",
-            (f"item not placed in a category: {item.reason}",),
+            item=item,
+            request_date=request_date,
+            era=era,
+            phase=phase.value if phase else None,
+            governing_step=None,
+            recommendations=(),
+            excluded=(),
+            quantity=(),
+            conflict=None,
+            proposal="insufficient",
+            reasons=(f"item not placed in a category: {item.reason}",),
         )
     for rec in kb.for_category(item.category):
         doc = kb.doc_of(rec)
@@ -632,7 +635,7 @@ def evaluate(
     if conflict is not None and conflict.prevails != conflict.mtus_id:
         winner = next(r for r in ordered if r.id == conflict.prevails)
         ordered = [winner] + [r for r in ordered if r.id != winner.id]
-    ranked_final = tuple(_with_rank(r, i + 1) for i, r in enumerate(ordered))
+    ranked_final = tuple(replace(r, rank=i + 1) for i, r in enumerate(ordered))
     reg = regulation_checks(item, seen, kb, date_of_injury)
     governing = ranked_final[0].step if ranked_final else None
     proposal, reasons = _propose(item, seen, ranked_final, reg)
@@ -650,12 +653,6 @@ def evaluate(
         reasons=reasons,
         formulary=formulary_notes(item, seen, request_date, kb),
     )
-
-
-def _with_rank(rec: RankedRecommendation, rank: int) -> RankedRecommendation:
-    from dataclasses import replace
-
-    return replace(rec, rank=rank)
 
 
 def _leaning(rec: RankedRecommendation) -> int:

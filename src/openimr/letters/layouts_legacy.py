@@ -192,13 +192,14 @@ def write_mpr_2013(letter: ParsedLetter, documents: Sequence[str] = ()) -> str:
             + " Professional Reviewer guideline: "
             + citation_sentences(item.imr_guideline, "Expert Reviewer")
         )
+        lines.append("")
     lines += [
         "",
         "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT",
         "MEDICALLY NECESSARY:",
     ]
     for number, item in enumerate(letter.items, start=1):
-        lines += _wrap(f"{number}. {' '.join((item.rationale or '').split())}")
+        lines += [*_wrap(f"{number}. {' '.join((item.rationale or '').split())}"), ""]
     lines += [
         "",
         "MEDICAL REVIEWER QUALIFICATIONS:",

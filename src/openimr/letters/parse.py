@@ -21,12 +21,17 @@ letter with a section missing still yields what it has, plus `warnings`.
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 from openimr.domain.errors import OpenIMRError
-from openimr.letters.model import ParsedApplicant, ParsedItem, ParsedLetter, ParsedReviewer
+from openimr.letters.model import ParsedItem, ParsedLetter
 from openimr.letters.parse_citations import parse_guideline_paragraph
+from openimr.letters.parse_fields import (
+    CASE_NUMBER,
+    parse_applicant,
+    parse_header,
+    parse_reviewer,
+)
 from openimr.letters.parse_items import find_item_openings, parse_item_name, parse_items
 from openimr.letters.parse_text import (
     DocumentVocabulary,
@@ -137,178 +142,6 @@ def detect_layout(text: str) -> str | None:
     return None
 
 
-# -- header block ---------------------------------------------------------------------
-
-_HEADER_LABELS: dict[str, tuple[str, ...]] = {
-    "case_number": ("IMR Case Number", "Case Number", "Case No."),
-    "date_assigned": ("Date Assigned",),
-    "date_of_injury": ("Date of Injury",),
-    "decision_date": ("Decision Date", "Date of Decision"),
-    "ur_denial_date": ("UR Denial Date", "Date of UR Decision", "UR Decision Date"),
-    "application_received": ("Application Received", "Date Application Received"),
-    "priority": ("Priority", "Review Type"),
-}
-_LABEL_TO_FIELD = {
-    label.lower(): name for name, labels in _HEADER_LABELS.items() for label in labels
-}
-_LABEL_RE = re.compile(
-    r"(?<![A-Za-z])(?P<label>"
-    + "|".join(re.escape(lb) for lb in sorted(_LABEL_TO_FIELD, key=len, reverse=True))
-    + r")\s*:",
-    re.IGNORECASE,
-)
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
-_DATE_PATTERNS = (
-    re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\b"),
-    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
-    re.compile(r"\b(?P<mon>[A-Z][a-z]+)\.? (?P<d>\d{1,2}),? (?P<y>\d{4})\b"),
-)
-_CASE_NUMBER = re.compile(r"\b[A-Z]{2}\d{2}-\d{4,10}\b")
-
-
-def parse_date(text: str) -> str | None:
-    """The first date in `text` as ISO 8601 (MM/DD/YYYY, YYYY-MM-DD or "Month D, YYYY")."""
-    found: list[tuple[int, str]] = []
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if not match:
-            continue
-        parts = match.groupdict()
-        try:
-            month = _MONTHS[parts["mon"].lower()] if parts.get("mon") else int(parts["m"])
-            year = int(parts["y"])
-            year += 2000 if year < 100 else 0
-            found.append((match.start(), date(year, month, int(parts["d"])).isoformat()))
-        except (KeyError, ValueError):
-            continue
-    return min(found)[1] if found else None
-
-
-def parse_header(lines: list[str]) -> dict[str, str | None]:
-    """The labelled header fields, wherever the wrapping put their values."""
-    text = " ".join(line.strip() for line in lines if line.strip())
-    matches = list(_LABEL_RE.finditer(text))
-    fields: dict[str, str | None] = {}
-    for index, match in enumerate(matches):
-        field = _LABEL_TO_FIELD[match.group("label").lower()]
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        value = text[match.end() : end].strip()
-        if field in fields and fields[field]:
-            continue
-        if field == "case_number":
-            number = _CASE_NUMBER.search(value)
-            fields[field] = number.group(0) if number else (value.split() or [None])[0]
-        elif field == "priority":
-            low = value.lower()
-            fields[field] = (
-                "expedited"
-                if re.search(r"expedited|urgent", low)
-                else "standard"
-                if re.search(r"standard|regular|routine", low)
-                else None
-            )
-        else:
-            fields[field] = parse_date(value)
-    return fields
-
-
-# -- reviewer and applicant -----------------------------------------------------------
-
-_LICENSURE = re.compile(
-    r"State\(s\) of Licensure:|States? of Licensure:|Licensed in:", re.IGNORECASE
-)
-_SPECIALTY = re.compile(
-    r"Certification\(s\)/Specialty:|Certifications?/Specialt(?:y|ies):|Board Certification\(s\):"
-    r"|Specialt(?:y|ies):",
-    re.IGNORECASE,
-)
-_AGE = re.compile(
-    r"\b(?P<age>\d{1,3})(?:[- ](?:year|yr)s?[- ]old\b|\s?(?:y/o|y\.o\.|yo)(?![A-Za-z]))",
-    re.IGNORECASE,
-)
-_SEX_WORD = re.compile(r"\b(?P<word>female|male|woman|man|gentleman|lady)\b", re.IGNORECASE)
-
-
-def _labelled_value(lines: list[str], label: re.Pattern[str]) -> str | None:
-    for index, line in enumerate(lines):
-        match = label.search(line)
-        if not match:
-            continue
-        parts = [line[match.end() :].strip()]
-        for follower in lines[index + 1 : index + 4]:
-            stripped = follower.strip()
-            if (
-                not stripped
-                or is_section_header(stripped)
-                or _LICENSURE.search(stripped)
-                or _SPECIALTY.search(stripped)
-                or ":" in stripped
-                or stripped.endswith(".")
-                or len(stripped) > 40
-            ):
-                break
-            parts.append(stripped)
-        return join_lines(parts)
-    return None
-
-
-def _split_names(value: str | None) -> list[str]:
-    if not value:
-        return []
-    return [part.strip(" .") for part in re.split(r"\s*[,;]\s*", value) if part.strip(" .")]
-
-
-def parse_reviewer(lines: list[str]) -> ParsedReviewer:
-    """State(s) of licensure and certification(s)/specialty as lists (LC 4610.6(f))."""
-    return ParsedReviewer(
-        licensure=_split_names(_labelled_value(lines, _LICENSURE)),
-        specialties=_split_names(_labelled_value(lines, _SPECIALTY)),
-    )
-
-
-def parse_applicant(summary: str | None) -> ParsedApplicant:
-    """Age and sex as the summary states them ("a 48-year-old male ...")."""
-    if not summary:
-        return ParsedApplicant()
-    age_match = _AGE.search(summary)
-    age = (
-        int(age_match.group("age")) if age_match and 0 < int(age_match.group("age")) < 120 else None
-    )
-    sex = None
-    if age_match:
-        window = summary[age_match.end() : age_match.end() + 40]
-        word = _SEX_WORD.search(window)
-        if word:
-            sex = "female" if word.group("word").lower() in {"female", "woman", "lady"} else "male"
-    if sex is None:
-        he = len(re.findall(r"\b(?:he|him|his)\b", summary, re.IGNORECASE))
-        she = len(re.findall(r"\b(?:she|her|hers)\b", summary, re.IGNORECASE))
-        if he >= 2 and she == 0:
-            sex = "male"
-        elif she >= 2 and he == 0:
-            sex = "female"
-    return ParsedApplicant(age=age, sex=sex)  # type: ignore[arg-type]
-
-
 # -- sections -------------------------------------------------------------------------
 
 _STOCK_INTROS = (
@@ -323,14 +156,17 @@ _STOCK_INTROS = (
 
 
 def split_sections(lines: list[str]) -> list[tuple[str, int, int]]:
-    """(header, first body line, end) for every ALL-CAPS header; wrapped headers are joined."""
-    heads: list[tuple[str, int, int]] = []  # (title, first header line, first body line)
+    """(title, first title line, first body line) of every ALL-CAPS header line.
+
+    A title wrapped over two lines ("RATIONALE FOR WHY ... IS/WAS NOT" + "MEDICALLY
+    NECESSARY:") is joined into one.
+    """
+    heads: list[tuple[str, int, int]] = []
     index = 0
     while index < len(lines):
         if is_section_header(lines[index]):
             title = lines[index].strip()
             nxt = index + 1
-            # "RATIONALE FOR WHY ... IS/WAS NOT" + "MEDICALLY NECESSARY:" is one header.
             while nxt < len(lines) and is_section_header(lines[nxt]) and not title.endswith(":"):
                 title = f"{title} {lines[nxt].strip()}"
                 nxt += 1
@@ -338,17 +174,34 @@ def split_sections(lines: list[str]) -> list[tuple[str, int, int]]:
             index = nxt
             continue
         index += 1
-    return [
-        (title, body, heads[n + 1][1] if n + 1 < len(heads) else len(lines))
-        for n, (title, _, body) in enumerate(heads)
-    ]
+    return heads
 
 
-def _section(sections: list[tuple[str, int, int]], *needles: str) -> tuple[int, int] | None:
-    for title, start, end in sections:
-        upper = title.upper()
-        if any(needle in upper for needle in needles):
-            return start, end
+# Titles of the layouts' own sections. A section runs to the next of these, so an ALL-CAPS
+# line inside a summary ("MRI OF THE LUMBAR SPINE") stays part of the summary.
+_KNOWN_TITLES = (
+    "DETERMINATION WAS MADE",
+    "CASE SUMMARY",
+    "DECISION",
+    "DOCUMENTS REVIEWED",
+    "APPEAL",
+    "ISSUE AT DISPUTE",
+    "GUIDELINE",
+    "RATIONALE",
+    "QUALIFICATIONS",
+)
+
+
+def _section(
+    sections: list[tuple[str, int, int]], n_lines: int, *needles: str
+) -> tuple[int, int] | None:
+    """(first body line, end) of the first section whose title holds one of `needles`."""
+    for index, (title, _, body) in enumerate(sections):
+        if any(needle in title.upper() for needle in needles):
+            for later_title, later_head, _ in sections[index + 1 :]:
+                if any(known in later_title.upper() for known in _KNOWN_TITLES):
+                    return body, later_head
+            return body, n_lines
     return None
 
 
@@ -381,7 +234,7 @@ def parse_letter_text(text: str, path: str | None = None) -> ParsedLetter:
             f"{where}: not an IMR determination letter (no known layout header or section)",
             path=path,
         )
-    case_number = _CASE_NUMBER.search(text)
+    case_number = CASE_NUMBER.search(text)
     lines = remove_furniture(text.split("\n"), case_number.group(0) if case_number else None)
     vocabulary = document_vocabulary(text)
     warnings: list[str] = []
@@ -403,11 +256,11 @@ def _parse_sectioned(
     sections = split_sections(lines)
     body_titles = ("DETERMINATION WAS MADE", "CASE SUMMARY", "DECISION", "DOCUMENTS REVIEWED")
     first_body = next(
-        (start for title, start, _ in sections if any(t in title.upper() for t in body_titles)),
+        (head for title, head, _ in sections if any(t in title.upper() for t in body_titles)),
         len(lines),
     )
     header = parse_header(lines[:first_body])
-    summary_span = _section(sections, "CASE SUMMARY")
+    summary_span = _section(sections, len(lines), "CASE SUMMARY")
     summary = None
     if summary_span:
         body = _strip_intro(lines[summary_span[0] : summary_span[1]], _STOCK_INTROS[0])
@@ -415,7 +268,7 @@ def _parse_sectioned(
     else:
         warnings.append("no CLINICAL CASE SUMMARY section")
     decisions_span = _section(
-        sections, "DECISIONS AND RATIONALES", "DECISION(S) AND RATIONALE", "DECISION"
+        sections, len(lines), "DECISIONS AND RATIONALES", "DECISION(S) AND RATIONALE", "DECISION"
     )
     items: list[ParsedItem] = []
     if decisions_span:
@@ -423,10 +276,11 @@ def _parse_sectioned(
         items = parse_items(body, vocabulary, warnings)
     else:
         warnings.append("no IMR ISSUES, DECISIONS AND RATIONALES section")
-    credentials_end = summary_span[0] if summary_span else (decisions_span or (len(lines), 0))[0]
+    # The credentials come before the summary (or, failing one, before the decisions).
+    before = summary_span or decisions_span
     return ParsedLetter(
         **header,  # type: ignore[arg-type]
-        reviewer=parse_reviewer(lines[:credentials_end] or lines),
+        reviewer=parse_reviewer(lines[: before[0]] if before else lines),
         applicant=parse_applicant(summary),
         clinical_case_summary=summary,
         items=items,
@@ -437,16 +291,29 @@ _NUMBERED = re.compile(r"^\s*(?P<n>\d{1,2})[.)]\s+")
 
 
 def _numbered_blocks(lines: list[str]) -> dict[int, list[str]]:
-    """Split "1. ...", "2. ..." blocks of a section by their numbers."""
+    """Split "1. ...", "2. ..." blocks of a section by their numbers.
+
+    Only the next number in sequence opens a block, and, when the section spaces its
+    blocks with blank lines, only after one or after a finished sentence (a page break
+    takes the blank line with it): a wrapped line may well begin "2. ".
+    """
     blocks: dict[int, list[str]] = {}
     current: int | None = None
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    spaced = bool(filled) and any(not ln.strip() for ln in lines[filled[0] : filled[-1]])
+    previous_blank = True
+    previous = ""
     for line in lines:
         match = _NUMBERED.match(line)
-        if match:
+        opens = match is not None and int(match.group("n")) == (current or 0) + 1
+        finished = re.search(r"[.!?][\"')]*$", previous.rstrip()) is not None
+        if match and opens and (previous_blank or not spaced or finished):
             current = int(match.group("n"))
             blocks[current] = [line[match.end() :]]
         elif current is not None:
             blocks[current].append(line)
+        previous_blank = not line.strip()
+        previous = line if line.strip() else previous
     return blocks
 
 
@@ -455,18 +322,20 @@ def _parse_mpr(
 ) -> ParsedLetter:
     """mpr-2013: items numbered in ISSUE AT DISPUTE, guidelines and rationales by number."""
     sections = split_sections(lines)
-    issue = _section(sections, "ISSUE AT DISPUTE")
+    issue = _section(sections, len(lines), "ISSUE AT DISPUTE")
     first_body = issue[0] - 1 if issue else len(lines)
     header = parse_header(lines[:first_body])
-    summary_span = _section(sections, "CASE SUMMARY")
+    summary_span = _section(sections, len(lines), "CASE SUMMARY")
     summary = (
         clean_block(lines[summary_span[0] : summary_span[1]], vocabulary) if summary_span else None
     )
     if not summary:
         warnings.append("no CASE SUMMARY section")
-    guideline_span = _section(sections, "GUIDELINE(S) RELIED UPON", "GUIDELINES RELIED UPON")
-    rationale_span = _section(sections, "RATIONALE FOR WHY")
-    qualifications = _section(sections, "REVIEWER QUALIFICATIONS")
+    guideline_span = _section(
+        sections, len(lines), "GUIDELINE(S) RELIED UPON", "GUIDELINES RELIED UPON"
+    )
+    rationale_span = _section(sections, len(lines), "RATIONALE FOR WHY")
+    qualifications = _section(sections, len(lines), "REVIEWER QUALIFICATIONS")
     items: list[ParsedItem] = []
     if issue is None:
         warnings.append("no ISSUE AT DISPUTE section")

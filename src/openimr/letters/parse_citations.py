@@ -37,7 +37,7 @@ _SECTIONS = re.compile(r"Section\(?s?\)?:\s*", re.IGNORECASE)
 _PAGES = re.compile(
     r"\b(?:Page\(?s?\)?:?|pages?|pgs?\.?|p\.)\s*(?P<pages>\d+(?:\s*[-–,]\s*\d+)*)", re.IGNORECASE
 )
-_STRENGTH = re.compile(
+STRENGTH = re.compile(
     r"\bStrength of Evidence:\s*(?P<strength>.+?)\.?\s*$", re.IGNORECASE | re.DOTALL
 )
 _RECOMMENDATION = re.compile(r"(?:\b\d+\.\s*)?\bRecommendation:\s*", re.IGNORECASE)
@@ -240,7 +240,7 @@ def parse_guideline_paragraph(text: str) -> list[ParsedCitation]:
             continue
         # The 2015 form closes a citation with a quoted recommendation and its strength.
         strength = None
-        strength_match = _STRENGTH.search(sentence)
+        strength_match = STRENGTH.search(sentence)
         if strength_match:
             strength = strength_match.group("strength").strip().rstrip(".")
             sentence = sentence[: strength_match.start()].strip()

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from openimr.letters.model import ParsedItem
-from openimr.letters.parse_citations import _STRENGTH, parse_guideline_paragraph
+from openimr.letters.parse_citations import STRENGTH, parse_guideline_paragraph
 from openimr.letters.parse_text import (
     DocumentVocabulary,
     clean_block,
@@ -56,7 +56,9 @@ _ITEM_PREFIX = re.compile(
 
 
 @dataclass
-class _Opening:
+class ItemOpening:
+    """Where an item line sits in a decisions section, its text and its decision."""
+
     start: int  # first line of the item line(s)
     decision_line: int  # the line holding the decision word
     name: str
@@ -67,9 +69,9 @@ def _is_blank(line: str) -> bool:
     return not line.strip()
 
 
-def find_item_openings(lines: list[str]) -> list[_Opening]:
+def find_item_openings(lines: list[str]) -> list[ItemOpening]:
     """Locate every item line of a decisions section (indices into `lines`)."""
-    openings: list[_Opening] = []
+    openings: list[ItemOpening] = []
     floor = 0
     for index, line in enumerate(lines):
         match = None if _DECISION_ONLY.match(line) else _ITEM_LINE.match(line.strip())
@@ -100,7 +102,7 @@ def find_item_openings(lines: list[str]) -> list[_Opening]:
         name = join_lines(body).rstrip(": ")
         if not name:
             continue
-        openings.append(_Opening(start, index, name, decision.lower()))
+        openings.append(ItemOpening(start, index, name, decision.lower()))
         floor = index + 1
     return openings
 
@@ -129,7 +131,7 @@ def _opening_start(lines: list[str], last: int, floor: int, last_text: str) -> i
                 break
             k = above
             continue
-        if is_section_header(line) or _GUIDELINE_LABEL.match(line) or line.rstrip().endswith(":"):
+        if _GUIDELINE_LABEL.match(line) or line.rstrip().endswith(":"):
             break
         if ends_sentence(line) and not _MODIFIED_CONTINUATION.match(so_far):
             break
@@ -173,7 +175,7 @@ def parse_items(
 
 def _parse_item_block(
     number: int,
-    opening: _Opening,
+    opening: ItemOpening,
     block: list[str],
     vocabulary: DocumentVocabulary,
     warnings: list[str],
@@ -222,7 +224,7 @@ def _parse_item_block(
     imr_citations = parse_guideline_paragraph(imr_text or "")
     strength = next((c.strength for c in imr_citations if c.strength), None)
     if strength is None and imr_text:
-        match = _STRENGTH.search(imr_text)
+        match = STRENGTH.search(imr_text)
         strength = match.group("strength").strip().rstrip(".") if match else None
     return ParsedItem(
         description=description,

@@ -58,18 +58,24 @@ def remove_furniture(lines: list[str], case_number: str | None = None) -> list[s
             for ln in set(filled[:2] + filled[-2:]):
                 edge_counts[_digits_blind(ln)] += 1
         # A coincidence (the same item label opening two pages) must not pass for a running
-        # header: ask for three pages, or for a numbered line ("Page # of #").
+        # header: ask for three pages, a numbered line ("Page # of #"), or a short title
+        # without a label's colon on every page.
         running = {
             key
             for key, n in edge_counts.items()
             if len(key) <= 100
-            and ((n >= 3 and n * 2 >= len(pages)) or (n >= 2 and "page #" in key))
+            and (
+                (n >= 3 and n * 2 >= len(pages))
+                or (n >= 2 and "page #" in key)
+                or (n == len(pages) and len(key) <= 60 and ":" not in key)
+            )
         }
     out: list[str] = []
     for number, page in enumerate(pages):
         # A page break adds no blank line: a paragraph that ends with a page has its own.
         filled_positions = [i for i, ln in enumerate(page) if ln.strip()]
-        edges = set(filled_positions[:2] + filled_positions[-2:])
+        top, bottom = set(filled_positions[:2]), set(filled_positions[-2:])
+        edges = top | bottom
         furniture = {
             i
             for i in range(len(page))
@@ -79,7 +85,15 @@ def remove_furniture(lines: list[str], case_number: str | None = None) -> list[s
                 and (
                     _BARE_NUMBER.match(page[i])
                     or _digits_blind(page[i]) in running
-                    or (number and case_number and case_number in page[i] and len(page[i]) <= 80)
+                    # A short line repeating the case number: a running header or footer
+                    # (not the first page's own header block).
+                    or (
+                        case_number
+                        and len(pages) > 1
+                        and (number or (i in bottom and i not in top))
+                        and case_number in page[i]
+                        and len(page[i]) <= 80
+                    )
                 )
             )
         }
@@ -96,7 +110,7 @@ def remove_furniture(lines: list[str], case_number: str | None = None) -> list[s
 def is_section_header(line: str) -> bool:
     """An ALL-CAPS line of at least two words, e.g. "CLINICAL CASE SUMMARY"."""
     stripped = line.strip()
-    if not stripped or any(ch.islower() for ch in stripped):
+    if not stripped or stripped.upper() != stripped:
         return False
     words = _CAPS_WORD.findall(stripped)
     return len(words) >= 2 and sum(len(w) for w in words) >= 8

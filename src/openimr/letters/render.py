@@ -26,10 +26,12 @@ from datetime import date
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from openimr.domain.case import Case, CaseDocument, DisputedItem
 from openimr.domain.citation import Citation
 from openimr.domain.determination import Determination, ItemDetermination
+from openimr.domain.errors import InvalidInput
 from openimr.domain.vocabulary import Decision, EvidenceSource
 from openimr.letters.redact import Redactor, assert_absent
 from openimr.letters.texts import LetterText, letter_text
@@ -120,12 +122,8 @@ def build_letter_view(
     # The private letter only scrubs the reviewer's identity; patterns are for the public one.
     scrub: Scrub = redactor.redact if public else redactor.redact_known
 
-    items_by_id = {i.item_id: i for i in case.items}
     items = tuple(
-        _item_view(items_by_id[d.item_id], d, scrub)
-        if d.item_id in items_by_id
-        else _item_view(DisputedItem(d.item_id, d.item_id), d, scrub)
-        for d in _in_case_order(case, determination)
+        _item_view(_disputed_item(case, d), d, scrub) for d in _in_case_order(case, determination)
     )
     docs = _documents_reviewed(case, determination, documents)
     appeal = list(t.appeal_rights)
@@ -158,6 +156,18 @@ def build_letter_view(
 
 def _keep(text: str) -> str:
     return text
+
+
+def _disputed_item(case: Case, decided: ItemDetermination) -> DisputedItem:
+    """The case's item a decision is about; a decision on no item of the case is an error."""
+    try:
+        return case.item(decided.item_id)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            f"case {case.case_number}: the determination decides item {decided.item_id!r}, "
+            "which is not a disputed item of the case",
+            field=f"determination.items[{decided.item_id}]",
+        ) from exc
 
 
 def _in_case_order(case: Case, determination: Determination) -> list[ItemDetermination]:
@@ -356,6 +366,19 @@ def _wrap(text: str, indent: str = "") -> list[str]:
 # -- HTML and PDF ------------------------------------------------------------------------
 
 
+_SLASHED = re.compile(r"\S*/\S*")
+
+
+def keep_slashes_together(text: str) -> Markup:
+    """Escape `text` and keep each word holding a "/" on one line.
+
+    Browsers and WeasyPrint may break a line after "/", and text read back from the PDF
+    would then show "Cold/ heat packs": the word would not survive the round trip.
+    """
+    escaped = str(escape(text))
+    return Markup(_SLASHED.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', escaped))
+
+
 @lru_cache(maxsize=1)
 def _jinja() -> Environment:
     env = Environment(
@@ -364,6 +387,9 @@ def _jinja() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["words"] = keep_slashes_together
+    # Only letters, digits, spaces and hyphens reach a CSS string (the case number).
+    env.filters["css_text"] = lambda text: re.sub(r"[^A-Za-z0-9 -]", "", str(text))
     return env
 
 
@@ -434,10 +460,9 @@ def determination_to_dict(case: Case, determination: Determination) -> dict[str,
     Same names and null rules as the parse contract of docs/product.md, so a rendered letter,
     its parse and this file can be compared field by field. The reviewer's id is not included.
     """
-    items_by_id = {i.item_id: i for i in case.items}
     items = []
     for decided in _in_case_order(case, determination):
-        item = items_by_id.get(decided.item_id, DisputedItem(decided.item_id, decided.item_id))
+        item = _disputed_item(case, decided)
         items.append(
             {
                 "item_id": decided.item_id,

@@ -120,6 +120,9 @@ class _Plan:
             dtype=np.int64,
         )
         eligible = [i for i, rid in enumerate(self.ids) if self.cap[i] > 0]
+        self.unqualified_count = sum(1 for rid in self.ids if screener.findings[rid])
+        self.eligible_count = len(eligible)
+        self.full_count = len(self.ids) - self.unqualified_count - self.eligible_count
         self.needs: list[Need] = [screener.need(p) for p in self.profiles]
         # Needs are numbered once: hashing a Need per lookup would dominate big batches.
         numbers: dict[Need, int] = {}
@@ -137,10 +140,8 @@ class _Plan:
         self._all: dict[int, list[int]] = {}
         self.index = {rid: i for i, rid in enumerate(self.ids)}
         self.blocked: list[set[int]] = []
-        self.conflicted: list[int] = []
         for p in self.profiles:
             conflicts = screener.conflicted_ids(p)
-            self.conflicted.append(len(conflicts))
             blocked = {self.index[rid] for rid in conflicts}
             blocked |= {self.index[rid] for rid in p.excluded_reviewers if rid in self.index}
             blocked |= {self.index[rid] for rid in p.prior_reviewer_ids if rid in self.index}
@@ -384,30 +385,26 @@ def _report(plan: _Plan, chosen: list[int | None], stats: dict[str, object]) -> 
 
 
 def _why_unassigned(plan: _Plan, c: int) -> str:
-    screener = plan.screener
-    need = plan.needs[c]
-    matches = plan.matches[plan.nid[c]]
-    total = len(plan.ids)
-    unqualified = sum(1 for rid in plan.ids if screener.findings[rid])
-    no_capacity = sum(
-        1 for i, rid in enumerate(plan.ids) if not screener.findings[rid] and plan.cap[i] <= 0
-    )
-    eligible = total - unqualified - no_capacity
-    matching = len(matches)
-    feasible = len(plan.feasible(c))
+    """Why case c has no reviewer: who is out for which reason, or who is full."""
     head = "no qualified, conflict-free reviewer with capacity: "
+    feasible = len(plan.feasible(c))
     if feasible:
         return (
             head + f"the {feasible} reviewer(s) who may take it are at capacity with cases "
             "that come first (expedited, nearer due, or no other reviewer)"
         )
-    blocked = plan.blocked[c]
-    parts = [
-        f"of {total} reviewer(s), {unqualified} fail a qualification rule",
-        f"{no_capacity} have no capacity left",
-        f"{eligible - matching} are not of the same or a similar specialty "
-        f"({need.describe(screener.specialties)})",
-        f"{len(blocked & set(matches))} of the {matching} matching are conflicted, "
-        f"excluded by the case or reviewed it before ({plan.conflicted[c]} conflicted in all)",
+    matches = plan.matches[plan.nid[c]]
+    blocked = len(plan.blocked[c] & set(matches))
+    mismatched = plan.eligible_count - len(matches)
+    counts = [
+        (plan.unqualified_count, "fail a qualification rule"),
+        (plan.full_count, "have no capacity left"),
+        (
+            mismatched,
+            "are not of the same or a similar specialty "
+            f"({plan.needs[c].describe(plan.screener.specialties)})",
+        ),
+        (blocked, "are conflicted, excluded by the case or reviewed it before"),
     ]
-    return head + "; ".join(parts)
+    parts = [f"{n} {words}" for n, words in counts if n]
+    return head + f"of {len(plan.ids)} reviewer(s), " + "; ".join(parts)

@@ -181,3 +181,14 @@ def _failed(
             return {**facts, "duplicate_of": other}
         return None
     raise RuleDataError(f"no check is written for eligibility rule {rule.id!r}", field=rule.id)
+
+
+def consolidation_key(case: Case) -> str | None:
+    """Applications the IMRO may combine into one determination (8 CCR 9792.10.4(a)):
+    the same employee, the same requesting physician and the same date of injury.
+    None when the case names no injured worker or no requesting physician."""
+    workers = case.parties_with_role(PartyRole.INJURED_WORKER)
+    physicians = case.parties_with_role(PartyRole.REQUESTING_PHYSICIAN)
+    if not workers or not physicians:
+        return None
+    return f"{workers[0].key}#{physicians[0].key}#{case.date_of_injury.isoformat()}"

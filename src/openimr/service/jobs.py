@@ -40,6 +40,7 @@ log = logging.getLogger("openimr.jobs")
 Handler = Callable[[dict[str, Any]], None]
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
+KEEP_FINISHED = timedelta(days=7)
 
 
 def _utcnow() -> datetime:
@@ -117,8 +118,10 @@ class JobQueue:
             self.store.touch_job(job.id, now)
             self._task(job.id)
         if "deadline_scan" in self.handlers and lease == LEASE:
-            # The periodic sweep also scans the clocks (idempotent alerts).
+            # The periodic sweep also scans the clocks (idempotent alerts) and forgets
+            # jobs finished long ago.
             self.enqueue("deadline_scan")
+            self.store.prune_jobs(now - KEEP_FINISHED)
         return len(stale)
 
     def recover(self) -> int:

@@ -14,8 +14,9 @@ from openimr.domain.case import Case, CaseDocument
 from openimr.domain.clocks import Clocks
 from openimr.domain.errors import NotFound, PermissionDenied
 from openimr.domain.reviewer import ExpertReviewer
-from openimr.domain.vocabulary import CaseState, Role
+from openimr.domain.vocabulary import CaseState, PartyRole, Role
 from openimr.rules.deadlines import DeadlineRules
+from openimr.rules.eligibility import consolidation_key
 from openimr.service.access import Actor, as_seen_by, ensure_can_view, ensure_staff
 from openimr.service.deadlines import case_clocks, running_clock
 from openimr.service.events import audit
@@ -177,3 +178,29 @@ def get_reviewer(reviewer_id: str, uow: UnitOfWork, actor: Actor, clock: Clock) 
         audit(uow, "ReviewerRead", actor, clock(), None, reviewer_id=reviewer_id)
         uow.commit()
     return reviewer
+
+
+# States in which a case may still be combined with another: before the review starts.
+CONSOLIDATABLE = frozenset({CaseState.RECEIVED, CaseState.ELIGIBLE, CaseState.ASSIGNED})
+
+
+def consolidation_candidates(
+    case_number: str, uow: UnitOfWork, actor: Actor, clock: Clock
+) -> list[str]:
+    """Other open applications that may be combined with this one (8 CCR 9792.10.4(a)):
+    same employee, same requesting physician, same date of injury. Staff only; audited."""
+    ensure_staff(actor, "look for applications to consolidate")
+    with uow:
+        case = uow.cases.get(case_number)
+        key = consolidation_key(case)
+        found: list[str] = []
+        workers = case.parties_with_role(PartyRole.INJURED_WORKER)
+        if key is not None and workers:
+            for other in uow.cases.list(
+                states=CONSOLIDATABLE, party_key=workers[0].key, limit=1000
+            ):
+                if other.case_number != case_number and consolidation_key(other) == key:
+                    found.append(other.case_number)
+        audit(uow, "ConsolidationChecked", actor, clock(), case_number, candidates=found)
+        uow.commit()
+    return found

@@ -28,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from openimr.store.base import Base
@@ -331,33 +332,47 @@ class AuthStore:
         with self._tx() as s:
             s.execute(update(JobRow).where(JobRow.id == job_id).values(enqueued_at=at))
 
+    def prune_jobs(self, finished_before: datetime) -> int:
+        """Forget finished jobs older than `finished_before` (the ledger stays small)."""
+        with self._tx() as s:
+            result = s.execute(
+                delete(JobRow).where(JobRow.status == "done", JobRow.finished_at < finished_before)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     # alerts
     def add_alert_once(self, alert: AlertRecord) -> bool:
-        """Insert unless the same (case, clock, threshold) exists; True when inserted."""
-        with self._tx() as s:
-            exists = s.scalar(
-                select(func.count())
-                .select_from(AlertRow)
-                .where(
-                    AlertRow.case_number == alert.case_number,
-                    AlertRow.clock == alert.clock,
-                    AlertRow.threshold == alert.threshold,
+        """Insert unless the same (case, clock, threshold) exists; True when inserted.
+
+        The unique constraint decides when two scans race: the loser's insert fails.
+        """
+        try:
+            with self._tx() as s:
+                exists = s.scalar(
+                    select(func.count())
+                    .select_from(AlertRow)
+                    .where(
+                        AlertRow.case_number == alert.case_number,
+                        AlertRow.clock == alert.clock,
+                        AlertRow.threshold == alert.threshold,
+                    )
                 )
-            )
-            if exists:
-                return False
-            s.add(
-                AlertRow(
-                    case_number=alert.case_number,
-                    clock=alert.clock,
-                    threshold=alert.threshold,
-                    kind=alert.kind,
-                    due_on=alert.due_on,
-                    message=alert.message,
-                    created_at=alert.created_at,
+                if exists:
+                    return False
+                s.add(
+                    AlertRow(
+                        case_number=alert.case_number,
+                        clock=alert.clock,
+                        threshold=alert.threshold,
+                        kind=alert.kind,
+                        due_on=alert.due_on,
+                        message=alert.message,
+                        created_at=alert.created_at,
+                    )
                 )
-            )
-            return True
+        except IntegrityError:
+            return False
+        return True
 
     def alerts(self, case_number: str | None = None, limit: int = 200) -> list[AlertRecord]:
         with self._tx() as s:

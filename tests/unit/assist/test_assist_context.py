@@ -16,7 +16,11 @@ def _assert(sentence: str, concept: str) -> Assertion:
     ("sentence", "concept", "expected"),
     [
         ("The applicant denies bowel or bladder incontinence.", "bowel or bladder", "negated"),
-        ("There was no documentation of functional improvement.", "functional improvement", "negated"),
+        (
+            "There was no documentation of functional improvement.",
+            "functional improvement",
+            "negated",
+        ),
         (
             "The attending provider failed to outline any improvement in function.",
             "improvement in function",

@@ -116,3 +116,22 @@ def test_body_regions_most_mentioned_first() -> None:
         "lumbar",
         "cervical",
     ]
+
+
+def test_silence_in_a_full_record_reads_as_not_documented() -> None:
+    facts = extract_facts(SUMMARY, request_date="2016-11-15")
+    fact = facts.get("home_exercise_program")
+    assert fact is not None and fact.value is False
+    assert fact.assertion.value == "not_documented"
+
+
+def test_silence_in_a_thin_record_stays_unknown() -> None:
+    facts = extract_facts("Low back pain.", request_date="2016-11-15")
+    assert facts.get("home_exercise_program") is None
+
+
+def test_imaging_counts_as_prior_only_for_the_same_region() -> None:
+    lumbar = extract_facts(SUMMARY, item_region="lumbar-spine")
+    knee = extract_facts(SUMMARY, item_region="knee")
+    assert lumbar.value("prior_imaging_same_region") is True
+    assert knee.value("prior_imaging_same_region") is False

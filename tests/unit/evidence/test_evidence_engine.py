@@ -289,3 +289,11 @@ def test_without_an_mtus_entry_the_next_search_step_governs(tmp_path: Path) -> N
     result = evaluate(normalise_item("TENS unit"), {}, ERA_C, kb=kb)  # MTUS doc out of force
     assert result.governing_step == "acoem-odg"
     assert result.first_mtus() is None
+
+
+def test_formulary_notes_apply_to_drug_requests_from_2018_only() -> None:
+    item = normalise_item("Flurbiprofen 20%/Lidocaine 5% cream 120gm")
+    assert evaluate(item, {}, ERA_B).formulary == ()
+    notes = evaluate(item, {}, ERA_C).formulary
+    assert any("Compounded drug" in n for n in notes)
+    assert any("not evaluated" in n for n in notes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import strategies as st
 
@@ -62,26 +62,62 @@ def seed_case() -> Case:
         applicant_age=54,
         condition="chronic low back pain",
         parties=[
-            Party(PartyRole.INJURED_WORKER, "Marisol Fenwick-Ortega", "person:marisol-fenwick",
-                  address="4821 Larkspur Avenue, Bakersfield, CA 93309"),
-            Party(PartyRole.REPRESENTATIVE, "Thaddeus Whitcombe", "person:t-whitcombe",
-                  organization="Whitcombe & Pell Law Group"),
+            Party(
+                PartyRole.INJURED_WORKER,
+                "Marisol Fenwick-Ortega",
+                "person:marisol-fenwick",
+                address="4821 Larkspur Avenue, Bakersfield, CA 93309",
+            ),
+            Party(
+                PartyRole.REPRESENTATIVE,
+                "Thaddeus Whitcombe",
+                "person:t-whitcombe",
+                organization="Whitcombe & Pell Law Group",
+            ),
             Party(PartyRole.EMPLOYER, "Kernfield Packing Company", "org:kernfield-packing"),
             Party(PartyRole.CLAIMS_ADMINISTRATOR, "Sablecrest Claims Services", "org:sablecrest"),
-            Party(PartyRole.REQUESTING_PHYSICIAN, "Dr. Octavio Brannigan", "person:dr-brannigan",
-                  organization="Valley Spine Associates"),
+            Party(
+                PartyRole.REQUESTING_PHYSICIAN,
+                "Dr. Octavio Brannigan",
+                "person:dr-brannigan",
+                organization="Valley Spine Associates",
+            ),
             Party(PartyRole.UR_ORGANIZATION, "Cardinal Review Partners", "org:cardinal-review"),
         ],
         documents=[
-            CaseDocument("doc-ur-0001", DocumentKind.UR_DECISION, "Utilization review decision",
-                         "a" * 64, "application/pdf", 4, author="Cardinal Review Partners",
-                         document_date=date(2015, 5, 15), filename="ur_decision_fenwick.pdf"),
-            CaseDocument("doc-pr-0002", DocumentKind.PROGRESS_REPORT, "Progress report",
-                         "b" * 64, "application/pdf", 3, author="Dr. Octavio Brannigan",
-                         document_date=date(2015, 4, 6), filename="pr2_2015-04-06.pdf"),
-            CaseDocument("doc-rfa-0003", DocumentKind.RFA, "Request for authorization",
-                         "c" * 64, "application/pdf", 1, author="Dr. Octavio Brannigan",
-                         document_date=date(2015, 4, 6), filename="rfa.pdf"),
+            CaseDocument(
+                "doc-ur-0001",
+                DocumentKind.UR_DECISION,
+                "Utilization review decision",
+                "a" * 64,
+                "application/pdf",
+                4,
+                author="Cardinal Review Partners",
+                document_date=date(2015, 5, 15),
+                filename="ur_decision_fenwick.pdf",
+            ),
+            CaseDocument(
+                "doc-pr-0002",
+                DocumentKind.PROGRESS_REPORT,
+                "Progress report",
+                "b" * 64,
+                "application/pdf",
+                3,
+                author="Dr. Octavio Brannigan",
+                document_date=date(2015, 4, 6),
+                filename="pr2_2015-04-06.pdf",
+            ),
+            CaseDocument(
+                "doc-rfa-0003",
+                DocumentKind.RFA,
+                "Request for authorization",
+                "c" * 64,
+                "application/pdf",
+                1,
+                author="Dr. Octavio Brannigan",
+                document_date=date(2015, 4, 6),
+                filename="rfa.pdf",
+            ),
         ],
         items=[DisputedItem("1", "Hot/Cold unit for the lumbar spine")],
         state=CaseState.ISSUED,
@@ -102,36 +138,104 @@ def seed_determination() -> Determination:
                 decision=Decision.UPHELD,
                 claims_administrator_guideline=(
                     Citation(EvidenceSource.OUTSIDE_MTUS),
-                    Citation(EvidenceSource.NON_MTUS, "ODG", "2015",
-                             sections=("Low Back", "Cold/heat packs")),
+                    Citation(
+                        EvidenceSource.NON_MTUS,
+                        "ODG",
+                        "2015",
+                        sections=("Low Back", "Cold/heat packs"),
+                    ),
                 ),
                 imr_guideline=(
-                    Citation(EvidenceSource.MTUS, "Low Back Complaints", "2004",
-                             sections=("Physical Methods",), pages=("299",)),
-                    Citation(EvidenceSource.NON_MTUS, "ACOEM", "3rd",
-                             sections=("Low Back Disorders",), pages=("560",),
-                             strength="Not Recommended, Insufficient Evidence (I)"),
+                    Citation(
+                        EvidenceSource.MTUS,
+                        "Low Back Complaints",
+                        "2004",
+                        sections=("Physical Methods",),
+                        pages=("299",),
+                    ),
+                    Citation(
+                        EvidenceSource.NON_MTUS,
+                        "ACOEM",
+                        "3rd",
+                        sections=("Low Back Disorders",),
+                        pages=("560",),
+                        strength="Not Recommended, Insufficient Evidence (I)",
+                    ),
                 ),
                 rationale=SEED_RATIONALE,
             ),
         ),
-        credentials=ReviewerCredentials(("TX", "NY", "CA"),
-                                        ("Preventive Medicine", "Occupational Medicine")),
+        credentials=ReviewerCredentials(
+            ("TX", "NY", "CA"), ("Preventive Medicine", "Occupational Medicine")
+        ),
         signed_by=REVIEWER_ID,
-        signed_at=datetime(2015, 6, 24, 16, 0, tzinfo=timezone.utc),
+        signed_at=datetime(2015, 6, 24, 16, 0, tzinfo=UTC),
     )
 
 
 # -- hypothesis strategies ---------------------------------------------------------------
 
-_WORDS = (
-    "lumbar cervical spine right left bilateral knee shoulder therapy sessions physical "
-    "chiropractic acupuncture injection epidural facet block MRI without contrast with "
-    "tramadol 50mg #60 Norco 10/325mg #90 topical compound cream TENS unit rental purchase "
-    "consultation follow-up visit orthopedic surgeon arthroscopy meniscectomy x-ray views "
-    "functional restoration program weeks times per week (purchase) L4-L5 L5-S1 C5-6 3x4 "
-    "12-lead ECG 1-month supply"
-).split()
+_WORDS = [
+    "lumbar",
+    "cervical",
+    "spine",
+    "right",
+    "left",
+    "bilateral",
+    "knee",
+    "shoulder",
+    "therapy",
+    "sessions",
+    "physical",
+    "chiropractic",
+    "acupuncture",
+    "injection",
+    "epidural",
+    "facet",
+    "block",
+    "MRI",
+    "without",
+    "contrast",
+    "with",
+    "tramadol",
+    "50mg",
+    "#60",
+    "Norco",
+    "10/325mg",
+    "#90",
+    "topical",
+    "compound",
+    "cream",
+    "TENS",
+    "unit",
+    "rental",
+    "purchase",
+    "consultation",
+    "follow-up",
+    "visit",
+    "orthopedic",
+    "surgeon",
+    "arthroscopy",
+    "meniscectomy",
+    "x-ray",
+    "views",
+    "functional",
+    "restoration",
+    "program",
+    "weeks",
+    "times",
+    "per",
+    "week",
+    "(purchase)",
+    "L4-L5",
+    "L5-S1",
+    "C5-6",
+    "3x4",
+    "12-lead",
+    "ECG",
+    "1-month",
+    "supply",
+]
 MTUS_GUIDELINES = (
     ("Chronic Pain Medical Treatment", "2016"),
     ("Low Back Complaints", "2004"),
@@ -141,9 +245,16 @@ MTUS_GUIDELINES = (
     ("Knee Complaints", "2004"),
 )
 MTUS_SECTIONS = (
-    "Physical medicine treatment", "Special Studies", "Topical analgesics", "Opioids",
-    "Manual therapy & manipulation", "Initial Care", "Surgical Considerations",
-    "Proton Pump Inhibitors (PPIs)", "Muscle relaxants (for pain)", "Summary",
+    "Physical medicine treatment",
+    "Special Studies",
+    "Topical analgesics",
+    "Opioids",
+    "Manual therapy & manipulation",
+    "Initial Care",
+    "Surgical Considerations",
+    "Proton Pump Inhibitors (PPIs)",
+    "Muscle relaxants (for pain)",
+    "Summary",
 )
 NON_MTUS = (
     ("ODG", "2015"),
@@ -153,7 +264,12 @@ NON_MTUS = (
     ("American College of Radiology Appropriateness Criteria", "2018"),
 )
 NON_MTUS_SECTIONS = (
-    "Low Back", "Knee & Leg", "Pain", "Cold/heat packs", "MRI", "Opioids",
+    "Low Back",
+    "Knee & Leg",
+    "Pain",
+    "Cold/heat packs",
+    "MRI",
+    "Opioids",
     "TENS, chronic pain (transcutaneous electrical nerve stimulation)",
 )
 UNNAMED_SOURCES = (
@@ -165,8 +281,11 @@ STRENGTHS = ("Moderately Recommended, Evidence (B)", "Not Recommended, Insuffici
 
 @st.composite
 def phrases(draw: st.DrawFn, min_words: int = 2, max_words: int = 8) -> str:
-    words = draw(st.lists(st.sampled_from(_WORDS), min_size=min_words, max_size=max_words))
-    text = " ".join(words)
+    # Items open with a capital letter, as they do in the letters (see the report on a '('
+    # opening: the parser reads it as the continuation of the line before).
+    first = draw(st.sampled_from([w for w in _WORDS if w[0].isalpha()]))
+    words = draw(st.lists(st.sampled_from(_WORDS), min_size=min_words - 1, max_size=max_words))
+    text = " ".join([first, *words])
     return text[0].upper() + text[1:]
 
 
@@ -209,8 +328,14 @@ def letter_inputs(draw: st.DrawFn, max_items: int = 25) -> tuple[Case, Determina
         item_id = str(index + 1)
         description = draw(phrases(2, 30))  # up to ~30 words: wraps over several lines
         if draw(st.booleans()) and draw(st.booleans()):
-            items.append(DisputedItem(item_id, description, original_request=draw(phrases()),
-                                      authorized_portion=draw(phrases())))
+            items.append(
+                DisputedItem(
+                    item_id,
+                    description,
+                    original_request=draw(phrases()),
+                    authorized_portion=draw(phrases()),
+                )
+            )
         else:
             items.append(DisputedItem(item_id, description))
         decided.append(
@@ -223,9 +348,11 @@ def letter_inputs(draw: st.DrawFn, max_items: int = 25) -> tuple[Case, Determina
             )
         )
     case = replace(seed_case(), items=items)
-    signed = datetime(2016, 12, 1, tzinfo=timezone.utc) + timedelta(days=draw(st.integers(0, 900)))
+    signed = datetime(2016, 12, 1, tzinfo=UTC) + timedelta(days=draw(st.integers(0, 900)))
     determination = replace(
-        seed_determination(), items=tuple(decided), signed_at=signed,
+        seed_determination(),
+        items=tuple(decided),
+        signed_at=signed,
         clinical_case_summary=draw(phrases(20, 120)) + ".",
     )
     return case, determination

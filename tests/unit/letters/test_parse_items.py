@@ -154,3 +154,15 @@ def test_page_break_inside_an_item_line_is_bridged() -> None:
     block = ITEM_MODIFIED.replace("was authorized\nby the", "was authorized\n\fby the")
     (item,) = parse_letter_text(letter(block)).items
     assert item.original_request == "Acupuncture 12 sessions"
+
+
+def test_an_all_caps_line_inside_the_summary_stays_in_the_summary() -> None:
+    text = letter(ITEM_PLAIN).replace(
+        "He was given a sling", "MRI OF THE RIGHT SHOULDER\nwas not done. He was given a sling"
+    )
+    parsed = parse_letter_text(text)
+    assert parsed.clinical_case_summary is not None
+    assert "MRI OF THE RIGHT SHOULDER was not done. He was given a sling" in (
+        parsed.clinical_case_summary
+    )
+    assert len(parsed.items) == 1

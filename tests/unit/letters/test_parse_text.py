@@ -79,3 +79,17 @@ def test_section_header_is_an_all_caps_line_of_two_words() -> None:
 
 def test_normalise_unifies_newlines_and_strips_line_ends() -> None:
     assert normalise("a \r\nb\u00a0c  \rd") == "a\nb c\nd"
+
+
+def test_a_two_page_running_title_and_case_footer_are_removed() -> None:
+    pages = [
+        "Final Determination\nCase Number: CM15-0000009\nfirst page text ends mid\n"
+        "IMR case CM15-0000009\nPage 1 of 2",
+        "Final Determination\nsentence on the second page.\nIMR case CM15-0000009\nPage 2 of 2",
+    ]
+    lines = remove_furniture("\n\f".join(pages).split("\n"), case_number="CM15-0000009")
+    assert lines == [
+        "Case Number: CM15-0000009",
+        "first page text ends mid",
+        "sentence on the second page.",
+    ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import replace
 
+import pypdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from openimr.domain.case import Party
 from openimr.domain.vocabulary import PartyRole
 from openimr.letters.redact import REDACTED, Redactor
-from openimr.letters.render import render_letter_html, render_letter_text
+from openimr.letters.render import render_letter_html, render_letter_pdf, render_letter_text
 from tests.unit.letters.render_cases import (
     REVIEWER_ID,
     REVIEWER_NAME,
@@ -93,7 +95,11 @@ def test_private_letter_keeps_the_parties_but_not_the_reviewer() -> None:
         ("claim no. 5531-AB9 was opened", "5531-AB9", "claim no."),
         ("file 0048813920 attached", "0048813920", "attached"),
         ("write to jdoe@example.com today", "jdoe@example.com", "today"),
-        ("Norco 10/325mg #60 since 1-12-2017 for 12 weeks", "", "Norco 10/325mg #60 since 1-12-2017"),
+        (
+            "Norco 10/325mg #60 since 1-12-2017 for 12 weeks",
+            "",
+            "Norco 10/325mg #60 since 1-12-2017",
+        ),
         ("Case CM15-0101234 and L4-L5, CPT 64483", "", "CM15-0101234 and L4-L5, CPT 64483"),
     ],
 )
@@ -153,3 +159,13 @@ def test_planted_identifiers_never_reach_the_public_letter(
         public = render(case, determination, public=True)
         for needle in (worker, physician, employer, claim, phone, ssn, *worker.split()):
             assert not _present(needle, public), needle
+
+
+def test_public_pdf_shows_no_party_and_no_case_file_identifier() -> None:
+    pdf = render_letter_pdf(
+        seed_case(), _with_planted("Dr. Octavio Brannigan agreed.", ""), public=True
+    )
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Public version" in text and "Hot/Cold unit for the lumbar spine: Upheld" in text
+    for identifier in ("Brannigan", "Cardinal Review", "doc-ur-0001", "ur_decision_fenwick"):
+        assert identifier not in text

@@ -11,9 +11,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from openimr.domain.citation import Citation
 from openimr.domain.case import DisputedItem
-from openimr.domain.errors import RuleDataError
+from openimr.domain.citation import Citation
+from openimr.domain.errors import InvalidInput, RuleDataError
 from openimr.domain.vocabulary import Decision, EvidenceSource
 from openimr.letters.redact import IdentityLeak, assert_absent
 from openimr.letters.render import (
@@ -76,7 +76,9 @@ def test_credentials_name_states_and_specialties_never_the_reviewer(seed_text: s
 def test_seed_item_line_and_its_guideline_and_rationale_lines(seed_text: str) -> None:
     assert "\nHot/Cold unit for the lumbar spine: Upheld\n" in seed_text
     flat = " ".join(seed_text.split())
-    assert "Claims Administrator guideline: The Claims Administrator based their decision on" in flat
+    assert (
+        "Claims Administrator guideline: The Claims Administrator based their decision on" in flat
+    )
     assert (
         "IMR guideline: Decision based on MTUS Low Back Complaints 2004, Section(s): Physical "
         "Methods, Page(s): 299." in flat
@@ -129,7 +131,10 @@ def test_citation_carries_sections_pages_and_strength() -> None:
         "Topical analgesics, Page(s): 78, 111-113. Strength of Evidence: Moderate (B)."
     )
     unnamed = Citation(EvidenceSource.NON_MTUS, text="www.example.org/guideline.")
-    assert citation_sentence(unnamed) == "Decision based on Non-MTUS Citation www.example.org/guideline."
+    assert (
+        citation_sentence(unnamed)
+        == "Decision based on Non-MTUS Citation www.example.org/guideline."
+    )
 
 
 def test_documents_reviewed_lists_every_document_with_author_date_and_pages(seed_text: str) -> None:
@@ -227,3 +232,11 @@ def test_letter_text_file_is_validated_and_names_the_bad_field(tmp_path: Path) -
     with pytest.raises(RuleDataError) as caught:
         load_letter_text(bad)
     assert "letter_text.yaml" in caught.value.message and caught.value.details["field"]
+
+
+def test_a_decision_on_an_item_the_case_does_not_have_is_a_clear_error() -> None:
+    determination = seed_determination()
+    stray = replace(determination.items[0], item_id="99")
+    with pytest.raises(InvalidInput) as caught:
+        render_letter_text(seed_case(), replace(determination, items=(stray,)))
+    assert "99" in caught.value.message

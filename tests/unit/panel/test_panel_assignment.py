@@ -175,7 +175,7 @@ def test_an_unassignable_case_says_why():
     out = run(revs, doc(case_doc("C1")))
     reason = by_case(out)["C1"]["reasons"][0]
     assert reason.startswith("no qualified, conflict-free reviewer with capacity")
-    assert "1 conflicted" in reason
+    assert "1 are conflicted" in reason
 
 
 def test_excluded_reviewers_of_the_case_are_never_chosen():

@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from openimr.domain.errors import RuleDataError
 from openimr.domain.vocabulary import Priority, ServiceMethod
@@ -154,3 +156,24 @@ def test_a_negative_amount_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(RuleDataError, match="amount must be positive"):
         load_model(bad, DeadlineFile)
+
+
+@given(
+    ur_date=st.dates(min_value=date(2013, 7, 1), max_value=date(2030, 12, 31)),
+    method=st.sampled_from(list(ServiceMethod)),
+)
+def test_filing_due_date_is_a_business_day_at_least_30_days_out(
+    ur_date: date, method: ServiceMethod
+) -> None:
+    case = make_case(
+        date_of_injury=date(2013, 1, 1),
+        ur_decision_date=ur_date,
+        application_received_on=ur_date,
+        ur_decision_served_by=method,
+    )
+    due = compute_deadlines(case).filing.due_on
+    assert due is not None
+    minimum = 35 if method is ServiceMethod.MAIL else 30
+    assert (due - ur_date).days >= minimum
+    assert (due - ur_date).days <= minimum + 4  # a roll never passes a long weekend + holiday
+    assert load_calendar().is_business_day(due)

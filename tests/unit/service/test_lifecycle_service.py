@@ -365,3 +365,25 @@ def test_an_assigned_case_may_be_withdrawn_with_a_reason(
     result = withdraw_case(WithdrawCase(number, "treatment authorized"), uow, STAFF, clock)
     assert result.state is CaseState.WITHDRAWN
     assert actions(uow, number)[-1] == "CaseWithdrawn"
+
+
+def test_applications_of_one_worker_physician_and_injury_are_consolidation_candidates(
+    uow: FakeUnitOfWork, clock: FixedClock
+) -> None:
+    from openimr.service.intake import ItemInput
+    from openimr.service.queries import consolidation_candidates
+
+    first = eligible_case(uow, clock)
+    second = submit_application(
+        make_application(items=[ItemInput("MRI of the lumbar spine")]), uow, STAFF, clock
+    ).case_number
+    other_injury = submit_application(
+        make_application(items=[ItemInput("Acupuncture")], date_of_injury=date(2014, 9, 9)),
+        uow,
+        STAFF,
+        clock,
+    ).case_number
+    assert consolidation_candidates(first, uow, STAFF, clock) == [second]
+    assert other_injury not in consolidation_candidates(second, uow, STAFF, clock)
+    with pytest.raises(PermissionDenied):
+        consolidation_candidates(first, uow, WORKER, clock)

@@ -53,7 +53,7 @@ def read_cases(
             case_number=r.case_number,
             state=r.state,
             priority=r.priority,  # type: ignore[arg-type]
-            version=0,
+            application_received_on=r.application_received_on,
             items=list(r.items),
             clocks=[]
             if r.running_clock is None

@@ -1,0 +1,207 @@
+"""The seed case's data files, validated: seed_case.yaml and demo_panel.yaml.
+
+Each file kind has a pydantic model that forbids unknown keys; a bad file is an
+InvalidInput naming the file and the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from openimr.domain.citation import Citation
+from openimr.domain.errors import InvalidInput
+from openimr.domain.reviewer import BoardCertification, ExpertReviewer, License
+from openimr.domain.vocabulary import (
+    Decision,
+    DocumentKind,
+    EvidenceSource,
+    PartyRole,
+    Priority,
+    ServiceMethod,
+)
+from openimr.service.intake import DocumentUpload
+
+HERE = Path(__file__).parent
+SEED_CASE = HERE / "seed_case.yaml"
+DEMO_PANEL = HERE / "demo_panel.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentIn(_Strict):
+    filename: str
+    kind: DocumentKind
+    title: str
+    author: str | None = None
+    document_date: date | None = None
+    text: str
+
+    def upload(self) -> DocumentUpload:
+        return DocumentUpload(
+            filename=self.filename,
+            content=self.text.encode(),
+            kind=self.kind,
+            title=self.title,
+            author=self.author,
+            document_date=self.document_date,
+            media_type="text/plain",
+        )
+
+
+class PartyIn(_Strict):
+    role: PartyRole
+    name: str
+    key: str
+    organization: str | None = None
+    address: str | None = None
+
+
+class ItemIn(_Strict):
+    description: str
+    original_request: str | None = None
+    authorized_portion: str | None = None
+
+
+class CaseIn(_Strict):
+    case_number: str
+    priority: Priority
+    date_of_injury: date
+    ur_decision_date: date
+    ur_decision_served_by: ServiceMethod
+    application_received_on: date
+    application_signed: bool
+    dispute_type: str
+    claim_number: str | None = None
+    applicant_age: int | None = None
+    applicant_sex: str | None = None
+    condition: str = ""
+    items: list[ItemIn]
+    parties: list[PartyIn]
+    documents: list[DocumentIn]
+
+
+class TimelineIn(_Strict):
+    assigned_on: date
+    noarfi_served_by: ServiceMethod
+    records_received_on: date
+    records_served_by: ServiceMethod
+    records: list[DocumentIn]
+    signed_at: datetime
+    issued_on: date
+    published_on: date
+
+
+class CitationIn(_Strict):
+    source: EvidenceSource
+    guideline: str | None = None
+    edition: str | None = None
+    sections: list[str] = []
+    pages: list[str] = []
+    strength: str | None = None
+    text: str = ""
+
+    def citation(self) -> Citation:
+        return Citation(
+            self.source,
+            self.guideline,
+            self.edition,
+            tuple(self.sections),
+            tuple(self.pages),
+            self.strength,
+            self.text,
+        )
+
+
+class ItemDecisionIn(_Strict):
+    item_id: str
+    decision: Decision
+    claims_administrator_guideline: list[CitationIn]
+    imr_guideline: list[CitationIn]
+    strength_of_evidence: str | None = None
+    rationale: str
+
+
+class ReviewIn(_Strict):
+    clinical_case_summary: str
+    items: list[ItemDecisionIn]
+
+
+class SeedCase(_Strict):
+    case: CaseIn
+    timeline: TimelineIn
+    review: ReviewIn
+
+
+class BoardIn(_Strict):
+    board: str
+    expires_on: date | None = None
+
+
+class LicenseIn(_Strict):
+    state: str
+    expires_on: date
+    number: str | None = None
+
+
+class ReviewerIn(_Strict):
+    id: str
+    name: str
+    profession: str
+    specialties: list[str]
+    board_certifications: list[BoardIn] = []
+    licenses: list[LicenseIn]
+    years_active_practice: float
+    hours_per_week: float
+    affiliations: list[str] = []
+    financial_interests: list[str] = []
+    capacity: int = 10
+
+    def reviewer(self) -> ExpertReviewer:
+        return ExpertReviewer(
+            reviewer_id=self.id,
+            name=self.name,
+            profession=self.profession,
+            specialties=list(self.specialties),
+            board_certifications=[
+                BoardCertification(b.board, b.expires_on) for b in self.board_certifications
+            ],
+            licenses=[License(x.state, x.expires_on, x.number) for x in self.licenses],
+            years_active_practice=self.years_active_practice,
+            hours_per_week=self.hours_per_week,
+            affiliations=list(self.affiliations),
+            financial_interests=list(self.financial_interests),
+            capacity_per_week=self.capacity,
+        )
+
+
+class PanelIn(_Strict):
+    reviewers: list[ReviewerIn]
+
+
+def _load(path: Path, model: type[Any]) -> Any:
+    try:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(f"{path.name}: {where}: {first['msg']}", field=where) from err
+
+
+@lru_cache(maxsize=1)
+def seed_data() -> SeedCase:
+    """The seed case, validated."""
+    return _load(SEED_CASE, SeedCase)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def demo_panel() -> list[ExpertReviewer]:
+    """The demonstration panel, validated."""
+    return [r.reviewer() for r in _load(DEMO_PANEL, PanelIn).reviewers]
