@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -40,6 +41,7 @@ class Phase:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds the server's processes spent in the phase
 
     def report(self) -> str:
         n = len(self.latencies)
@@ -48,9 +50,11 @@ class Phase:
         ordered = sorted(self.latencies)
         p50 = statistics.median(ordered) * 1000
         p99 = ordered[min(n - 1, int(n * 0.99))] * 1000
+        cpu_ms = 1000 * self.server_cpu / n
         return (
             f"{self.name:<14} {n / self.seconds:8.1f} req/s  p50 {p50:6.1f} ms  "
-            f"p99 {p99:6.1f} ms  errors {self.errors}  ({n} requests in {self.seconds:.1f} s)"
+            f"p99 {p99:6.1f} ms  errors {self.errors}  ({n} requests in {self.seconds:.1f} s; "
+            f"server CPU {cpu_ms:.2f} ms/request)"
         )
 
 
@@ -114,8 +118,27 @@ def application(n: int) -> dict[str, object]:
     }
 
 
-async def run_phase(base: str, token: str, name: str, clients: int, duration: float, make) -> Phase:  # type: ignore[no-untyped-def]
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server process and its children (web workers, job worker)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        total = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = proc.cpu_times()
+                total += times.user + times.system
+        return total
+    except psutil.Error:
+        return 0.0
+
+
+async def run_phase(  # type: ignore[no-untyped-def]
+    base: str, token: str, name: str, clients: int, duration: float, make, pid: int
+) -> Phase:
     phase = Phase(name)
+    cpu_before = server_cpu_seconds(pid)
     counter = iter(range(10**9))
     deadline = time.perf_counter() + duration
     headers = {"Authorization": f"Bearer {token}"}
@@ -138,10 +161,11 @@ async def run_phase(base: str, token: str, name: str, clients: int, duration: fl
         started = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(clients)))
         phase.seconds = time.perf_counter() - started
+    phase.server_cpu = server_cpu_seconds(pid) - cpu_before
     return phase
 
 
-async def bench(base: str, clients: int, duration: float) -> list[Phase]:
+async def bench(base: str, clients: int, duration: float, pid: int) -> list[Phase]:
     async with httpx.AsyncClient(base_url=base) as http:
         token = (
             await http.post(
@@ -161,9 +185,9 @@ async def bench(base: str, clients: int, duration: float) -> list[Phase]:
         data = {"application": json.dumps(application(n))}
         return await http.post("/api/cases", data=data, files=files)
 
-    await run_phase(base, token, "warm-up", clients, 2, read)
-    reads = await run_phase(base, token, "case reads", clients, duration, read)
-    writes = await run_phase(base, token, "intake writes", clients, duration, intake)
+    await run_phase(base, token, "warm-up", clients, 2, read, pid)
+    reads = await run_phase(base, token, "case reads", clients, duration, read, pid)
+    writes = await run_phase(base, token, "intake writes", clients, duration, intake, pid)
     return [reads, writes]
 
 
@@ -192,6 +216,8 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgres"], default=None)
     parser.add_argument("--postgres-url", default=DEFAULT_PG)
     args = parser.parse_args()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average before the run: {load:.2f} (other work on the machine skews figures)")
     print(
         f"cpus {os.cpu_count()}  clients {args.clients}  duration {args.duration}s  "
         f"workers {args.workers}"
@@ -212,7 +238,7 @@ def main() -> None:
             proc = start(url, data_dir, port, args.workers)
             try:
                 wait_healthy(base, proc)
-                phases = asyncio.run(bench(base, args.clients, args.duration))
+                phases = asyncio.run(bench(base, args.clients, args.duration, proc.pid))
             finally:
                 stop(proc)
             for phase in phases:

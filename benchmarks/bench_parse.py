@@ -4,8 +4,10 @@ Run: .venv/bin/python benchmarks/bench_parse.py [--pdf-limit N]
 
 Prints: letters parsed (text and PDF), text-vs-PDF agreement, items and decisions, the share
 of item descriptions found verbatim (whitespace-normalised) in the letter, header fields
-present per letter, agreement with the hand-checked gold file, text letters/s on one core,
-and PDF parse time against pypdf text extraction alone (target <= 1.3x).
+present per letter, agreement with the hand-checked gold file, stability under layout
+perturbations (re-wrapping at other widths, page breaks with footers in other places, other
+whitespace: tests/unit/letters/parse_perturbations.py), text letters/s on one core, and PDF
+parse time against pypdf text extraction alone (target <= 1.3x).
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO))
 
+from tests.unit.letters.parse_perturbations import (  # noqa: E402
+    PERTURBATIONS,
+    differences,
+    fingerprint,
+)
+
+from openimr.letters.model import ParsedLetter  # noqa: E402
 from openimr.letters.parse import (  # noqa: E402
     LetterParseError,
     extract_pdf_text,
@@ -114,6 +123,7 @@ def main() -> int:
     )
 
     _gold_agreement(parsed)
+    _perturbation_stability(raw)
 
     # Speed, text: parse every text letter repeatedly on this one process (one core).
     rounds = 3
@@ -160,6 +170,42 @@ def main() -> int:
         f"ratio {parse_time / extract_time:.2f}x (target <= 1.3x)"
     )
     return 0
+
+
+def _perturbation_stability(raw: dict[str, str]) -> None:
+    """Share of letters whose parse (header, reviewer, applicant, items, decisions, citations)
+    is unchanged when the same text is laid out differently; rationales and summaries
+    (whitespace-normalised) are reported on their own line."""
+    base = {stem: parse_letter_text(text) for stem, text in raw.items()}
+    print("perturbation stability (parse unchanged vs the unperturbed letter):")
+    for name, perturb in PERTURBATIONS.items():
+        stable = prose_stable = 0
+        unstable: list[str] = []
+        for stem, text in raw.items():
+            try:
+                letter = parse_letter_text(perturb(text), stem)
+            except LetterParseError as exc:
+                unstable.append(f"{stem}: {exc.message}")
+                continue
+            diff = differences(fingerprint(base[stem]), fingerprint(letter))
+            if diff:
+                unstable.append(f"{stem}: {', '.join(diff[:3])}")
+                continue
+            stable += 1
+            prose_stable += _prose(letter) == _prose(base[stem])
+        print(
+            f"  {name:20s} {stable}/{len(raw)} = {stable / len(raw):6.1%}"
+            f"   (rationales and summary too: {prose_stable / len(raw):.1%})"
+        )
+        for line in unstable[:3]:
+            print("      ", line)
+
+
+def _prose(letter: object) -> list[str]:
+    assert isinstance(letter, ParsedLetter)
+    return [squash(letter.clinical_case_summary or "")] + [
+        squash(item.rationale or "") for item in letter.items
+    ]
 
 
 def _gold_agreement(parsed: dict[str, dict]) -> None:

@@ -79,3 +79,43 @@ def test_the_periodic_sweep_requeues_stale_jobs_and_scans_the_clocks(
     assert jobs.sweep(lease=timedelta(0)) == 1  # re-queued from the ledger
     assert jobs.huey.pending_count() == 1
     assert jobs.run(stale).status == "done"
+
+
+def test_jobs_travel_through_redis_when_configured(tmp_path: Path, database_url: str) -> None:
+    import os
+
+    import pytest
+
+    from openimr.service.jobs import build_job_queue
+    from openimr.settings import Settings
+
+    redis_url = os.environ.get("OPENIMR_TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("OPENIMR_TEST_REDIS_URL is not set (CI sets it)")
+    service, _ = seeded_service(tmp_path, database_url, until="assigned")
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        queue_url=redis_url,
+        environment="test",
+    )
+    queue = build_job_queue(settings, service.ctx.services)
+    queue.huey.flush()
+    job_id = queue.enqueue("deadline_scan")
+    assert queue.huey.pending_count() == 1
+    task = queue.huey.dequeue()
+    queue.huey.execute(task)  # what a consumer does with the message
+    assert queue.job(job_id).status == "done"  # type: ignore[union-attr]
+    queue.huey.flush()
+
+
+def test_an_unknown_queue_url_is_a_clear_error(tmp_path: Path) -> None:
+    import pytest
+
+    from openimr.domain.errors import InvalidInput
+    from openimr.service.jobs import make_huey
+    from openimr.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, queue_url="amqp://nope", environment="test")
+    with pytest.raises(InvalidInput, match="OPENIMR_QUEUE_URL"):
+        make_huey(settings)

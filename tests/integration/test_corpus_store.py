@@ -188,3 +188,12 @@ def test_a_letter_the_categoriser_fails_on_is_an_error_and_the_rest_are_stored(
     summary = add_letters(copy.deepcopy(KNOWN_SET), tmp_path / "s", categorise=fragile)
     assert (summary.stored, summary.failed) == (2, 1)
     assert "cannot read a dose" in summary.errors[0][1]
+
+
+def test_an_unchanged_later_file_wins_over_an_earlier_changed_one(tmp_path: Path) -> None:
+    stored = letter("CM-7", [item("Norco", "overturned")])
+    add_letters([stored], tmp_path / "s", categorise=categorise, build_index=False)
+    older = letter("CM-7", [item("Norco", "upheld")])
+    summary = add_letters([older, copy.deepcopy(stored)], tmp_path / "s", categorise=categorise)
+    assert (summary.stored, summary.unchanged) == (0, 1)
+    assert compute_stats(CorpusStore.open(tmp_path / "s")).overall.overturned == 1

@@ -158,7 +158,13 @@ def test_sigkill_during_an_intake_burst_keeps_each_acknowledged_application_once
         ).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=base, headers=headers, timeout=10) as http:
-            listed = http.get("/api/cases", params={"limit": 500}).json()["cases"]
+            listed: list[dict[str, object]] = []
+            while True:  # every page of the case list
+                page = http.get("/api/cases", params={"limit": 500, "offset": len(listed)})
+                batch = page.json()["cases"]
+                listed.extend(batch)
+                if len(batch) < 500:
+                    break
             stored: dict[str, list[str]] = {}
             for summary in listed:
                 case = http.get(f"/api/cases/{summary['case_number']}").json()

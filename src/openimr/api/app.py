@@ -50,14 +50,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope["path"].startswith("/api/docs")  # Swagger UI loads its own scripts
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.extend(self.HEADERS)
-                if not docs:
-                    headers.append((b"content-security-policy", CSP.encode()))
+                headers.append((b"content-security-policy", CSP.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -70,12 +68,13 @@ def create_app(settings: Settings, ctx: AppContext | None = None) -> FastAPI:
     from openimr.web.pages import register_web_routes
 
     context = ctx or build_context(settings)
+
     app = FastAPI(
         title="openimr",
         version="0.1.0",
         description=API_DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI would load its scripts from a CDN at run time
         redoc_url=None,
     )
     app.state.ctx = context

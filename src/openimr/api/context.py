@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import json
+import os
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
+try:  # POSIX: lets several server processes queue for the SQLite writer
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: the thread lock alone
+    fcntl = None  # type: ignore[assignment]
+
 from openimr.domain.errors import OpenIMRError
 from openimr.service.auth import AuthService
 from openimr.service.bootstrap import Services, bootstrap
+from openimr.service.decisions import PublishedDecisions
 from openimr.service.jobs import JobQueue, build_job_queue
 from openimr.service.workbench import AssistUnavailable
 from openimr.settings import Settings
@@ -37,15 +45,65 @@ class AppContext:
         return True
 
 
-class SerializedUnitOfWork:
-    """A unit of work that holds a process-wide lock for its transaction.
+HANDOFF = -1  # not a thread ident: the lock is on its way to the next waiter
+
+
+class WriterLock:
+    """One writer at a time: a first-come-first-served lock for the threads of this
+    process, and an `flock` on a file beside the database for the other server processes
+    (`--workers N`).
 
     SQLite admits one writer at a time, and every use case writes (at least its audit
-    entry). Letting dozens of request threads race for the file lock makes them spin in
-    SQLite's busy handler; queueing them on a lock in the process is far faster and fair.
+    entry). Letting dozens of request threads race for SQLite's own lock makes them
+    sleep and retry in its busy handler; waiting in line here is faster, and the line is
+    fair (a plain lock lets a late thread overtake, which shows as a long latency tail).
     """
 
-    def __init__(self, inner: Any, lock: threading.RLock) -> None:
+    def __init__(self, path: Path | None) -> None:
+        self._mutex = threading.Lock()
+        self._queue: deque[threading.Lock] = deque()
+        self._owner: int | None = None  # thread ident, HANDOFF while passing it on
+        self._depth = 0  # re-entrant in the owning thread
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600) if path and fcntl else None
+
+    def acquire(self) -> None:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me:
+                self._depth += 1
+                return
+            if self._owner is None and not self._queue:
+                self._owner, self._depth = me, 1
+                turn = None
+            else:
+                turn = threading.Lock()
+                turn.acquire()
+                self._queue.append(turn)
+        if turn is not None:
+            turn.acquire()  # released by the previous owner when it hands the lock over
+            with self._mutex:
+                self._owner, self._depth = me, 1
+        if self._fd is not None and fcntl is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        with self._mutex:
+            self._depth -= 1
+            if self._depth:
+                return
+            if self._fd is not None and fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            if self._queue:
+                self._owner = HANDOFF  # newcomers queue up behind the one being woken
+                self._queue.popleft().release()
+            else:
+                self._owner = None
+
+
+class SerializedUnitOfWork:
+    """A unit of work that holds the writer lock for the whole of its transaction."""
+
+    def __init__(self, inner: Any, lock: WriterLock) -> None:
         self._inner = inner
         self._lock = lock
 
@@ -72,7 +130,9 @@ def build_context(settings: Settings, *, with_jobs: bool = True) -> AppContext:
     """Connect (no migration: `openimr serve` and the tests migrate first)."""
     services = bootstrap(settings.database_url, migrate=False)
     if services.engine.dialect.name == "sqlite":
-        lock = threading.RLock()
+        database = services.engine.url.database
+        on_disk = database not in (None, "", ":memory:")
+        lock = WriterLock(Path(f"{database}.writer-lock") if on_disk else None)
         inner = services.uow_factory
         services.uow_factory = lambda: SerializedUnitOfWork(inner(), lock)  # type: ignore[assignment,return-value]
     return AppContext(
@@ -109,19 +169,8 @@ def proposer(ctx: AppContext) -> Callable[[dict[str, Any]], list[dict[str, Any]]
     return run
 
 
-def decision_index(ctx: AppContext) -> Any | None:
-    """The published-decision search index: the configured corpus store, else the decided
-    items the assist package ships with its model (the dev letters); None when neither."""
-    if ctx.extras.get("index") is None:
-        from openimr.corpus.search import ItemIndex
-
-        if ctx.settings.corpus_dir is not None:
-            ctx.extras["index"] = ItemIndex.from_store(ctx.settings.corpus_dir)
-        else:
-            from openimr.assist.model import PRECEDENTS_FILE, packaged_model_dir
-
-            packaged = packaged_model_dir() / PRECEDENTS_FILE
-            if packaged.is_file():
-                letters = json.loads(packaged.read_text(encoding="utf-8"))
-                ctx.extras["index"] = ItemIndex.from_letters(letters)
-    return ctx.extras.get("index")
+def published(ctx: AppContext) -> PublishedDecisions:
+    """The published-decision search and counts for this app (built on first use)."""
+    if "published" not in ctx.extras:
+        ctx.extras["published"] = PublishedDecisions(ctx.settings.corpus_dir)
+    return ctx.extras["published"]  # type: ignore[no-any-return]

@@ -16,20 +16,24 @@ from openimr.service.bootstrap import Services
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
 
 
-def get_context(request: Request) -> Any:
+async def get_context(request: Request) -> Any:
     """The service context built by create_app (see api/app.py AppContext)."""
     return request.app.state.ctx
 
 
-def get_auth(request: Request) -> AuthService:
+async def get_auth(request: Request) -> AuthService:
     return request.app.state.ctx.auth
 
 
-def current_user(
+async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
-    """The API is authenticated by bearer token only (cookies belong to the web pages)."""
+    """The API is authenticated by bearer token only (cookies belong to the web pages).
+
+    Async on purpose: a token is almost always answered from the auth service's short
+    cache, and a sync dependency would cost a hop through the thread pool per request.
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("missing bearer token")
     user = request.app.state.ctx.auth.user_for_token(credentials.credentials)
@@ -38,10 +42,10 @@ def current_user(
     return user
 
 
-def require(*roles: Role) -> Callable[..., User]:
+def require(*roles: Role) -> Callable[..., Any]:
     """A dependency admitting only the given roles (least privilege per route)."""
 
-    def dependency(user: Annotated[User, Depends(current_user)]) -> User:
+    async def dependency(user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in roles:
             raise PermissionDenied(f"role {user.role.value} may not do this", role=user.role.value)
         return user
@@ -49,7 +53,7 @@ def require(*roles: Role) -> Callable[..., User]:
     return dependency
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.app.state.ctx.services  # type: ignore[no-any-return]
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
+from openimr.assist import treatment_facts
 from openimr.assist.context import (
     Assertion,
     Sentence,
@@ -26,6 +27,7 @@ from openimr.assist.context import (
     normalise_text,
     split_sentences,
 )
+from openimr.assist.regions import speaks_for
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class CaseFacts:
     mentions: dict[str, list[Fact]] = field(default_factory=dict)
     resolved: dict[str, Fact] = field(default_factory=dict)
     substantive: bool = False  # the record says enough for silence to mean "not documented"
+    sentences: tuple[Sentence, ...] = ()  # the record's sentences (item-specific rules reread them)
 
     def get(self, name: str) -> Fact | None:
         return self.resolved.get(name)
@@ -119,14 +122,19 @@ _CONCEPTS: tuple[_Concept, ...] = (
         _rx(
             r"red[- ]flags?|cauda equina|bowel (?:or|and|/) bladder|saddle anesthesia|"
             r"(?:suspected |possible )?(?:fracture|tumou?r|malignancy|cancer|infection|"
-            r"progressive neurologic(?:al)? deficits?)"
+            r"progressive neurologic(?:al)? deficits?)|"
+            # ACOEM knee and ankle chapters: inability to bear weight suggests a fracture.
+            r"(?:unable to|inability to|could not|cannot) bear weight"
         ),
     ),
     _Concept(
         "radiculopathy",
         _rx(
             r"radiculopathy|radicular|radiating (?:pain )?(?:to|into|down)|radiates|sciatica|"
-            r"positive (?:straight[- ]leg[- ]rais\w*|SLR|Spurling\w*)|dermatomal"
+            r"positive (?:straight[- ]leg[- ]rais\w*|SLR|Spurling\w*)|dermatomal|"
+            # the same signs written finding-first: "straight leg raise was positive"
+            r"(?:straight[- ]leg[- ]rais\w*|\bSLR\b|Spurling\w*)(?:'s)?(?: test| sign| maneuver)?"
+            r" (?:is |was |were )?positive"
         ),
     ),
     _Concept(
@@ -151,8 +159,13 @@ _CONCEPTS: tuple[_Concept, ...] = (
     _Concept(
         "internal_derangement_suspected",
         _rx(
-            r"\btears?\b|instability|locking|catching|giving way|mechanical symptoms|"
-            r"positive (?:McMurray\w*|Lachman\w*|drawer|impingement|Neer\w*|Hawkins\w*)"
+            r"\btears?\b|instability|locking|catching|giv(?:es|ing) way|mechanical symptoms|"
+            # joint line tenderness is the examination sign of a meniscal tear (knee)
+            r"joint line tenderness|tenderness (?:\w+ ){0,3}joint line|"
+            r"effusion|subluxation|dislocation|positive (?:McMurray|Lachman|drawer|impingement|"
+            r"Neer|Hawkins|Speed|Yergason|O'?Brien|apprehension)\w*|"
+            r"(?:McMurray|Lachman|drawer|Neer|Hawkins|Speed|Yergason|O'?Brien|apprehension)"
+            r"(?:'s)? (?:test |sign )?(?:is |was |were )?positive"
         ),
     ),
     _Concept(
@@ -178,7 +191,16 @@ _CONCEPTS: tuple[_Concept, ...] = (
             r"(?:goal|plan) (?:is |of )?(?:to )?return(?:ing)? to work"
         ),
     ),
-    _Concept("homebound", _rx(r"homebound|home-?bound|bed-?bound|confined to (?:the )?home")),
+    _Concept(
+        "homebound",
+        _rx(
+            r"homebound|home-?bound|bed-?bound|confined to (?:the )?home|"
+            # cannot leave the bed or home without help (CMS homebound sense)
+            r"(?:not able|unable) to (?:transfer|ambulate|walk|get out of bed) independently|"
+            r"not safe (?:to (?:go|return|be discharged) )?(?:for )?home|"
+            r"requir\w+ (?:\w+ )?assistance (?:with|for) (?:transfers|ambulation|mobility)"
+        ),
+    ),
     _Concept(
         "weight_bearing_limited",
         _rx(
@@ -258,6 +280,10 @@ _CONCEPTS: tuple[_Concept, ...] = (
             r"(?:\w+ ){0,4}(?:surgery|surgical|arthroscop\w+|fusion|discectomy|"
             r"laminectomy|decompression|arthroplasty|replacement|release|repair)|"
             r"surgery (?:was|is|has been) (?:scheduled|planned|authorized|approved|recommended)|"
+            # an evaluation for a surgery means the surgery is being considered
+            r"(?:evaluat\w*|consult\w*|assess\w*) for (?:possible |a |an |the )?(?:\w+ ){0,3}"
+            r"(?:surgery|surgical|fusion|discectomy|arthroplasty|replacement|decompression)|"
+            r"surgical (?:consult\w*|evaluation|candidate|opinion)|"
             r"(?:pre-?operative|preop)"
         ),
     ),
@@ -518,6 +544,7 @@ def extract_facts(
     request_date: str | date | None = None,
     item_description: str | None = None,
     item_region: str | None = None,
+    drug_ingredients: tuple[str, ...] = (),
 ) -> CaseFacts:
     """Answer the criteria's questions from the clinical case summary (8 CCR 9792.20 terms).
 
@@ -529,19 +556,35 @@ def extract_facts(
     A yes/no fact the requester must document that a substantive summary never mentions is
     recorded False with assertion `not_documented` (IMR reads silence in the complete record
     as "not documented"); a thin summary leaves it unknown, so criteria come out
-    `insufficient` rather than guessed.
+    `insufficient` rather than guessed. `drug_ingredients` (the normalised item's) lets
+    `medication_duration_weeks` find the requested drug in the record.
     """
-    record = _read_record(summary or "", _iso(date_of_injury), _iso(request_date))
+    request = _iso(request_date)
+    record = _read_record(summary or "", _iso(date_of_injury), request)
     facts = CaseFacts(
         mentions={k: list(v) for k, v in record.mentions.items()},
         resolved=dict(record.resolved),
         substantive=record.substantive,
+        sentences=record.sentences,
     )
+    if drug_ingredients and item_description:
+        _set(
+            facts,
+            treatment_facts.medication_duration(
+                record.sentences,
+                treatment_facts.drug_names(drug_ingredients, item_description),
+                request,
+                parse_date,
+                lambda text: bool(_REQUEST_SENTENCE.search(text)),
+                record.substantive,
+            ),
+        )
     if item_description and _RETRO.search(item_description):
         facts.resolved["retrospective_request"] = Fact(
             "retrospective_request", True, Assertion.AFFIRMED, item_description.strip()
         )
     _same_region_imaging(facts, item_region)
+    _scope_to_region(facts, item_region)
     if record.substantive:
         for name in CLOSED_WORLD_FACTS:
             if name not in facts.resolved:
@@ -562,6 +605,8 @@ def _read_record(summary: str, injury: date | None, request: date | None) -> Cas
         _treatment_effects(sentence, facts)
     _resolve(facts)
     _date_facts(sentences, facts, injury, request)
+    _treatment_history(sentences, facts)
+    facts.sentences = tuple(sentences)
     age = _AGE.search(text)
     if age:
         facts.resolved["age"] = Fact(
@@ -574,6 +619,21 @@ def _read_record(summary: str, injury: date | None, request: date | None) -> Cas
         )
     facts.substantive = len(text.split()) >= SUBSTANTIVE_WORDS
     return facts
+
+
+def _set(facts: CaseFacts, found: treatment_facts.Found | None) -> None:
+    if found is not None:
+        facts.resolved[found.name] = Fact(found.name, found.value, found.assertion, found.evidence)
+
+
+def _treatment_history(sentences: list[Sentence], facts: CaseFacts) -> None:
+    """Surgery type and certification, block results, injection relief (treatment_facts)."""
+    past = [m.evidence for m in facts.mentions.get("surgery_past", []) if m.value is True]
+    _set(facts, treatment_facts.surgery_type(past))
+    _set(facts, treatment_facts.primary_procedure([s.text for s in sentences], past[-1] if past else None))
+    history = [s for s in sentences if not _REQUEST_SENTENCE.search(s.text)]
+    _set(facts, treatment_facts.diagnostic_block(history))
+    _set(facts, treatment_facts.relief_duration(history))
 
 
 # A summary shorter than this says too little for silence to mean "not documented".
@@ -592,6 +652,36 @@ _EVIDENCE_REGION = {
     "ankle-foot": "ankle_foot",
     "head": "head",
 }
+
+
+# Findings that belong to a body region: an item sees only those of its own region
+# (openimr.assist.regions). Nerve findings use the spinal segment and its limb; derangement
+# findings use the joint.
+_NEURO_FACTS = (
+    "radiculopathy",
+    "focal_neurologic_deficit",
+    "progressive_neurologic_deficit",
+    "radiculopathy_corroborated",
+)
+_JOINT_FACTS = ("internal_derangement_suspected",)
+
+
+def _scope_to_region(facts: CaseFacts, item_region: str | None) -> None:
+    """Re-resolve the region-bound findings from the sentences that may speak for the item's
+    region; with none left the finding is not documented for that region."""
+    if not item_region:
+        return
+    preference = {c.name: c.prefer for c in _CONCEPTS}
+    for names, joint in ((_NEURO_FACTS, False), (_JOINT_FACTS, True)):
+        for name in names:
+            mentions = facts.mentions.get(name)
+            if not mentions:
+                continue
+            kept = [m for m in mentions if speaks_for(m.evidence, item_region, joint=joint)]
+            if kept:
+                facts.resolved[name] = _choose(kept, preference.get(name, Assertion.AFFIRMED))
+            else:
+                facts.resolved.pop(name, None)  # the closed-world rule may fill it below
 
 
 def _same_region_imaging(facts: CaseFacts, item_region: str | None) -> None:
@@ -695,16 +785,20 @@ def _resolve(facts: CaseFacts) -> None:
         if name == "work_status":
             facts.resolved[name] = mentions[-1]
             continue
-        prefer = preference.get(name, Assertion.AFFIRMED)
-        chosen = next((m for m in mentions if m.assertion is prefer), None)
-        if chosen is None:
-            chosen = next((m for m in mentions if m.assertion is not Assertion.UNCERTAIN), None)
-        facts.resolved[name] = chosen or mentions[0]
+        facts.resolved[name] = _choose(mentions, preference.get(name, Assertion.AFFIRMED))
     if "work_status" in facts.resolved:
         status = facts.resolved["work_status"]
         facts.resolved["return_to_work"] = Fact(
             "return_to_work", status.value == "working", status.assertion, status.evidence
         )
+
+
+def _choose(mentions: list[Fact], prefer: Assertion) -> Fact:
+    """The mention that decides a yes/no concept: the preferred reading, else any certain one."""
+    chosen = next((m for m in mentions if m.assertion is prefer), None)
+    if chosen is None:
+        chosen = next((m for m in mentions if m.assertion is not Assertion.UNCERTAIN), None)
+    return chosen or mentions[0]
 
 
 def _date_facts(

@@ -91,6 +91,9 @@ def engine_facts(item: NormalisedItem, facts: CaseFacts) -> dict[str, object]:
             out["prior_visits_completed"] = visits
         elif prior is not None and prior.value is True:
             out["prior_visits_completed"] = 1.0  # a prior course, count not stated: at least one
+        elif _CONTINUATION.search(item.text):
+            # "additional / continued therapy": the request itself says a course came before
+            out["prior_visits_completed"] = 1.0
         elif prior is not None and prior.value is False:
             out["prior_visits_completed"] = 0.0  # denied, or never mentioned in a full record
     if "adjunct_to_active_therapy" not in out and (
@@ -181,7 +184,7 @@ def _criterion(leaf: EngineCriterion, facts: CaseFacts, category: str) -> Criter
         name = count if facts.get(count) else _PRIOR_FACT[count]
     fact = facts.get(name) if name else None
     if fact is not None and fact.assertion is Assertion.NOT_DOCUMENTED:
-        evidence = "not documented in the clinical case summary"
+        evidence = "not mentioned in the clinical case summary"
     elif fact is not None:
         evidence = fact.evidence
     elif leaf.status == "insufficient":

@@ -84,6 +84,7 @@ def analyse_case(case: CaseInput, index: PrecedentSearch | None) -> list[ItemAna
             request_date=request_date,
             item_description=item.description,
             item_region=normalised.body_region,
+            drug_ingredients=tuple(normalised.ingredients),
         )
         guidance = guide(normalised, facts, request_date, _iso_date(case.date_of_injury))
         hits = find_precedents(index, item.description, case.case_number, k=PRECEDENT_K)

@@ -11,7 +11,11 @@ from __future__ import annotations
 from openimr.assist.guidance import Guidance
 from openimr.assist.schema import CitationOut, CriterionResult, Proposal
 
-_DIRECTION_WORDS = {1: "supports", 0: "takes no firm position on", -1: "does not support"}
+_DIRECTION_WORDS = {
+    1: "a recommendation for the service",
+    0: "neither for nor against the service",
+    -1: "a recommendation against the service",
+}
 _STRENGTH_WORDS = {
     3: "strong evidence",
     2: "moderate evidence",
@@ -32,7 +36,7 @@ def citation_phrase(citation: CitationOut) -> str:
     if citation.sections:
         text += ", section " + "; ".join(citation.sections)
     if citation.pages:
-        text += ", page " + ", ".join(citation.pages)
+        text += (", pages " if len(citation.pages) > 1 else ", page ") + ", ".join(citation.pages)
     if citation.strength:
         text += f" [strength of evidence: {citation.strength}]"
     return text
@@ -46,13 +50,12 @@ def _quote(evidence: str, limit: int = 220) -> str:
 
 
 def _criterion_line(c: CriterionResult) -> str:
-    if c.status == "met":
-        head = f"Met: {c.criterion}."
-    elif c.status == "not_met":
-        head = f"Not met: {c.criterion}."
-    else:
-        head = f"Cannot be judged from the record: {c.criterion}."
-    return f"{head} The record: {_quote(c.evidence)}" if c.evidence else head
+    head = {"met": "Met", "not_met": "Not met"}.get(c.status, "Cannot be judged from the record")
+    if not c.evidence:
+        return f"{head}: {c.criterion}."
+    if c.evidence.startswith(("not mentioned", "the record does not say")):
+        return f"{head}: {c.criterion} ({c.evidence})."
+    return f"{head}: {c.criterion}. The record: {_quote(c.evidence)}"
 
 
 def draft_rationale(
@@ -66,14 +69,12 @@ def draft_rationale(
     parts: list[str] = []
     if guidance.citations:
         first = guidance.citations[0]
-        stance = _DIRECTION_WORDS.get(guidance.direction, "addresses")
-        sentence = f"The governing recommendation is {citation_phrase(first)}, which {stance}"
-        sentence += (
-            f" {guidance.paraphrase.rstrip('.')}" if guidance.paraphrase else " this service"
-        )
-        if guidance.strength is not None:
-            sentence += f" ({_STRENGTH_WORDS.get(guidance.strength, 'unrated evidence')})"
-        parts.append(sentence + ".")
+        sentence = f"The governing recommendation is {citation_phrase(first)}"
+        if guidance.paraphrase:
+            sentence += f": {guidance.paraphrase.rstrip('.')}"
+        stance = _DIRECTION_WORDS.get(guidance.direction, "on this service")
+        strength = _STRENGTH_WORDS.get(guidance.strength or 0, "unrated evidence")
+        parts.append(f"{sentence}. It is {stance}, on {strength}.")
         others = [citation_phrase(c) for c in guidance.citations[1:3]]
         if others:
             parts.append("Also relevant: " + "; ".join(others) + ".")

@@ -111,3 +111,48 @@ def evaluate(
     if report is not None:
         report.write_text(report_html(result), encoding="utf-8")
         typer.echo(f"report written to {report}")
+
+
+@app.command()
+def summarize(
+    records_dir: Path = typer.Argument(..., help="Folder of the case's records (.txt / .pdf)."),
+    as_json: bool = typer.Option(False, "--json", help="JSON: sentences with their sources."),
+) -> None:
+    """Draft the clinical case summary from a folder of records, each sentence with its source.
+
+    Files are numbered D1, D2, ... in name order; each sentence ends with e.g. "[D4 p1]".
+    An unreadable file is reported and skipped (exit code 1); the others are summarised.
+    """
+    from openimr.assist.summary import draft_case_summary, records_from_folder
+
+    errors: list[str] = []
+    try:
+        records = records_from_folder(records_dir, errors)
+        if not records:
+            _fail(f"{records_dir}: no readable record ({len(errors)} unreadable)")
+        draft = draft_case_summary(records)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    for error in errors:
+        typer.echo(f"skipped: {error}", err=True)
+    if as_json:
+        payload = {
+            **draft.to_dict(),
+            "documents": [
+                {
+                    "document_id": r.document_id,
+                    "filename": r.filename,
+                    "title": r.title,
+                    "kind": r.kind,
+                }
+                for r in records
+            ],
+            "errors": errors,
+        }
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        typer.echo(draft.text())
+        typer.echo("")
+        for record in records:
+            typer.echo(f"{record.document_id}: {record.filename} - {record.title} ({record.kind})")
+    raise typer.Exit(1 if errors else 0)

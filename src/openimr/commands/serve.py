@@ -80,7 +80,10 @@ def run_server(
 
     print(f"openimr: database {settings.database_url}", file=sys.stderr)
     print(f"openimr: log in at http://{host}:{port}/login", file=sys.stderr)
-    print(f"openimr: API docs at http://{host}:{port}/api/docs", file=sys.stderr)
+    print(
+        f"openimr: JSON API under http://{host}:{port}/api/ (OpenAPI: /openapi.json)",
+        file=sys.stderr,
+    )
     for username, password, role in accounts:
         print(f"  demo {role:<9} username {username:<10} password {password}", file=sys.stderr)
 
@@ -111,4 +114,37 @@ def run_server(
             worker.join(timeout=5)
 
 
-app = typer.Typer(help="serve commands", no_args_is_help=True)
+app = typer.Typer(help="Accounts of the web service.", no_args_is_help=True)
+
+
+@app.callback()
+def accounts() -> None:
+    """Accounts of the web service (register as `openimr users`)."""
+
+
+@app.command("add")
+def add_user(
+    username: str = typer.Argument(..., help="Login name."),
+    role: Role = typer.Option(..., help="staff, reviewer, party or admin."),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    reviewer_id: str | None = typer.Option(None, help="For a reviewer: the panel reviewer id."),
+    party_key: str | None = typer.Option(None, help='For a party: its key ("person:...").'),
+    database_url: str | None = typer.Option(None, help="SQLAlchemy URL (default: settings)."),
+) -> None:
+    """Create an account (the first admin of a production install, for instance)."""
+    from openimr.domain.errors import OpenIMRError
+    from openimr.service.auth import AuthService
+    from openimr.service.bootstrap import bootstrap
+
+    settings = Settings(**({"database_url": database_url} if database_url else {}))
+    services = bootstrap(settings.database_url, migrate=True)
+    try:
+        user = AuthService.from_engine(services.engine).create_user(
+            username, password, role, reviewer_id=reviewer_id, party_key=party_key
+        )
+    except OpenIMRError as err:
+        typer.echo(f"error: {err.message}", err=True)
+        raise typer.Exit(2) from err
+    finally:
+        services.close()
+    typer.echo(f"created {user.role.value} account {user.username}")

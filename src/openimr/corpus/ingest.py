@@ -69,10 +69,12 @@ class ChunkReceipt:
     part_id: str
     files: int = 0
     stored: list[StoredLetter] = field(default_factory=list)
-    unchanged: int = 0
+    unchanged: list[tuple[str, int]] = field(default_factory=list)  # (content hash, seq)
     items: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     error_hashes: list[str | None] = field(default_factory=list)  # parallel to errors
+    task_seconds: float = 0.0  # wall time of the task in its worker
+    task_cpu_seconds: float = 0.0  # CPU time of the task (below wall time: CPU was contended)
 
 
 @dataclass
@@ -86,6 +88,8 @@ class IngestSummary:
     errors: list[tuple[str, str]] = field(default_factory=list)
     letters_in_store: int = 0
     seconds: float = 0.0  # hashing, parsing and writing the parts
+    task_seconds: float = 0.0  # summed over chunk tasks: time workers spent on them
+    task_cpu_seconds: float = 0.0  # ... and the CPU time they got in that time
     index_seconds: float = 0.0
     compacted: bool = False
 
@@ -100,6 +104,8 @@ class IngestSummary:
             "letters_in_store": self.letters_in_store,
             "seconds": round(self.seconds, 3),
             "index_seconds": round(self.index_seconds, 3),
+            "task_seconds": round(self.task_seconds, 3),
+            "task_cpu_seconds": round(self.task_cpu_seconds, 3),
             "compacted": self.compacted,
             "errors": [{"path": p, "error": e} for p, e in self.errors],
         }
@@ -165,6 +171,7 @@ def process_chunk(
     """Hash and parse the chunk's files, then write its part files (runs in a worker)."""
     from openimr.letters.parse import parse_letter_file
 
+    started, cpu_started = time.perf_counter(), time.process_time()
     parsed: list[tuple[dict[str, Any], str, int]] = []
     receipt = ChunkReceipt(part_id=spec.part_id, files=len(spec.paths))
     for offset, path in enumerate(spec.paths):
@@ -172,7 +179,7 @@ def process_chunk(
         try:
             digest = file_hash(path)
             if digest in known.hashes:
-                receipt.unchanged += 1
+                receipt.unchanged.append((digest, spec.first_seq + offset))
                 continue
             letter = parse_letter_file(path).model_dump(mode="json")
         except Exception as err:  # noqa: BLE001 - one bad file must not stop the batch
@@ -182,6 +189,8 @@ def process_chunk(
         letter["path"] = path
         parsed.append((letter, digest, spec.first_seq + offset))
     write_chunk(CorpusStore(Path(store_root)), receipt, parsed, categorise)
+    receipt.task_seconds = time.perf_counter() - started
+    receipt.task_cpu_seconds = time.process_time() - cpu_started
     return receipt
 
 
@@ -259,7 +268,8 @@ class _Run:
         self.store = store
         self.manifest = store.load_manifest()
         self.before = dict(self.manifest)
-        self.known = KnownHashes(frozenset(e.content_hash for e in self.manifest.values()))
+        self.case_of_hash = {e.content_hash: case for case, e in self.manifest.items()}
+        self.known = KnownHashes(frozenset(self.case_of_hash))
         self.run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         self.summary = IngestSummary(files=files)
         self.seq_of: dict[str, int] = {}  # case number -> input position of the version kept
@@ -269,25 +279,38 @@ class _Run:
         )
 
     def take(self, receipt: ChunkReceipt) -> None:
-        self.summary.unchanged += receipt.unchanged
+        self.summary.unchanged += len(receipt.unchanged)
         self.summary.items += receipt.items
         self.summary.errors.extend(receipt.errors)
+        self.summary.task_seconds += receipt.task_seconds
+        self.summary.task_cpu_seconds += receipt.task_cpu_seconds
         for letter in receipt.stored:
-            if self.seq_of.get(letter.case_number, -1) > letter.seq:
-                continue  # a later file of this run already holds this case
-            self.seq_of[letter.case_number] = letter.seq
-            self.manifest[letter.case_number] = ManifestEntry(
-                receipt.part_id, letter.content_hash, letter.path
+            self._keep(
+                letter.case_number,
+                letter.seq,
+                ManifestEntry(receipt.part_id, letter.content_hash, letter.path),
             )
+        for digest, seq in receipt.unchanged:
+            # An unchanged file still counts as its case's latest input: it must win over
+            # an earlier file of this run that holds another version of the same case.
+            case = self.case_of_hash[digest]
+            self._keep(case, seq, self.before[case])
         self.bar.update(receipt.files)
+
+    def _keep(self, case: str, seq: int, entry: ManifestEntry) -> None:
+        if self.seq_of.get(case, -1) > seq:
+            return  # a later input of this run already holds this case
+        self.seq_of[case] = seq
+        self.manifest[case] = entry
 
     def finish(self, build_index: bool) -> IngestSummary:
         """Publish the new manifest, compact when worthwhile, rebuild views and index."""
         self.bar.close()
         summary = self.summary
         summary.seconds = time.perf_counter() - self.started
-        summary.stored = len(self.seq_of)
-        summary.replaced = sum(1 for case in self.seq_of if case in self.before)
+        written = [c for c in self.seq_of if self.manifest[c] != self.before.get(c)]
+        summary.stored = len(written)
+        summary.replaced = sum(1 for case in written if case in self.before)
         summary.failed = len(summary.errors)
         summary.letters_in_store = len(self.manifest)
         self.store.write_manifest(self.manifest)
@@ -358,7 +381,7 @@ def add_letters(
         digest = hashlib.sha256(canonical).hexdigest()
         run.summary.files += 1
         if digest in run.known.hashes:
-            run.summary.unchanged += 1
+            run.take(ChunkReceipt(part_id="", unchanged=[(digest, seq)]))
             continue
         batch.append((letter, digest, seq))
         if len(batch) == MAX_CHUNK:

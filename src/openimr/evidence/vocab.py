@@ -66,6 +66,9 @@ class Fact(_Strict):
     unit: str | None = None
     values: tuple[str, ...] = ()
     defined_in: str | None = None
+    # Why the assist cannot read this fact from a clinical case summary (it comes from the
+    # item, the case file or the engine instead); None = the fact extractor produces it.
+    not_extractable_from_summary: str | None = None
 
     @model_validator(mode="after")
     def _enum_values(self) -> Fact:

@@ -55,11 +55,33 @@ _ORDINAL_EDITION = re.compile(r"\b(?P<ed>\d+(?:st|nd|rd|th))\s+ed(?:ition|\.)?",
 _OTHER_GUIDELINES = re.compile(r"\s+and Other Medical Treatment Guidelines?\s+", re.IGNORECASE)
 
 
+# MTUS Chronic Pain section names of the form "<topic>, <subtopic>" (CPMTG 2009/2016 table
+# of contents): the letters copy them verbatim into "Section(s): A, B" lists.
+_COMMA_TOPICS = frozenset(
+    {"nsaids", "opioids", "tens", "crps", "topical analgesics", "ultrasound", "capsaicin"}
+)
+# A subtopic led by an abbreviation: "GI symptoms & cardiovascular risk".
+_ABBREVIATION_LED = re.compile(r"^[A-Z]{2,}s?\s+[a-z]")
+
+
+def _continues_section(previous: str, piece: str) -> bool:
+    """Whether `piece` is the second half of a section name cut at its own comma.
+
+    A lower-case piece always is ("TENS, chronic pain (...)", "Opioids, criteria for use");
+    an abbreviation-led one only after a topic whose sections are named "<topic>, <subtopic>"
+    ("NSAIDs, GI symptoms & cardiovascular risk"), so "Opioids, Muscle relaxants (for pain)"
+    stays two sections.
+    """
+    if piece[0].islower():
+        return True
+    return previous.strip().lower() in _COMMA_TOPICS and bool(_ABBREVIATION_LED.match(piece))
+
+
 def split_list(text: str) -> list[str]:
     """Split "A, B (x, y), C; D" on commas/semicolons outside parentheses.
 
-    A piece that starts in lower case continues the one before it, since section names
-    such as "TENS, chronic pain (...)" carry their own comma.
+    Section names such as "TENS, chronic pain (...)" carry their own comma: a piece that
+    continues the one before it (`_continues_section`) is joined back onto it.
     """
     pieces: list[str] = []
     depth = 0
@@ -81,7 +103,7 @@ def split_list(text: str) -> list[str]:
             piece = piece[4:].strip()
         if not piece:
             continue
-        if out and piece[0].islower():
+        if out and _continues_section(out[-1], piece):
             out[-1] = f"{out[-1]}, {piece}"
         else:
             out.append(piece)

@@ -62,49 +62,88 @@ _DATE_PATTERNS = (
 CASE_NUMBER = re.compile(r"\b[A-Z]{2}\d{2}-\d{4,10}\b")
 
 
+_PRIORITY_WORD = re.compile(r"\b(?:expedited|urgent|standard|regular|routine)\b", re.I)
+
+
+def _date_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ISO 8601 date) of every date in `text`, in the order written."""
+    found: list[tuple[int, int, str]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            try:
+                month = _MONTHS[parts["mon"].lower()] if parts.get("mon") else int(parts["m"])
+                year = int(parts["y"])
+                year += 2000 if year < 100 else 0
+                iso = date(year, month, int(parts["d"])).isoformat()
+            except (KeyError, ValueError):
+                continue
+            found.append((match.start(), match.end(), iso))
+    return sorted(found)
+
+
 def parse_date(text: str) -> str | None:
     """The first date in `text` as ISO 8601 (MM/DD/YYYY, YYYY-MM-DD or "Month D, YYYY")."""
-    found: list[tuple[int, str]] = []
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if not match:
-            continue
-        parts = match.groupdict()
-        try:
-            month = _MONTHS[parts["mon"].lower()] if parts.get("mon") else int(parts["m"])
-            year = int(parts["y"])
-            year += 2000 if year < 100 else 0
-            found.append((match.start(), date(year, month, int(parts["d"])).isoformat()))
-        except (KeyError, ValueError):
-            continue
-    return min(found)[1] if found else None
+    spans = _date_spans(text)
+    return spans[0][2] if spans else None
+
+
+def _header_values(field: str, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, value) of the values of `field`'s kind in `text`, in order."""
+    if field == "case_number":
+        return [(m.start(), m.end(), m.group(0)) for m in CASE_NUMBER.finditer(text)]
+    if field == "priority":
+        return [
+            (
+                m.start(),
+                m.end(),
+                "expedited" if m.group(0).lower() in {"expedited", "urgent"} else "standard",
+            )
+            for m in _PRIORITY_WORD.finditer(text)
+        ]
+    return _date_spans(text)
+
+
+def _kind(field: str) -> str:
+    return field if field in {"case_number", "priority"} else "date"
 
 
 def parse_header(lines: list[str]) -> dict[str, str | None]:
-    """The labelled header fields, wherever the wrapping put their values."""
+    """The labelled header fields, wherever the wrapping put their values.
+
+    The header is a two-column table: extraction may give "Date Assigned: 11/18/2016 Date
+    of Injury: 10/10/2016", split a label over lines, or read the labels before the values
+    ("Date Assigned: Date of Injury: 11/18/2016 10/10/2016"). A label left without a value
+    of its kind takes the next such value in order.
+    """
     text = " ".join(line.strip() for line in lines if line.strip())
     matches = list(_LABEL_RE.finditer(text))
     fields: dict[str, str | None] = {}
+    waiting: list[str] = []  # fields, in label order, still without a value
     for index, match in enumerate(matches):
         field = _LABEL_TO_FIELD[match.group("label").lower()]
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        value = text[match.end() : end].strip()
-        if field in fields and fields[field]:
+        segment = text[match.end() : end]
+        if fields.get(field):
             continue
-        if field == "case_number":
-            number = CASE_NUMBER.search(value)
-            fields[field] = number.group(0) if number else (value.split() or [None])[0]
-        elif field == "priority":
-            low = value.lower()
-            fields[field] = (
-                "expedited"
-                if re.search(r"expedited|urgent", low)
-                else "standard"
-                if re.search(r"standard|regular|routine", low)
-                else None
-            )
-        else:
-            fields[field] = parse_date(value)
+        if field not in waiting:
+            waiting.append(field)
+        # Values go to the waiting labels of their kind in order; when there are fewer
+        # values than labels, to the labels nearest the values (a blank field stays blank).
+        for kind in dict.fromkeys(_kind(name) for name in waiting):
+            names = [name for name in waiting if _kind(name) == kind]
+            values = _header_values(names[0], segment)
+            if not values:
+                continue
+            for name, value in zip(names[-len(values) :], values, strict=False):
+                fields[name] = value[2]
+                waiting.remove(name)
+        if field == "case_number" and field in waiting and segment.split():
+            # A case number in another format: the first word after its label.
+            fields[field] = segment.split()[0]
+            waiting.remove(field)
+    for name in waiting:
+        fields.setdefault(name, None)
     return fields
 
 
@@ -131,21 +170,41 @@ def _labelled_value(lines: list[str], label: re.Pattern[str]) -> str | None:
         if not match:
             continue
         parts = [line[match.end() :].strip()]
-        for follower in lines[index + 1 : index + 4]:
+        for follower in lines[index + 1 : index + 5]:
             stripped = follower.strip()
             if (
                 not stripped
                 or is_section_header(stripped)
-                or _LICENSURE.search(stripped)
-                or _SPECIALTY.search(stripped)
                 or ":" in stripped
-                or stripped.endswith(".")
-                or len(stripped) > 40
+                or not _continues_list(parts[-1], stripped)
             ):
                 break
             parts.append(stripped)
         return join_lines(parts)
     return None
+
+
+_NAME_SMALL_WORDS = frozenset({"of", "and", "the", "in", "for", "with", "&"})
+
+
+def _continues_list(previous: str, line: str) -> bool:
+    """Whether `line` carries on a wrapped list of names rather than starting prose.
+
+    A list cut mid-way ("Preventive Medicine," / "Physical Medicine &", or "Physical
+    Medicine" / "& Rehabilitation") always goes on;
+    otherwise the line must look like more names: short, title case, no full stop.
+    """
+    if re.search(r"(?:[,&/;-]|\band|\bof)$", previous.rstrip()) or re.match(
+        r"(?:[&/,-]|and\b)", line
+    ):
+        return True
+    if line.endswith(".") or len(line) > 60:
+        return False
+    # Specialty and state names are title case: "Physical Medicine & Rehabilitation".
+    return all(
+        word[:1].isupper() or word[:1] in "(&" or word.lower() in _NAME_SMALL_WORDS
+        for word in line.replace(",", " ").replace(";", " ").split()
+    )
 
 
 def _split_names(value: str | None) -> list[str]:

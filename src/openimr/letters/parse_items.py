@@ -23,7 +23,8 @@ from openimr.letters.parse_text import (
     join_lines,
 )
 
-_DECISION_WORD = r"(?P<decision>Upheld|Overturned|UPHELD|OVERTURNED)"
+# Any case: "Upheld", "UPHELD", "Overturned." all occur in letters typed by hand.
+_DECISION_WORD = r"(?P<decision>(?i:upheld|overturned))"
 _ITEM_LINE = re.compile(r"^(?P<name>.*?):\s*" + _DECISION_WORD + r"\.?\s*$")
 _DECISION_ONLY = re.compile(r"^\s*(?:Decision:\s*)?" + _DECISION_WORD + r"\.?\s*$", re.IGNORECASE)
 # "<party> guideline:" in lower case and singular: a wrapped citation line may begin with a
@@ -32,10 +33,17 @@ _GUIDELINE_LABEL = re.compile(r"^\s*(?P<label>(?:[A-Z][A-Za-z.&-]*\s+){1,3}?guid
 _RATIONALE_LABEL = re.compile(
     r"(?:^|\s)(?P<label>Decision rationale|Rationale for the Decision|Rationale):\s*", re.IGNORECASE
 )
+_LABEL_AT_START = re.compile(
+    r"^\s*(?:Decision rationale|Rationale for the Decision|Rationale):", re.IGNORECASE
+)
+_LABEL_LINE_END = re.compile(
+    r"(?:\bguidelines?|\brationale|\bDecision|\bbelow|\bfollowing|\bcredentials):$",
+    re.IGNORECASE,
+)
 # The layout's own sentences that continue an item line across a sentence end.
 _MODIFIED_CONTINUATION = re.compile(
     r"^(?:The remaining IMR eligible|The Claims Administrator authorized|The original request"
-    r"|(?:[^.]|\.(?=\S)){0,300}? was authorized by the Claims Administrator|[a-z(])"
+    r"|(?:[^.]|\.(?=\S)){0,300}? was authorized by the Claims Administrator)"
 )
 _MODIFIED = re.compile(
     r"^(?P<original>.+?) was the original request\.\s*(?P<authorized>.+?) was authorized by the"
@@ -53,6 +61,9 @@ _MODIFIED_WHOLE = re.compile(
 _ITEM_PREFIX = re.compile(
     r"^(?:\(?\d{1,2}[.)]\s+|Regarding the request for\s+|Request for\s+)+", re.I
 )
+
+
+_MAX_ITEM_LINE_CHARS = 1500
 
 
 @dataclass
@@ -114,26 +125,39 @@ def _previous_filled(lines: list[str], index: int) -> int | None:
     return None
 
 
+def _ends_block(line: str, so_far: str) -> bool:
+    """Whether `line` closes the block above the item line that `so_far` begins.
+
+    A finished sentence does, whatever the item line's first character ("(purchase) ...",
+    "bilateral ..."), unless the item line goes on with one of its stock sentences. A colon
+    does only for a label or a stock intro ("... set forth below:"); otherwise it is the
+    item's own ("DOS:" / "11/14/16: Upheld") when the next line does not start a new phrase.
+    """
+    stripped = line.rstrip()
+    if stripped.endswith(":"):
+        return bool(_LABEL_LINE_END.search(stripped)) or so_far[:1].isupper()
+    return ends_sentence(stripped) and not _MODIFIED_CONTINUATION.match(so_far)
+
+
 def _opening_start(lines: list[str], last: int, floor: int, last_text: str) -> int:
-    """Walk back from an item line's last line to its first (at most 12 lines)."""
+    """Walk back from an item line's last line to its first.
+
+    The budget is in characters, not lines: a modified request states the item three times
+    and may wrap over twenty narrow lines.
+    """
     start = last
     so_far = (last_text or lines[last]).strip()
     k = last - 1
-    while k >= floor and last - k <= 12:
+    while k >= floor and len(so_far) <= _MAX_ITEM_LINE_CHARS:
         line = lines[k]
         if _is_blank(line):
             above = _previous_filled(lines, k)
-            if above is None or above < floor:
-                break
-            # A blank line after a finished sentence ends the previous block, unless the item
-            # line continues with one of its own stock sentences.
-            if ends_sentence(lines[above]) and not _MODIFIED_CONTINUATION.match(so_far):
+            if above is None or above < floor or _ends_block(lines[above], so_far):
                 break
             k = above
             continue
-        if _GUIDELINE_LABEL.match(line) or line.rstrip().endswith(":"):
-            break
-        if ends_sentence(line) and not _MODIFIED_CONTINUATION.match(so_far):
+        # A labelled paragraph ("... guideline:", "Decision rationale:") is never an item line.
+        if _GUIDELINE_LABEL.match(line) or _LABEL_AT_START.match(line) or _ends_block(line, so_far):
             break
         start = k
         so_far = f"{line.strip()} {so_far}"

@@ -13,7 +13,9 @@ from collections import Counter
 
 PAGE_BREAK = "\f"
 
-_PAGE_LINE = re.compile(r"^\s*(?:page\s+\d+(?:\s*of\s+\d+)?|-\s*\d+\s*-)\s*$", re.IGNORECASE)
+# "Page 2 of 5" (the footer wherever it sits), "Page 2" and "- 2 -" (only at a page edge).
+_PAGE_PHRASE = re.compile(r"\bpage\s+\d+\s*of\s*\d+\b", re.IGNORECASE)
+_PAGE_ONLY = re.compile(r"^\s*(?:page\s+\d+|-\s*\d+\s*-)\s*$", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\s*\d{1,3}(?:\s*/\s*\d{1,3})?\s*$")
 # A line that ends a sentence: used to tell a paragraph break from a page break mid-sentence.
 _SENTENCE_END = re.compile(r"[.!?:;][\"”')\]]*$")
@@ -24,25 +26,76 @@ _CAPS_WORD = re.compile(r"[A-Z][A-Z'&/()\-]+")
 
 
 def normalise(text: str) -> str:
-    """Unify newlines and odd spaces, and strip trailing blanks from every line."""
+    """Unify newlines and odd spaces, and strip trailing blanks from every line.
+
+    Runs of spaces and tabs become one space: PDF extraction pads words unevenly ("Date
+    Assigned:  11/18/2016"), and no label or value depends on how wide a gap was.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u00ad", "").replace("\ufeff", "")
     text = text.replace("\u2010", "-").replace("\u2011", "-")
-    return "\n".join(line.rstrip() for line in text.split("\n"))
+    return "\n".join(_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
 
 
 def _digits_blind(line: str) -> str:
     return re.sub(r"\d+", "#", line.strip().lower())
 
 
-def remove_furniture(lines: list[str], case_number: str | None = None) -> list[str]:
-    """Drop page numbers and running headers/footers, and the page-break marks themselves.
+# Lines a letter's reader needs, which no repetition may turn into furniture: item lines
+# (": Upheld"), labelled paragraphs, the credentials, and the layouts' own section titles.
+_CONTENT_LINE = re.compile(
+    r"(?:Upheld|Overturned)\.?\s*$"
+    r"|^\s*(?:[A-Z][A-Za-z.&-]*\s+){1,3}guideline:"
+    r"|^\s*(?:Decision rationale|Rationale for the Decision|Decision|Rationale):"
+    r"|State\(s\) of Licensure|Certification\(s\)",
+    re.IGNORECASE,
+)
+SECTION_TITLES = (
+    "DETERMINATION WAS MADE",
+    "CASE SUMMARY",
+    "DECISIONS AND RATIONALES",
+    "DECISION(S) AND RATIONALE(S)",
+    "DOCUMENTS REVIEWED",
+    "APPEAL",
+    "ISSUE AT DISPUTE",
+    "RELIED UPON",
+    "RATIONALE FOR WHY",
+    "QUALIFICATIONS",
+)
+# A running title names the document, in title case, with nothing else on the line.
+_RUNNING_TITLE = re.compile(
+    r"^(?:[A-Z][\w.,&'/-]*\s*)*(?:Independent Medical Review|Final Determination)"
+    r"(?:\s*[A-Z][\w.,&'/-]*)*$"
+)
 
-    Pages are separated by form feeds (`extract_pdf_text`). Running lines are the first or
-    last two lines of a page that recur (digits ignored) on several pages, or that repeat
-    the case number on a later page; "Page N of M" lines go wherever they are, bare numbers
-    only at a page's top or bottom. Blank lines that only framed furniture go with it.
-    """
+
+def looks_like_content(line: str) -> bool:
+    """Whether a line is part of what a letter says, whatever page edge it sits at."""
+    stripped = line.strip()
+    if _CONTENT_LINE.search(stripped):
+        return True
+    return is_section_header(stripped) and any(t in stripped.upper() for t in SECTION_TITLES)
+
+
+def _is_prose(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.endswith((".", ",")) and len(stripped.split()) >= 6
+
+
+def _is_page_footer(line: str, case_number: str | None) -> bool:
+    """ "Page 2 of 5", alone or in a short footer ("CM16-0230548   Page 2 of 5")."""
+    match = _PAGE_PHRASE.search(line)
+    if not match or len(line.strip()) > 100 or looks_like_content(line):
+        return False
+    rest = line[: match.start()] + " " + line[match.end() :]
+    if case_number:
+        rest = rest.replace(case_number, " ")
+    # Prose quoting a page ("see page 3 of 5 of the report") has lower-case words around it.
+    return not re.search(r"\b(?!of\b|and\b)[a-z][a-z]+", rest)
+
+
+def _split_pages(lines: list[str]) -> list[list[str]]:
+    """Pages at form feeds (`extract_pdf_text` puts one at the start of each new page)."""
     pages: list[list[str]] = [[]]
     for line in lines:
         parts = line.split(PAGE_BREAK)
@@ -50,53 +103,101 @@ def remove_furniture(lines: list[str], case_number: str | None = None) -> list[s
             pages[-1].append(parts[0])
         for rest in parts[1:]:
             pages.append([rest])
-    running: set[str] = set()
-    if len(pages) > 1:
-        edge_counts: Counter[str] = Counter()
-        for page in pages:
-            filled = [ln for ln in page if ln.strip()]
-            for ln in set(filled[:2] + filled[-2:]):
-                edge_counts[_digits_blind(ln)] += 1
-        # A coincidence (the same item label opening two pages) must not pass for a running
-        # header: ask for three pages, a numbered line ("Page # of #"), or a short title
-        # without a label's colon on every page.
-        running = {
-            key
-            for key, n in edge_counts.items()
-            if len(key) <= 100
-            and (
-                (n >= 3 and n * 2 >= len(pages))
-                or (n >= 2 and "page #" in key)
-                or (n == len(pages) and len(key) <= 60 and ":" not in key)
-            )
-        }
+    return pages
+
+
+def _running_lines(pages: list[list[str]]) -> set[tuple[str, str]]:
+    """(edge, digits-blind line) pairs that recur at the same page edge as running lines.
+
+    Conservative on purpose: a real content line ("Claims Administrator guideline: ...", a
+    stock closing sentence of two rationales) can sit at a page edge twice by chance. A line
+    counts when it sits at the same edge on three or more pages and on most of them, or on
+    every page of a two-page letter; it must be short, and neither content-looking nor
+    prose (a sentence of six words or more).
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    for page in pages:
+        filled = [ln for ln in page if ln.strip()]
+        for edge, edge_lines in (("top", filled[:2]), ("bottom", filled[-2:])):
+            for ln in set(edge_lines):
+                if len(ln.strip()) <= 80 and not looks_like_content(ln) and not _is_prose(ln):
+                    counts[(edge, _digits_blind(ln))] += 1
+    n_pages = len(pages)
+    return {
+        key
+        for key, n in counts.items()
+        if (n >= 3 and n * 2 > n_pages) or (n == n_pages == 2 and ":" not in key[1])
+    }
+
+
+def remove_furniture(lines: list[str], case_number: str | None = None) -> list[str]:
+    """Drop page numbers and running headers/footers, and the page-break marks themselves.
+
+    Pages are separated by form feeds (`extract_pdf_text`). Furniture is: a "Page N of M"
+    footer anywhere (alone or with the case number); at a page's top or bottom two lines, a
+    bare page number, a short line repeating the case number (after the first page's own
+    header block), a running title ("... Final Determination ..."), or a line repeated at the
+    same edge on most pages (`_running_lines`). A line that looks like content is never
+    furniture. Blank lines that only framed furniture go with it.
+    """
+    pages = _split_pages(lines)
+    running = _running_lines(pages) if len(pages) > 1 else set()
+    # The first line naming the case number is the letter's own header, never furniture.
+    first_case_line = next(
+        (
+            (number, i)
+            for number, page in enumerate(pages)
+            for i, ln in enumerate(page)
+            if case_number and case_number in ln
+        ),
+        None,
+    )
+
+    def is_case_line(number: int, i: int) -> bool:
+        line = pages[number][i]
+        return bool(
+            case_number
+            and case_number in line
+            and len(line.strip()) <= 80
+            and (number, i) != first_case_line
+            and not looks_like_content(line)
+        )
+
     out: list[str] = []
     for number, page in enumerate(pages):
         # A page break adds no blank line: a paragraph that ends with a page has its own.
         filled_positions = [i for i, ln in enumerate(page) if ln.strip()]
         top, bottom = set(filled_positions[:2]), set(filled_positions[-2:])
-        edges = top | bottom
-        furniture = {
-            i
-            for i in range(len(page))
-            if _PAGE_LINE.match(page[i])
-            or (
-                i in edges
-                and (
-                    _BARE_NUMBER.match(page[i])
-                    or _digits_blind(page[i]) in running
-                    # A short line repeating the case number: a running header or footer
-                    # (not the first page's own header block).
-                    or (
-                        case_number
-                        and len(pages) > 1
-                        and (number or (i in bottom and i not in top))
-                        and case_number in page[i]
-                        and len(page[i]) <= 80
-                    )
-                )
+        furniture: set[int] = set()
+        for i, line in enumerate(page):
+            if not line.strip():
+                continue
+            if _is_page_footer(line, case_number):
+                furniture.add(i)
+                continue
+            if looks_like_content(line):
+                continue
+            if i not in top and i not in bottom:
+                continue
+            key = _digits_blind(line)
+            numbered = bool(_PAGE_ONLY.match(line) or _BARE_NUMBER.match(line))
+            repeated = len(pages) > 1 and (
+                (i in top and ("top", key) in running)
+                or (i in bottom and ("bottom", key) in running)
+                or is_case_line(number, i)
+                or bool(_RUNNING_TITLE.match(line.strip()))
             )
-        }
+            if numbered or repeated:
+                furniture.add(i)
+        # With no form feeds a page break is a footer between blank lines: a case-number
+        # line next to a page-number line goes with it.
+        for i in sorted(furniture):
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(page) and not page[j].strip():
+                    j += step
+                if 0 <= j < len(page) and is_case_line(number, j):
+                    furniture.add(j)
         for i in sorted(furniture):
             for step in (-1, 1):  # the blank lines framing a furniture line
                 j = i + step

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from openimr.api.context import published
 from openimr.domain.errors import InvalidInput
 from openimr.domain.vocabulary import CaseState, DocumentKind, PartyRole, Priority, ServiceMethod
 from openimr.service.assign import AssignReviewer, assign_reviewer, screen_case
@@ -80,9 +81,11 @@ def queue(
     if jobs is not None:
         for alert in jobs.alerts():
             alerts.setdefault(alert.case_number, []).append(alert)
+    # A fragment request (the page's refresh script sends HX-Request) gets only the table.
+    template = "partials/queue_rows.html" if request.headers.get("hx-request") else "queue.html"
     return render(
         request,
-        "queue.html",
+        template,
         rows=rows,
         alerts=alerts,
         states=[s.value for s in sorted(OPEN_STATES, key=list(CaseState).index)],
@@ -284,5 +287,7 @@ def analytics(request: Request, user: StaffPage) -> Response:
         by_state=stats.by_state,
         by_decision=stats.by_decision,
         by_clock=stats.by_clock,
-        corpus_by_year=[],
+        corpus_rates=[
+            (bar.label, bar.value) for bar in published(request.app.state.ctx).overturn_rates()
+        ],
     )

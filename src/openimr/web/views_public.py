@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from openimr.api.context import decision_index
+from openimr.api.context import published
 from openimr.domain.vocabulary import CaseState, Role
 from openimr.service.auth import actor_for
 from openimr.service.queries import get_case, get_document, get_letter, list_cases
@@ -149,13 +149,9 @@ def _anonymous():  # type: ignore[no-untyped-def]
 
 @router.get("/decisions")
 def decisions(request: Request, q: str = "", decision: str = "") -> Response:
-    ctx = request.app.state.ctx
-    index = decision_index(ctx)
-    hits: list[Any] = []
-    if index is not None and q.strip():
-        hits = [h.to_dict() for h in index.search(q[:500], k=50)]
-        if decision in ("upheld", "overturned"):
-            hits = [h for h in hits if h["decision"] == decision]
-    return render(
-        request, "decisions.html", q=q, decision=decision, hits=hits, available=index is not None
-    )
+    source = published(request.app.state.ctx)
+    hits: list[Any] = (source.search(q[:500], k=50) or []) if q.strip() else []
+    if decision in ("upheld", "overturned"):
+        hits = [h for h in hits if h["decision"] == decision]
+    available = source.index() is not None
+    return render(request, "decisions.html", q=q, decision=decision, hits=hits, available=available)

@@ -135,3 +135,15 @@ def test_imaging_counts_as_prior_only_for_the_same_region() -> None:
     knee = extract_facts(SUMMARY, item_region="knee")
     assert lumbar.value("prior_imaging_same_region") is True
     assert knee.value("prior_imaging_same_region") is False
+
+
+def test_positive_provocative_test_written_either_way_suggests_derangement() -> None:
+    for sentence in ("McMurray's is positive on the right.", "There was a positive Lachman test."):
+        assert extract_facts(sentence).value("internal_derangement_suspected") is True
+    negative = extract_facts("An apprehension test was negative.")
+    assert negative.value("internal_derangement_suspected") is not True
+
+
+def test_inability_to_bear_weight_is_a_red_flag() -> None:
+    facts = extract_facts("He was unable to bear weight on the right knee after the fall.")
+    assert facts.value("red_flags") is True

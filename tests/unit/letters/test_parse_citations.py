@@ -135,3 +135,26 @@ def test_an_unnamed_source_keeps_its_words_as_the_guideline() -> None:
 
 def test_empty_paragraph_has_no_citations() -> None:
     assert parse_guideline_paragraph("  ") == []
+
+
+def test_a_comma_named_mtus_section_stays_whole_in_a_section_list() -> None:
+    # The letters copy CPMTG section names verbatim, commas included.
+    text = (
+        "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): NSAIDs, GI"
+        " symptoms & cardiovascular risk, Opioids, criteria for use, Proton Pump Inhibitors"
+        " (PPIs)."
+    )
+    assert _brief(text)[0][3] == [
+        "NSAIDs, GI symptoms & cardiovascular risk",
+        "Opioids, criteria for use",
+        "Proton Pump Inhibitors (PPIs)",
+    ]
+
+
+def test_separate_capitalised_sections_after_a_topic_name_are_not_joined() -> None:
+    assert split_list("Opioids, Muscle relaxants (for pain), NSAIDs, MRI") == [
+        "Opioids",
+        "Muscle relaxants (for pain)",
+        "NSAIDs",
+        "MRI",
+    ]

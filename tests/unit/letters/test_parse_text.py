@@ -6,6 +6,7 @@ from openimr.letters.parse_text import (
     document_vocabulary,
     is_section_header,
     join_lines,
+    looks_like_content,
     normalise,
     paragraphs,
     remove_furniture,
@@ -93,3 +94,56 @@ def test_a_two_page_running_title_and_case_footer_are_removed() -> None:
         "first page text ends mid",
         "sentence on the second page.",
     ]
+
+
+def test_a_guideline_line_opening_every_page_is_content_not_a_running_header() -> None:
+    label = "Claims Administrator guideline: The Claims Administrator did not cite any medical"
+    pages = [f"{label}\nevidence for its decision.\nbody {n}." for n in range(3)]
+    lines = remove_furniture("\n\f".join(pages).split("\n"))
+    assert lines.count(label) == 3
+
+
+def test_a_stock_sentence_ending_most_pages_is_content_not_a_running_footer() -> None:
+    closing = "Therefore, the request was not medically necessary per the guidelines."
+    pages = [f"Rationale {n} begins here.\n{closing}" for n in range(3)] + ["last page."]
+    lines = remove_furniture("\n\f".join(pages).split("\n"))
+    assert lines.count(closing) == 3
+
+
+def test_section_titles_and_item_lines_are_never_furniture() -> None:
+    assert looks_like_content("IMR ISSUES, DECISIONS AND RATIONALES")
+    assert looks_like_content("(purchase) home visit: Upheld")
+    assert looks_like_content("Decision rationale: The request is not necessary.")
+    assert not looks_like_content("ACME REVIEW SERVICES")
+
+
+def test_a_case_number_and_page_footer_is_removed_but_prose_about_pages_stays() -> None:
+    text = (
+        "Case Number: CM16-0000101\nfirst page ends\nCM16-0000101    Page 1 of 2\n\f"
+        "as noted on page 3 of 5 of the report.\nIMR Case CM16-0000101 Page 2 of 2"
+    )
+    lines = remove_furniture(text.split("\n"), case_number="CM16-0000101")
+    assert lines == [
+        "Case Number: CM16-0000101",
+        "first page ends",
+        "as noted on page 3 of 5 of the report.",
+    ]
+
+
+def test_a_page_break_made_of_blank_lines_loses_its_footer_lines() -> None:
+    text = "Case Number: CM16-0000101\nthe applicant was\n\n \nCM16-0000101\nPage 1 of 2\n\nseen."
+    lines = remove_furniture(text.split("\n"), case_number="CM16-0000101")
+    assert [ln for ln in lines if ln.strip()] == [
+        "Case Number: CM16-0000101",
+        "the applicant was",
+        "seen.",
+    ]
+
+
+def test_a_running_title_on_the_second_of_two_pages_is_removed() -> None:
+    text = "first page text\n\fIndependent Medical Review Final Determination Letter\nmore text"
+    assert remove_furniture(text.split("\n")) == ["first page text", "more text"]
+
+
+def test_normalise_turns_runs_of_spaces_and_tabs_into_one_space() -> None:
+    assert normalise("Date  Assigned:\t 11/18/2016   ") == "Date Assigned: 11/18/2016"

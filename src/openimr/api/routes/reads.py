@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from openimr.api.context import decision_index, proposer
+from openimr.api.context import proposer, published
 from openimr.api.deps import Ctx, CurrentUser, StaffUser, Svc
 from openimr.api.schemas import (
     AlertPublic,
@@ -178,13 +178,12 @@ def search_decisions(
     k: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchResultsPublic:
     """Search published decisions (disputed items and rationales); public, no login needed."""
-    index = decision_index(ctx)
-    if index is None:
-        raise NotFound("no published-decision corpus is configured (OPENIMR_CORPUS_DIR)")
     if not q.strip():
         raise InvalidInput("the query is empty", field="q")
-    hits = index.search(q, k=k)
-    return SearchResultsPublic(query=q, hits=[SearchHitPublic(**h.to_dict()) for h in hits])
+    hits = published(ctx).search(q, k=k)
+    if hits is None:
+        raise NotFound("no published-decision corpus is configured (OPENIMR_CORPUS_DIR)")
+    return SearchResultsPublic(query=q, hits=[SearchHitPublic(**h) for h in hits])
 
 
 @router.get("/alerts", response_model=list[AlertPublic], tags=["jobs"])

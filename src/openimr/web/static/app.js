@@ -27,3 +27,17 @@ document.addEventListener("click", (event) => {
 document.querySelectorAll("form[data-autosubmit] select").forEach((el) => {
   el.addEventListener("change", () => el.form && el.form.submit());
 });
+
+// The queue refreshes its table every minute (clocks and alerts move on their own).
+const queueTable = document.getElementById("queue-table");
+if (queueTable) {
+  setInterval(async () => {
+    const response = await fetch(window.location.href, { headers: { "HX-Request": "true" } });
+    if (!response.ok) return;
+    const holder = document.createElement("div");
+    holder.innerHTML = await response.text();
+    const fresh = holder.querySelector("#queue-table");
+    const current = document.getElementById("queue-table");
+    if (fresh && current) current.replaceWith(fresh);
+  }, 60000);
+}

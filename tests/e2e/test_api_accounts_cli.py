@@ -1,0 +1,54 @@
+"""`openimr.commands.serve:app add`: the command that creates accounts (e.g. the first admin)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from openimr.commands.serve import app
+
+
+def test_an_account_created_on_the_command_line_can_log_in(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    args = [
+        "add",
+        "root",
+        "--role",
+        "admin",
+        "--password",
+        "a-long-password",
+        "--database-url",
+        url,
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "created admin account root" in result.output
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "already exists" in again.output
+
+    from tests.e2e.api_support import make_service
+
+    service = make_service(tmp_path, url)
+    token = service.client.post(
+        "/api/auth/token", json={"username": "root", "password": "a-long-password"}
+    )
+    assert token.status_code == 200
+
+
+def test_a_reviewer_account_without_its_panel_id_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    args = [
+        "add",
+        "rev",
+        "--role",
+        "reviewer",
+        "--password",
+        "a-long-password",
+        "--database-url",
+        url,
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "reviewer" in result.output
