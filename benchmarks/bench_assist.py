@@ -1,10 +1,12 @@
 """Benchmark the reviewer assist: `assist batch` throughput and cross-validated accuracy.
 
-    .venv/bin/python benchmarks/bench_assist.py [--skip-cv]
+    .venv/bin/python benchmarks/bench_assist.py [--skip-cv] [--skip-holdout]
 
 Throughput: cases rebuilt from the dev letters (decisions stripped) run through the same code
 as `openimr assist batch` in this one process (one core), packaged model loaded once.
 Accuracy: grouped 5-fold cross-validation by letter (`openimr assist evaluate`), printed in full.
+Held-out: trained on the letters whose case number ends in an even digit (the set the rules
+were developed on), measured on the odd ones (not inspected while developing).
 Skips with a message when ../shared (the dev letters) is absent.
 """
 
@@ -26,7 +28,12 @@ def main() -> int:
         print(f"skip: {LETTERS} not found (the dev letters live in ../shared)")
         return 0
     from openimr.assist.batch import read_letters, run_batch
-    from openimr.assist.evaluate import cross_validate, summary_lines
+    from openimr.assist.evaluate import (
+        cross_validate,
+        held_out,
+        split_by_case_number,
+        summary_lines,
+    )
     from openimr.assist.propose import Assistant, case_input_from_letter
 
     errors: list[str] = []
@@ -47,6 +54,11 @@ def main() -> int:
     )
     proposals = [o["proposal"] for o in out]
     print("proposals: " + json.dumps({p: proposals.count(p) for p in sorted(set(proposals))}))
+    if "--skip-holdout" not in sys.argv:
+        even, odd = split_by_case_number(letters)
+        result = held_out(even, odd)
+        print("held-out (train even case numbers, test odd):")
+        print("\n".join(summary_lines(result)))
     if "--skip-cv" not in sys.argv:
         start = time.perf_counter()
         result = cross_validate(letters, folds=5)

@@ -5,7 +5,9 @@
 We have no real case records, so each dev letter's CLINICAL CASE SUMMARY stands in for one
 medical record. Measured: drafting speed; that every sentence's quote is found on its page
 (traceability, must be 100%); and the injury date the draft states against the letter's own
-"Date of Injury" header field, which lies outside the summary text the drafter reads.
+"Date of Injury" header field, which lies outside the summary text the drafter reads. (Where
+they differ, read the letter: the header field and the reviewer's own summary can disagree.)
+The dev letters were looked at while writing the rules, so this is not a held-out figure.
 Skips with a message when ../shared (the dev letters) is absent.
 """
 

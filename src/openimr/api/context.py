@@ -35,6 +35,17 @@ class AppContext:
     signer: CookieSigner
     jobs: JobQueue | None = None  # None: no background queue (tests that do not need one)
     extras: dict[str, Any] = field(default_factory=dict)  # lazily built: corpus index, assist
+    writer_lock: WriterLock | None = None  # SQLite only: one writer at a time
+
+    def guarded(self, call: Callable[..., Any], *args: Any) -> Any:
+        """Run a short database call (login, session, token) in line with the use cases."""
+        if self.writer_lock is None:
+            return call(*args)
+        self.writer_lock.acquire()
+        try:
+            return call(*args)
+        finally:
+            self.writer_lock.release()
 
     def database_reachable(self) -> bool:
         try:
@@ -129,6 +140,7 @@ class SerializedUnitOfWork:
 def build_context(settings: Settings, *, with_jobs: bool = True) -> AppContext:
     """Connect (no migration: `openimr serve` and the tests migrate first)."""
     services = bootstrap(settings.database_url, migrate=False)
+    lock = None
     if services.engine.dialect.name == "sqlite":
         database = services.engine.url.database
         on_disk = database not in (None, "", ":memory:")
@@ -141,6 +153,7 @@ def build_context(settings: Settings, *, with_jobs: bool = True) -> AppContext:
         auth=AuthService.from_engine(services.engine),
         signer=CookieSigner(settings.secret_key),
         jobs=build_job_queue(settings, services) if with_jobs else None,
+        writer_lock=lock,
     )
 
 

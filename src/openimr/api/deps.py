@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from openimr.domain.errors import PermissionDenied
@@ -32,11 +33,17 @@ async def current_user(
     """The API is authenticated by bearer token only (cookies belong to the web pages).
 
     Async on purpose: a token is almost always answered from the auth service's short
-    cache, and a sync dependency would cost a hop through the thread pool per request.
+    cache, and a sync dependency would cost a hop through the thread pool per request;
+    only a cache miss goes to a thread.
     """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("missing bearer token")
-    user = request.app.state.ctx.auth.user_for_token(credentials.credentials)
+    ctx = request.app.state.ctx
+    hit, user = ctx.auth.cached_user_for_token(credentials.credentials)
+    if not hit:  # the database is asked off the event loop, in line with other writers
+        user = await run_in_threadpool(
+            ctx.guarded, ctx.auth.user_for_token, credentials.credentials
+        )
     if user is None:
         raise AuthenticationFailed("invalid or expired token")
     return user

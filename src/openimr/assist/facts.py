@@ -422,14 +422,26 @@ _WORK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PERCENT_RELIEF = _rx(
     r"(\d{1,3})\s?(?:%|percent) (?:pain )?(?:relief|improvement|reduction|decrease)"
 )
+_COUNT_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16,
+    "eighteen": 18, "twenty": 20, "twenty-four": 24,
+}  # fmt: skip
+# "12 sessions of physical therapy", "six physical therapy visits", "twelve (12) PT sessions"
 _VISITS_DONE = _rx(
-    r"(\d{1,2}) (?:prior |previous |completed |sessions? of |visits? of |treatments? of )*"
-    r"(?:sessions?|visits?|treatments?)? ?(?:of )?(physical therapy|PT|physiotherapy|"
+    r"\b(\d{1,2}|" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True)) + r")"
+    r"(?: \(\d{1,2}\))? (?:prior |previous |completed |sessions? of |visits? of |treatments? of )*"
+    r"(?:sessions?|visits?|treatments?)? ?(?:of )?(?:post-?operative |postoperative |"
+    r"post-?surgical |additional |formal )?(physical therapy|PT|physiotherapy|"
     r"chiropractic(?: manipulative)?(?: therapy| treatment)?|acupuncture|massage|"
     r"occupational therapy|aquatic therapy)"
 )
 _AGE = _rx(r"\b(\d{2})[- ]year[- ]old\b")
 _PREAMBLE = _rx(r"^.{0,40}developed the following clinical case summary[^:]*:\s*")
+
+
+def _count(word: str) -> float:
+    return float(word) if word.isdigit() else float(_COUNT_WORDS[word.lower()])
 
 
 def _therapy_key(name: str) -> str:
@@ -630,7 +642,10 @@ def _treatment_history(sentences: list[Sentence], facts: CaseFacts) -> None:
     """Surgery type and certification, block results, injection relief (treatment_facts)."""
     past = [m.evidence for m in facts.mentions.get("surgery_past", []) if m.value is True]
     _set(facts, treatment_facts.surgery_type(past))
-    _set(facts, treatment_facts.primary_procedure([s.text for s in sentences], past[-1] if past else None))
+    _set(
+        facts,
+        treatment_facts.primary_procedure([s.text for s in sentences], past[-1] if past else None),
+    )
     history = [s for s in sentences if not _REQUEST_SENTENCE.search(s.text)]
     _set(facts, treatment_facts.diagnostic_block(history))
     _set(facts, treatment_facts.relief_duration(history))
@@ -770,7 +785,7 @@ def _treatment_effects(sentence: Sentence, facts: CaseFacts) -> None:
     for visits in _VISITS_DONE.finditer(sentence.text):
         therapy = _therapy_key(visits.group(2))
         facts.add(
-            Fact(f"visits_{therapy}", float(visits.group(1)), Assertion.AFFIRMED, sentence.text)
+            Fact(f"visits_{therapy}", _count(visits.group(1)), Assertion.AFFIRMED, sentence.text)
         )
     if _TREATMENT_FAILED.search(sentence.text) and _CONSERVATIVE.search(sentence.text):
         facts.add(Fact("prior_conservative_care_failed", True, Assertion.AFFIRMED, sentence.text))

@@ -96,12 +96,34 @@ def engine_facts(item: NormalisedItem, facts: CaseFacts) -> dict[str, object]:
             out["prior_visits_completed"] = 1.0
         elif prior is not None and prior.value is False:
             out["prior_visits_completed"] = 0.0  # denied, or never mentioned in a full record
+    if item.category == "therapy/post-surgical" and "prior_visits_completed" not in out:
+        prior = _postoperative_visits(facts, item)
+        if prior is not None:
+            out["prior_visits_completed"] = prior
     if "adjunct_to_active_therapy" not in out and (
         facts.value("home_exercise_program") is True
         or facts.value("prior_physical_therapy") is True
     ):
         out["adjunct_to_active_therapy"] = True
     return out
+
+
+_POST_OP = re.compile(r"post-?op\w*|post-?surgical|after (?:the |his |her )?surgery", re.I)
+
+
+def _postoperative_visits(facts: CaseFacts, item: NormalisedItem) -> float | None:
+    """Post-operative therapy visits already done (8 CCR 9792.24.3 initial course): the count
+    in a sentence about post-operative therapy, 1 when such therapy is named without a count
+    or the request is for "additional" therapy, 0 when a substantive record names none."""
+    for mention in reversed(facts.mentions.get("visits_physical_therapy", [])):
+        if _POST_OP.search(mention.evidence) and isinstance(mention.value, float):
+            return mention.value
+    for mention in facts.mentions.get("prior_physical_therapy", []):
+        if mention.value is True and _POST_OP.search(mention.evidence):
+            return 1.0
+    if _CONTINUATION.search(item.text):
+        return 1.0
+    return 0.0 if facts.substantive else None
 
 
 def guide(
@@ -133,6 +155,8 @@ def guide(
         return guidance
     guidance.direction = _DIRECTION.get(top.direction, 0)
     guidance.support = _SUPPORT.get(top.support, 0)
+    if result.proposal == "not_certify":
+        guidance.support = -1  # e.g. a service for a surgery that is itself not supported
     guidance.strength = top.strength
     guidance.native_label = top.native_label
     guidance.paraphrase = top.paraphrase

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from openimr.assist.facts import CaseFacts, extract_facts, parse_date
+from openimr.assist.context import Assertion
+from openimr.assist.facts import CaseFacts, Fact, extract_facts, parse_date
 from openimr.assist.guidance import Guidance, guide, normalise
 from openimr.assist.model import (
     FEATURES,
@@ -34,6 +35,7 @@ from openimr.assist.precedents import (
 from openimr.assist.rationale import draft_rationale
 from openimr.assist.schema import CaseInput, ItemInput, ItemProposal, Proposal
 from openimr.corpus.search import Hit, ItemIndex
+from openimr.evidence.normalise import NormalisedItem
 
 PRECEDENT_K = 10  # hits used for the precedent feature; the output shows the best 5
 
@@ -73,33 +75,73 @@ def _iso_date(value: str | None) -> date | None:
 
 
 def analyse_case(case: CaseInput, index: PrecedentSearch | None) -> list[ItemAnalysis]:
-    """Facts, governing guidance and precedents for every item of one case."""
+    """Facts, governing guidance and precedents for every item of one case.
+
+    Surgeries are analysed first: a service that exists only for a surgery disputed in the same
+    case (assistant surgeon, pre-operative clearance, post-operative therapy or equipment) is
+    necessary only if that surgery is, so its `primary_procedure_certified` fact follows the
+    surgery's guideline verdict (see `_primary_from_case`).
+    """
     request_date = _iso_date(case.ur_denial_date)
-    analyses = []
-    for item in case.items:
-        normalised = normalise(item.description)
+    normalised = {item.id: normalise(item.description) for item in case.items}
+    order = sorted(case.items, key=lambda item: 0 if _is_surgery(normalised[item.id]) else 1)
+    surgeries: list[tuple[str, Guidance]] = []
+    by_id: dict[str, ItemAnalysis] = {}
+    for item in order:
+        n = normalised[item.id]
         facts = extract_facts(
             case.clinical_case_summary,
             date_of_injury=case.date_of_injury,
             request_date=request_date,
             item_description=item.description,
-            item_region=normalised.body_region,
-            drug_ingredients=tuple(normalised.ingredients),
+            item_region=n.body_region,
+            drug_ingredients=tuple(n.ingredients),
         )
-        guidance = guide(normalised, facts, request_date, _iso_date(case.date_of_injury))
+        if _is_ancillary(n):
+            _primary_from_case(facts, surgeries)
+        guidance = guide(n, facts, request_date, _iso_date(case.date_of_injury))
+        if _is_surgery(n):
+            surgeries.append((item.description, guidance))
         hits = find_precedents(index, item.description, case.case_number, k=PRECEDENT_K)
-        analyses.append(
-            ItemAnalysis(
-                case_id=case.id,
-                item_id=item.id,
-                case_number=case.case_number,
-                description=item.description,
-                facts=facts,
-                guidance=guidance,
-                hits=hits,
-            )
+        by_id[item.id] = ItemAnalysis(
+            case_id=case.id,
+            item_id=item.id,
+            case_number=case.case_number,
+            description=item.description,
+            facts=facts,
+            guidance=guidance,
+            hits=hits,
         )
-    return analyses
+    return [by_id[item.id] for item in case.items]
+
+
+def _is_surgery(item: NormalisedItem) -> bool:
+    return item.category.startswith("surgery/") and item.category != "surgery/perioperative"
+
+
+def _is_ancillary(item: NormalisedItem) -> bool:
+    return (
+        item.associated_surgical_service
+        or item.post_operative
+        or item.category == "surgery/perioperative"
+    )
+
+
+def _primary_from_case(facts: CaseFacts, surgeries: list[tuple[str, Guidance]]) -> None:
+    """Set `primary_procedure_certified` from a surgery disputed in the same case: supported
+    by its guideline criteria -> True, not supported -> False, undecided -> left as read."""
+    for description, guidance in surgeries:
+        if guidance.support == 0:
+            continue
+        supported = guidance.support > 0
+        facts.resolved["primary_procedure_certified"] = Fact(
+            "primary_procedure_certified",
+            supported,
+            Assertion.AFFIRMED,
+            f"The surgery disputed in this case ({description}) is "
+            f"{'' if supported else 'not '}supported by its guideline criteria.",
+        )
+        return
 
 
 def _tri(value: object) -> float:

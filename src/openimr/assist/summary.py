@@ -875,13 +875,7 @@ def _ur_sentences(record: _Record, injury: date | None) -> list[SummarySentence]
                 break
         if verb_unit:
             break
-    items: list[tuple[str, _Unit]] = []
-    for unit in (u for u in record.units if u.whole_segment and u.section == "request"):
-        body = re.sub(r"^[^:]{0,40}:\s*", "", unit.text)
-        for piece in re.split(r";|(?:^|\s)\d{1,2}[.)]\s+", body):
-            item = re.split(r",|\.\s|\.$|\bas requested\b|\bper\b|\bfrom the\b", piece)[0].strip()
-            if item:
-                items.append((_lower_phrase(item), unit))
+    items = _request_items(record)
     if not items:
         for unit in decision_units:
             items.extend((item, unit) for item, _ in _treatments(unit.text))
@@ -1074,8 +1068,12 @@ def _header(records: list[_Record], case: CaseHeader | None) -> SummarySentence:
 
 
 def _visit_sentences(record: _Record, previous_dx: set[str]) -> list[SummarySentence]:
+    """The sentences for one visit note (or RFA), starting "On <date>, ..."."""
     visit = _read_visit(record)
-    src = lambda units: _dedupe(_source(record, u) for u in units)  # noqa: E731
+
+    def src(units: Iterable[_Unit]) -> tuple[Source, ...]:
+        return _dedupe(_source(record, u) for u in units)
+
     when = long_date(record.date) if record.date else None
     opener = f"On {when}, " if when else f"In an undated record ({record.doc.title}), "
     out: list[SummarySentence] = []
@@ -1095,7 +1093,7 @@ def _visit_sentences(record: _Record, previous_dx: set[str]) -> list[SummarySent
             for verb_items in visit.treatments.values()
             for item, unit in verb_items.items()
         }
-        items = _rfa_items(record) or list(requested.items())
+        items = _request_items(record) or list(requested.items())
         if items:
             date_part = f" dated {when}" if when else ""
             out.append(
@@ -1162,15 +1160,20 @@ def _display_dx(key: str, visit: _Visit) -> str:
     return _lower_phrase(match.group(0)) if match else key
 
 
-def _rfa_items(record: _Record) -> list[tuple[str, _Unit]]:
+def _request_items(record: _Record) -> list[tuple[str, _Unit]]:
+    """The items of "Request:" / "Requested treatment:" lines, each cut at its first comma
+    ("Hot/Cold unit for the lumbar spine, for home use")."""
     items: list[tuple[str, _Unit]] = []
     for unit in record.units:
-        if unit.whole_segment and unit.section == "request" and "date" not in unit.label.lower():
-            body = re.sub(r"^[^:]{0,40}:\s*", "", unit.text)
-            for piece in re.split(r";|(?:^|\s)\d{1,2}[.)]\s+", body):
-                item = re.split(r",|\.\s|\.$", piece)[0].strip()
-                if item and not re.search(r"physician|provider|doctor|\bDr\b", unit.label, re.I):
-                    items.append((_lower_phrase(item), unit))
+        if not (unit.whole_segment and unit.section == "request"):
+            continue
+        if re.search(r"date|physician|provider|doctor|\bDr\b", unit.label, re.I):
+            continue
+        body = re.sub(r"^[^:]{0,40}:\s*", "", unit.text)
+        for piece in re.split(r";|(?:^|\s)\d{1,2}[.)]\s+", body):
+            item = re.split(r",|\.\s|\.$|\bas requested\b|\bper\b|\bfrom the\b", piece)[0]
+            if item.strip():
+                items.append((_lower_phrase(item.strip()), unit))
     return items
 
 

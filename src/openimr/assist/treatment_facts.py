@@ -48,10 +48,16 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # Ordered: the first matching row wins, so specific procedures come before generic words
 # (a cervical discectomy with fusion is a cervical fusion, not a lumbar discectomy).
 _SURGERY_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("carpal-tunnel-release", _rx(r"carpal tunnel release|\bCTR\b|carpal tunnel (?:surgery|decompression)")),
+    (
+        "carpal-tunnel-release",
+        _rx(r"carpal tunnel release|\bCTR\b|carpal tunnel (?:surgery|decompression)"),
+    ),
     ("trigger-finger", _rx(r"trigger (?:finger|thumb) (?:release|surgery)|A1 pulley release")),
     ("de-quervain-release", _rx(r"de ?quervain'?s? (?:release|surgery|tenosynovitis release)")),
-    ("rotator-cuff-complete-rupture", _rx(r"(?:complete|massive) (?:rotator cuff )?(?:rupture|tear) repair")),
+    (
+        "rotator-cuff-complete-rupture",
+        _rx(r"(?:complete|massive) (?:rotator cuff )?(?:rupture|tear) repair"),
+    ),
     ("rotator-cuff-open", _rx(r"open (?:rotator cuff|acromioplasty|subacromial)")),
     # The arthroscopic row also covers an unqualified cuff repair or decompression: it is the
     # usual technique, and its course (24 visits) is the smaller of the two cuff rows.
@@ -63,23 +69,43 @@ _SURGERY_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("adhesive-capsulitis", _rx(r"manipulation under an(?:a)?esthesia|capsular release")),
-    ("acl-repair", _rx(r"\bACL (?:repair|reconstruction)|anterior cruciate ligament (?:repair|reconstruction)")),
+    (
+        "acl-repair",
+        _rx(
+            r"\bACL (?:repair|reconstruction)|anterior cruciate ligament (?:repair|reconstruction)"
+        ),
+    ),
     ("knee-arthroplasty", _rx(r"knee (?:arthroplasty|replacement)|\bTKA\b|\bTKR\b")),
     ("hip-arthroplasty", _rx(r"hip (?:arthroplasty|replacement)|\bTHA\b|\bTHR\b")),
     (
         "meniscectomy",
-        _rx(r"menisc\w*ectomy|menisc\w* (?:repair|debridement)|knee arthroscop\w*|arthroscop\w*[^.]{0,60}knee"),
+        _rx(
+            r"menisc\w*ectomy|menisc\w* (?:repair|debridement)|knee arthroscop\w*|"
+            r"arthroscop\w*[^.]{0,60}knee"
+        ),
     ),
     (
         "cervical-fusion",
-        _rx(r"\bACDF\b|anterior cervical discectomy|(?:cervical|C[2-7])[^.]{0,40}fusion|fusion[^.]{0,30}(?:cervical|C[2-7])"),
+        _rx(
+            r"\bACDF\b|anterior cervical discectomy|(?:cervical|C[2-7])[^.]{0,40}fusion|"
+            r"fusion[^.]{0,30}(?:cervical|C[2-7])"
+        ),
     ),
     (
         "lumbar-fusion",
         _rx(r"\b[TPAX]LIF\b|(?:lumbar|L[1-5])[^.]{0,40}fusion|fusion[^.]{0,30}(?:lumbar|L[1-5])"),
     ),
-    ("lumbar-discectomy", _rx(r"(?:micro)?discectomy|laminectomy|(?:hemi)?laminotomy|foraminotomy")),
-    ("lateral-epicondylitis", _rx(r"lateral epicondyl\w* (?:release|repair|debridement|surgery)|tennis elbow (?:release|surgery)")),
+    (
+        "lumbar-discectomy",
+        _rx(r"(?:micro)?discectomy|laminectomy|(?:hemi)?laminotomy|foraminotomy"),
+    ),
+    (
+        "lateral-epicondylitis",
+        _rx(
+            r"lateral epicondyl\w* (?:release|repair|debridement|surgery)|"
+            r"tennis elbow (?:release|surgery)"
+        ),
+    ),
     ("achilles-repair", _rx(r"achilles (?:tendon )?(?:repair|reconstruction)")),
 )
 
@@ -110,7 +136,8 @@ _SURGERY_WORDS = (
 _NOT_CERTIFIED = _rx(
     _SURGERY_WORDS + r"[^.;]{0,80}?\b(?:was|were|has been|had been|is|being)\s+"
     r"(?:non-?certified|not (?:certified|authorized|approved)|denied)|"
-    r"(?:non-?certified|denied|did not (?:certify|approve|authorize))\s+(?:the )?(?:request (?:for )?)?"
+    r"(?:non-?certified|denied|did not (?:certify|approve|authorize))\s+(?:the )?"
+    r"(?:request (?:for )?)?"
     r"(?:\w+[ -]){0,5}" + _SURGERY_WORDS
 )
 _CERTIFIED = _rx(
@@ -185,8 +212,15 @@ _AMOUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|sev
 _UNIT = r"(days?|weeks?|months?)"
 _RELIEF_LASTING = _rx(
     r"relief[^.]{0,50}?\b(?:for|lasting|lasted|that lasted|of|over)\s+(?:about |approximately |"
-    r"around |nearly |up to |at least |over )?" + _AMOUNT + r"\s+" + _UNIT + r"|"
-    + _AMOUNT + r"\s+" + _UNIT + r" of (?:\d{1,3}\s?% )?(?:pain )?relief"
+    r"around |nearly |up to |at least |over )?"
+    + _AMOUNT
+    + r"\s+"
+    + _UNIT
+    + r"|"
+    + _AMOUNT
+    + r"\s+"
+    + _UNIT
+    + r" of (?:\d{1,3}\s?% )?(?:pain )?relief"
 )
 
 
@@ -215,7 +249,11 @@ def relief_duration(sentences: Iterable[Sentence]) -> Found | None:
 # --- how long the requested drug has been used -------------------------------------------------
 
 _SINCE = _rx(r"\bsince\b")
-_FOR_DURATION = _rx(r"\bfor (?:at least |over |about |approximately |the past |the last )?" + _AMOUNT + r"\s+(weeks?|months?|years?)")
+_FOR_DURATION = _rx(
+    r"\bfor (?:at least |over |about |approximately |the past |the last )?"
+    + _AMOUNT
+    + r"\s+(weeks?|months?|years?)"
+)
 
 
 def medication_duration(
@@ -256,9 +294,9 @@ def medication_duration(
             return Found("medication_duration_weeks", round(weeks, 1), text)
         since = _SINCE.search(text)
         when = parse_date(text[since.end() :] if since else text)
-        if when is not None and (request is None or when <= request):
-            if earliest is None or when < earliest[0]:
-                earliest = (when, text)
+        in_time = when is not None and (request is None or when <= request)
+        if in_time and (earliest is None or when < earliest[0]):  # type: ignore[operator]
+            earliest = (when, text)  # type: ignore[assignment]
     if earliest is not None and request is not None:
         return Found(
             "medication_duration_weeks", round((request - earliest[0]).days / 7, 1), earliest[1]

@@ -702,7 +702,13 @@ def _propose(
     reg: tuple[QuantityCheck, ...],
 ) -> tuple[Proposal, tuple[str, ...]]:
     reasons: list[str] = []
-    ancillary = item.associated_surgical_service or item.category == "surgery/perioperative"
+    # A service that exists for a surgery (assistant, clearance, post-operative care) is not
+    # necessary when the surgery is not: it follows the surgery's determination.
+    ancillary = (
+        item.associated_surgical_service
+        or item.post_operative
+        or item.category == "surgery/perioperative"
+    )
     if ancillary and facts.get("primary_procedure_certified") is False:
         return "not_certify", ("the surgery this service supports was not certified",)
     if not ranked:

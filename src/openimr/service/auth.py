@@ -200,12 +200,19 @@ class AuthService:
         self.store.add_api_token(_digest(raw), user.id, now, expires)
         return raw, expires
 
+    def cached_user_for_token(self, raw: str) -> tuple[bool, User | None]:
+        """(True, user) when the token was looked up in the last few seconds, else (False, None)."""
+        cached = self._token_cache.get(_digest(raw))
+        if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
+            return True, cached[1]
+        return False, None
+
     def user_for_token(self, raw: str) -> User | None:
+        hit, user = self.cached_user_for_token(raw)
+        if hit:
+            return user
         digest = _digest(raw)
         now = time.monotonic()
-        cached = self._token_cache.get(digest)
-        if cached is not None and now - cached[0] < TOKEN_CACHE_SECONDS:
-            return cached[1]
         record = self.store.user_for_api_token(digest, self._clock())
         user = _public(record) if record and record.active else None
         if len(self._token_cache) > 10_000:

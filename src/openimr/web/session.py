@@ -32,7 +32,8 @@ def optional_user(request: Request) -> User | None:
     if hasattr(request.state, "user"):
         return request.state.user  # type: ignore[no-any-return]
     raw = session_secret(request)
-    user = request.app.state.ctx.auth.user_for_session(raw) if raw else None
+    ctx = request.app.state.ctx
+    user = ctx.guarded(ctx.auth.user_for_session, raw) if raw else None
     request.state.user = user
     return user
 

@@ -48,9 +48,15 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         DEFAULT_ITEM,
     ),
     "duration_weeks_since_injury": ("", DEFAULT_ITEM),
-    "electrodiagnostic_confirmed": ("EMG/NCS on 3-2-16 confirmed carpal tunnel syndrome.", DEFAULT_ITEM),
+    "electrodiagnostic_confirmed": (
+        "EMG/NCS on 3-2-16 confirmed carpal tunnel syndrome.",
+        DEFAULT_ITEM,
+    ),
     "first_line_neuropathic_agents_tried": ("She was prescribed gabapentin.", DEFAULT_ITEM),
-    "focal_neurologic_deficit": ("There was decreased sensation in the L5 dermatome.", DEFAULT_ITEM),
+    "focal_neurologic_deficit": (
+        "There was decreased sensation in the L5 dermatome.",
+        DEFAULT_ITEM,
+    ),
     "functional_improvement_documented": (
         "Therapy gave improved ability to walk and sit longer.",
         DEFAULT_ITEM,
@@ -68,7 +74,10 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "mental_health_symptoms": ("She reported depression and anxiety.", DEFAULT_ITEM),
     "mme_per_day": ("", "Norco 10/325mg 1 tablet every 6 hours #120"),
     "motivated_to_change": ("She is motivated to return to work.", DEFAULT_ITEM),
-    "myofascial_trigger_points": ("Trigger points with a twitch response were palpated.", DEFAULT_ITEM),
+    "myofascial_trigger_points": (
+        "Trigger points with a twitch response were palpated.",
+        DEFAULT_ITEM,
+    ),
     "neuropathic_pain": ("She described burning pain in the foot.", DEFAULT_ITEM),
     "nsaid_use": ("She takes ibuprofen daily.", DEFAULT_ITEM),
     "on_opioids": ("She takes Norco for pain.", DEFAULT_ITEM),
@@ -87,8 +96,14 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         "The right knee arthroscopy was certified on 09-01-2016.",
         "Post-operative cold therapy unit 7 days",
     ),
-    "prior_conservative_care_failed": ("Physical therapy failed to improve her pain.", DEFAULT_ITEM),
-    "prior_imaging_same_region": ("An MRI of the lumbar spine on 2-2-16 showed a disc bulge.", DEFAULT_ITEM),
+    "prior_conservative_care_failed": (
+        "Physical therapy failed to improve her pain.",
+        DEFAULT_ITEM,
+    ),
+    "prior_imaging_same_region": (
+        "An MRI of the lumbar spine on 2-2-16 showed a disc bulge.",
+        DEFAULT_ITEM,
+    ),
     "prior_visits_completed": ("She completed 12 sessions of physical therapy.", DEFAULT_ITEM),
     "progressive_neurologic_deficit": ("She has progressive weakness of the leg.", DEFAULT_ITEM),
     "psych_clearance": ("A psychological evaluation cleared her for the stimulator.", DEFAULT_ITEM),
