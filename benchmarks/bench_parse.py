@@ -29,6 +29,7 @@ from tests.unit.letters.parse_perturbations import (  # noqa: E402
     fingerprint,
 )
 
+from openimr.letters.layouts_legacy import write_maximus_2014, write_mpr_2013  # noqa: E402
 from openimr.letters.model import ParsedLetter  # noqa: E402
 from openimr.letters.parse import (  # noqa: E402
     LetterParseError,
@@ -174,35 +175,46 @@ def main() -> int:
 
 def _perturbation_stability(raw: dict[str, str]) -> None:
     """Share of letters whose parse (header, reviewer, applicant, items, decisions, citations)
-    is unchanged when the same text is laid out differently; rationales and summaries
-    (whitespace-normalised) are reported on their own line."""
-    base = {stem: parse_letter_text(text) for stem, text in raw.items()}
-    print("perturbation stability (parse unchanged vs the unperturbed letter):")
+    is unchanged when the same text is laid out differently.
+
+    Run on the dev letters as published (dwc) and on the same letters written in the two
+    older layouts by `layouts_legacy` (no real copy of those is here). The "prose" figure
+    also asks for identical rationales and summary (whitespace-normalised).
+    """
+    dwc = raw
+    parsed = {stem: parse_letter_text(text) for stem, text in dwc.items()}
+    corpora = {
+        "dwc": dwc,
+        "maximus-2014": {s: write_maximus_2014(letter) for s, letter in parsed.items()},
+        "mpr-2013": {s: write_mpr_2013(letter) for s, letter in parsed.items()},
+    }
+    print("perturbation stability (share of letters parsed the same as unperturbed):")
+    print(f"  {'perturbation':20s} " + " ".join(f"{name:>22s}" for name in corpora))
+    examples: list[str] = []
     for name, perturb in PERTURBATIONS.items():
-        stable = prose_stable = 0
-        unstable: list[str] = []
-        for stem, text in raw.items():
-            try:
-                letter = parse_letter_text(perturb(text), stem)
-            except LetterParseError as exc:
-                unstable.append(f"{stem}: {exc.message}")
-                continue
-            diff = differences(fingerprint(base[stem]), fingerprint(letter))
-            if diff:
-                unstable.append(f"{stem}: {', '.join(diff[:3])}")
-                continue
-            stable += 1
-            prose_stable += _prose(letter) == _prose(base[stem])
-        print(
-            f"  {name:20s} {stable}/{len(raw)} = {stable / len(raw):6.1%}"
-            f"   (rationales and summary too: {prose_stable / len(raw):.1%})"
-        )
-        for line in unstable[:3]:
-            print("      ", line)
+        cells = []
+        for corpus, texts in corpora.items():
+            stable = prose_stable = 0
+            for stem, text in texts.items():
+                before = parse_letter_text(text, stem)
+                try:
+                    after = parse_letter_text(perturb(text), stem)
+                except LetterParseError as exc:
+                    examples.append(f"{corpus} {name} {stem}: {exc.message}")
+                    continue
+                diff = differences(fingerprint(before), fingerprint(after))
+                if diff:
+                    examples.append(f"{corpus} {name} {stem}: {', '.join(diff[:3])}")
+                    continue
+                stable += 1
+                prose_stable += _prose(after) == _prose(before)
+            cells.append(f"{stable / len(texts):6.1%} (prose {prose_stable / len(texts):6.1%})")
+        print(f"  {name:20s} " + " ".join(f"{cell:>22s}" for cell in cells))
+    for line in examples[:8]:
+        print("    unstable:", line)
 
 
-def _prose(letter: object) -> list[str]:
-    assert isinstance(letter, ParsedLetter)
+def _prose(letter: ParsedLetter) -> list[str]:
     return [squash(letter.clinical_case_summary or "")] + [
         squash(item.rationale or "") for item in letter.items
     ]

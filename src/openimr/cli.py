@@ -32,7 +32,9 @@ def serve(
     """Run the IMR service: JSON API under /api/, web pages at /."""
     from openimr.commands.serve import run_server
 
-    run_server(host=host, port=port, database_url=database_url, workers=workers, load_seed=load_seed)
+    run_server(
+        host=host, port=port, database_url=database_url, workers=workers, load_seed=load_seed
+    )
 
 
 if __name__ == "__main__":

@@ -240,3 +240,49 @@ def test_an_upload_not_described_in_the_application_is_refused(
     )
     assert response.status_code == 422
     assert "stray.txt" in response.json()["error"]["message"]
+
+
+def test_records_arrive_with_their_documents(tmp_path: Path, database_url: str) -> None:
+    import json
+
+    service, case = seeded_service(tmp_path, database_url, until="assigned")
+    body = {
+        "received_on": "2026-11-27",
+        "served_by": "electronic",
+        "documents": [{"filename": "pt-notes.txt", "kind": "progress_report", "title": "PT notes"}],
+    }
+    response = service.client.post(
+        f"/api/cases/{case}/records/upload",
+        data={"records": json.dumps(body)},
+        files=intake_files({"pt-notes.txt": b"Six sessions of physical therapy."}),
+        headers=service.headers("staff"),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["state"] == "records_received"
+    titles = [d["title"] for d in _case(service, case)["documents"]]
+    assert "PT notes" in titles
+
+
+def test_a_bad_record_file_stores_nothing_of_the_records(tmp_path: Path, database_url: str) -> None:
+    import json
+
+    service, case = seeded_service(tmp_path, database_url, until="assigned")
+    body = {
+        "received_on": "2026-11-27",
+        "served_by": "electronic",
+        "documents": [{"filename": "scan.pdf", "kind": "medical_record"}],
+    }
+    response = service.client.post(
+        f"/api/cases/{case}/records/upload",
+        data={"records": json.dumps(body)},
+        files=intake_files({"scan.pdf": b"not a pdf"}),
+        headers=service.headers("staff"),
+    )
+    assert response.status_code == 422 and "scan.pdf" in response.json()["error"]["message"]
+    after = _case(service, case)
+    assert after["state"] == "assigned" and after["records_received_on"] is None
+
+
+def _case(service: Service, case: str) -> dict[str, object]:
+    response = service.client.get(f"/api/cases/{case}", headers=service.headers("staff"))
+    return response.json()  # type: ignore[no-any-return]

@@ -20,8 +20,6 @@ from openimr.domain.vocabulary import (
     ServiceMethod,
 )
 
-Text = Field(max_length=20_000)
-
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -100,6 +98,12 @@ class AssignmentCreate(VersionedCommand):
 class RecordsReceivedCreate(VersionedCommand):
     received_on: date
     served_by: ServiceMethod
+
+
+class RecordsUpload(RecordsReceivedCreate):
+    """The records' arrival with the documents sent as multipart files."""
+
+    documents: list[DocumentMeta] = Field(default_factory=list, max_length=200)
 
 
 class CitationIn(Strict):

@@ -28,7 +28,9 @@ class ItemDetermination:
 
     def __post_init__(self) -> None:
         if not self.rationale.strip():
-            raise InvalidInput("a decision needs a rationale", field=f"items[{self.item_id}].rationale")
+            raise InvalidInput(
+                "a decision needs a rationale", field=f"items[{self.item_id}].rationale"
+            )
         if not self.imr_guideline:
             raise InvalidInput(
                 "a decision cites at least one guideline, or says no evidence was cited",

@@ -34,7 +34,8 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u00ad", "").replace("\ufeff", "")
     text = text.replace("\u2010", "-").replace("\u2011", "-")
-    return "\n".join(_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
 def _digits_blind(line: str) -> str:
@@ -63,10 +64,17 @@ SECTION_TITLES = (
     "QUALIFICATIONS",
 )
 # A running title names the document, in title case, with nothing else on the line.
-_RUNNING_TITLE = re.compile(
-    r"^(?:[A-Z][\w.,&'/-]*\s*)*(?:Independent Medical Review|Final Determination)"
-    r"(?:\s*[A-Z][\w.,&'/-]*)*$"
-)
+_TITLE_WORDS = re.compile(r"Independent Medical Review|Final Determination")
+_TITLE_SMALL_WORDS = frozenset({"of", "and", "the", "for", "-", "&"})
+
+
+def _is_running_title(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        len(stripped) <= 80
+        and _TITLE_WORDS.search(stripped) is not None
+        and all(w[:1].isupper() or w in _TITLE_SMALL_WORDS for w in stripped.split())
+    )
 
 
 def looks_like_content(line: str) -> bool:
@@ -175,9 +183,7 @@ def remove_furniture(lines: list[str], case_number: str | None = None) -> list[s
             if _is_page_footer(line, case_number):
                 furniture.add(i)
                 continue
-            if looks_like_content(line):
-                continue
-            if i not in top and i not in bottom:
+            if (i not in top and i not in bottom) or looks_like_content(line):
                 continue
             key = _digits_blind(line)
             numbered = bool(_PAGE_ONLY.match(line) or _BARE_NUMBER.match(line))
@@ -185,7 +191,7 @@ def remove_furniture(lines: list[str], case_number: str | None = None) -> list[s
                 (i in top and ("top", key) in running)
                 or (i in bottom and ("bottom", key) in running)
                 or is_case_line(number, i)
-                or bool(_RUNNING_TITLE.match(line.strip()))
+                or _is_running_title(line)
             )
             if numbered or repeated:
                 furniture.add(i)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from openimr.domain.case import Case
+from openimr.domain.case import Case, Party
 from openimr.domain.errors import OpenIMRError
 from openimr.domain.vocabulary import PartyRole
 
@@ -160,7 +160,7 @@ class Redactor:
         """Everything `case` knows that identifies someone, plus `withheld` (reviewer identity)."""
         found: list[str] = list(withheld)
         for party in case.parties:
-            found += _name_variants(party.name, person=party.role in _PERSON_ROLES)
+            found += _name_variants(party.name, person=_is_person(party))
             if party.organization:
                 found += _name_variants(party.organization, person=False)
             if party.address:
@@ -169,7 +169,7 @@ class Redactor:
             found += [party.key, slug, slug.replace("-", " ").replace("_", " ")]
         if case.claim_number:
             found.append(case.claim_number)
-        organizations = {p.name.lower() for p in case.parties if p.role not in _PERSON_ROLES}
+        organizations = {p.name.lower() for p in case.parties if not _is_person(p)}
         for doc in case.documents:
             found += [doc.document_id, doc.content_hash]
             if doc.filename:
@@ -218,6 +218,14 @@ def assert_absent(text: str, identities: Iterable[str]) -> None:
             raise IdentityLeak(
                 "the letter shows an identity it must withhold (LC 4610.6(f))", identity=identity
             )
+
+
+def _is_person(party: Party) -> bool:
+    """A party is a person unless its graph key says organisation: a provider may be a clinic,
+    and splitting "Sample Spine Clinic" into words would redact "spine" everywhere."""
+    if party.key.startswith("org:"):
+        return False
+    return party.key.startswith("person:") or party.role in _PERSON_ROLES
 
 
 def _name_variants(name: str, *, person: bool) -> list[str]:

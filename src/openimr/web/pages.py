@@ -9,7 +9,6 @@ from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from openimr.domain.errors import OpenIMRError
 from openimr.domain.vocabulary import Role
 from openimr.service.auth import AuthenticationFailed, TooManyAttempts
 from openimr.web.render import HERE, make_templates, render
@@ -134,6 +133,3 @@ def register_web_routes(app: FastAPI, context: Any) -> None:
     app.include_router(router)
     for module in (views_cases, views_review, views_public):
         app.include_router(module.router)
-
-
-__all__ = ["register_web_routes", "OpenIMRError"]

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from openimr.api.context import published
@@ -265,7 +266,7 @@ async def intake(
         condition=condition.strip(),
     )
     svc = _svc(request)
-    result = submit_application(cmd, svc.uow(), actor_for(user), svc.clock)
+    result = await run_in_threadpool(submit_application, cmd, svc.uow(), actor_for(user), svc.clock)
     return _to_case(
         result.case_number, "Application received" if result.created else "Already received"
     )

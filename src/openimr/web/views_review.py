@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from openimr.api.context import proposer
@@ -102,7 +103,7 @@ async def sign(request: Request, case_number: str, user: ReviewerPage, _csrf: Cs
 
     if text("attest") != "yes":
         raise InvalidInput("confirm the attestation to sign", field="attest")
-    view = get_case(case_number, svc.uow(), actor_for(user), svc.clock)
+    view = await run_in_threadpool(get_case, case_number, svc.uow(), actor_for(user), svc.clock)
     decisions = []
     for item in view.case.items:
         key = item.item_id
@@ -128,5 +129,5 @@ async def sign(request: Request, case_number: str, user: ReviewerPage, _csrf: Cs
         items=decisions,
         expected_version=int(version) if version.isdigit() else None,
     )
-    record_review(cmd, svc.uow(), actor_for(user), svc.clock)
+    await run_in_threadpool(record_review, cmd, svc.uow(), actor_for(user), svc.clock)
     return RedirectResponse("/reviews?flash=Determination+signed", status_code=303)

@@ -22,9 +22,13 @@ from openimr.letters.parse_text import squash
 _OPENS_PARAGRAPH = re.compile(
     r"^\s*(?:(?:[A-Z][A-Za-z.&-]*\s+){1,3}guideline:|Decision rationale:|State\(s\) of Licensure:"
     r"|Certification\(s\)/Specialty:|The Expert Reviewer has the following credentials:"
-    r"|The Final Determination was based on|The expert reviewer developed)"
+    r"|The Final Determination was based on|The expert reviewer developed|Decision:"
+    r"|Rationale for the Decision:)"
 )
+# Rows of the credentials table: each is a line of its own unless it wraps mid-list.
+_TABLE_ROW = re.compile(r"^\s*(?:State\(s\) of Licensure|Certification\(s\)/Specialty):")
 _ENDS_ITEM_LINE = re.compile(r"(?:Upheld|Overturned)\.?\s*$", re.IGNORECASE)
+_ENDS_MID_PHRASE = re.compile(r"(?:[,&/-]|\b(?:and|or|of|the|a|to|for|with|in))$")
 _CAPS_TITLE = re.compile(r"^[A-Z0-9 ,()'&/:-]{8,}$")
 
 
@@ -37,8 +41,9 @@ def _paragraphs(text: str) -> list[tuple[str, list[str]]]:
     """(kind, lines) runs: "blank", "title" or "text" paragraphs, as a reader would see them.
 
     A text paragraph ends at a blank line, before a title or a paragraph-opening label, after
-    an item line's decision, or after a sentence-final line clearly shorter than the page
-    width (the last line of a paragraph in a letter without blank lines).
+    an item line's decision, or after a line clearly shorter than the page width that ends a
+    sentence or at least no phrase (the last line of a paragraph, or of a "Label: value" line,
+    in a letter without blank lines).
     """
     lines = text.replace("\r\n", "\n").split("\n")
     width = max((len(line.rstrip()) for line in lines), default=80)
@@ -63,8 +68,11 @@ def _paragraphs(text: str) -> list[tuple[str, list[str]]]:
             flush()
         current.append(line)
         stripped = line.rstrip()
-        if _ENDS_ITEM_LINE.search(stripped) or (
-            stripped.endswith((".", ":")) and len(stripped) < 0.7 * width
+        if (
+            _ENDS_ITEM_LINE.search(stripped)
+            or (stripped.endswith((".", ":")) and len(stripped) < 0.7 * width)
+            or (len(stripped) < 0.6 * width and not _ENDS_MID_PHRASE.search(stripped))
+            or (_TABLE_ROW.match(current[0]) and not _ENDS_MID_PHRASE.search(stripped))
         ):
             flush()
     flush()
@@ -253,6 +261,8 @@ def differences(before: dict[str, object], after: dict[str, object]) -> list[str
         out.append(f"items: {len(items_before)} -> {len(items_after)}")
     else:
         out.extend(
-            f"item {n}" for n, (a, b) in enumerate(zip(items_before, items_after), 1) if a != b
+            f"item {n}"
+            for n, (a, b) in enumerate(zip(items_before, items_after, strict=True), 1)
+            if a != b
         )
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from openimr.letters.parse_text import (
     document_vocabulary,
     is_section_header,
@@ -147,3 +149,11 @@ def test_a_running_title_on_the_second_of_two_pages_is_removed() -> None:
 
 def test_normalise_turns_runs_of_spaces_and_tabs_into_one_space() -> None:
     assert normalise("Date  Assigned:\t 11/18/2016   ") == "Date Assigned: 11/18/2016"
+
+
+def test_a_long_title_case_line_at_a_page_edge_is_checked_in_linear_time() -> None:
+    # A nested-quantifier pattern for running titles once took seconds on such lines.
+    line = "MAXIMUS FEDERAL SERVICES INCORPORATED CALIFORNIA DIVISION x"
+    start = time.perf_counter()
+    remove_furniture(f"{line}\nbody.\n\f{line}\nbody two.".split("\n"))
+    assert time.perf_counter() - start < 0.5

@@ -169,3 +169,11 @@ def test_public_pdf_shows_no_party_and_no_case_file_identifier() -> None:
     assert "Public version" in text and "Hot/Cold unit for the lumbar spine: Upheld" in text
     for identifier in ("Brannigan", "Cardinal Review", "doc-ur-0001", "ur_decision_fenwick"):
         assert identifier not in text
+
+
+def test_an_organisation_providing_care_is_redacted_whole_not_word_by_word() -> None:
+    case = seed_case()
+    case.parties.append(Party(PartyRole.PROVIDER, "Sample Spine Clinic", "org:sample-spine-clinic"))
+    text = Redactor.for_case(case).redact("Seen at Sample Spine Clinic for lumbar spine pain.")
+    assert "Sample Spine Clinic" not in text
+    assert "lumbar spine pain" in text

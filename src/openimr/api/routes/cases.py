@@ -10,14 +10,17 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
 from openimr.api.deps import Ctx, CurrentUser, Svc
 from openimr.api.schemas import (
     ApplicationCreate,
     AssignmentCreate,
+    DocumentMeta,
     IntakePublic,
     RecordsReceivedCreate,
+    RecordsUpload,
     ReviewCreate,
     StatePublic,
     VersionedCommand,
@@ -55,8 +58,8 @@ def _application(raw: str) -> ApplicationCreate:
         ) from err
 
 
-async def _uploads(app: ApplicationCreate, files: list[UploadFile]) -> list[DocumentUpload]:
-    meta = {d.filename: d for d in app.documents}
+async def _uploads(described: list[DocumentMeta], files: list[UploadFile]) -> list[DocumentUpload]:
+    meta = {d.filename: d for d in described}
     uploads = []
     for n, upload in enumerate(files):
         name = upload.filename or f"file-{n}"
@@ -66,7 +69,7 @@ async def _uploads(app: ApplicationCreate, files: list[UploadFile]) -> list[Docu
         info = meta.get(name)
         if info is None:
             raise InvalidInput(
-                f"{name}: no entry in application.documents describes this file",
+                f"{name}: no entry in documents describes this file",
                 field=f"files[{n}]",
             )
         uploads.append(
@@ -105,7 +108,7 @@ async def submit(
             ItemInput(i.description, i.original_request, i.authorized_portion) for i in app.items
         ],
         parties=[PartyInput(p.role, p.name, p.key, p.organization, p.address) for p in app.parties],
-        documents=await _uploads(app, files or []),
+        documents=await _uploads(app.documents, files or []),
         dispute_type=app.dispute_type,
         claim_number=app.claim_number,
         applicant_age=app.applicant_age,
@@ -113,7 +116,8 @@ async def submit(
         condition=app.condition,
         case_number=app.case_number,
     )
-    result = submit_application(cmd, svc.uow(), actor_for(user), svc.clock)
+    # The upload is read on the event loop; the transaction runs in a worker thread.
+    result = await run_in_threadpool(submit_application, cmd, svc.uow(), actor_for(user), svc.clock)
     return IntakePublic(
         case_number=result.case_number,
         state=result.state,
@@ -155,6 +159,30 @@ def records_received(
         expected_version=body.expected_version,
     )
     result = receive_records(cmd, svc.uow(), actor_for(user), svc.clock)
+    return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
+
+
+@router.post("/{case_number}/records/upload", response_model=StatePublic)
+async def records_received_with_files(
+    case_number: str,
+    svc: Svc,
+    user: CurrentUser,
+    records: Annotated[str, Form(description="RecordsUpload as JSON")],
+    files: Annotated[list[UploadFile] | None, File(description="the records")] = None,
+) -> StatePublic:
+    """The records arrive with their documents (PDF or text), all stored or none."""
+    try:
+        body = RecordsUpload.model_validate(json.loads(records))
+    except (json.JSONDecodeError, ValidationError, TypeError) as err:
+        raise InvalidInput(f"records: {err}".splitlines()[0], field="records") from err
+    cmd = ReceiveRecords(
+        case_number=case_number,
+        received_on=body.received_on,
+        served_by=body.served_by,
+        documents=await _uploads(body.documents, files or []),
+        expected_version=body.expected_version,
+    )
+    result = await run_in_threadpool(receive_records, cmd, svc.uow(), actor_for(user), svc.clock)
     return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
 
 
