@@ -28,6 +28,7 @@ from tests.unit.letters.parse_perturbations import (  # noqa: E402
     differences,
     fingerprint,
 )
+from tests.unit.letters.parse_samples import HEADER_FIELDS  # noqa: E402
 
 from openimr.letters.layouts_legacy import write_maximus_2014, write_mpr_2013  # noqa: E402
 from openimr.letters.model import ParsedLetter  # noqa: E402
@@ -41,15 +42,6 @@ from openimr.letters.parse_text import squash  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data" / "dwc"
 GOLD = REPO / "tests" / "unit" / "letters" / "gold"
-HEADER_FIELDS = (
-    "case_number",
-    "date_assigned",
-    "date_of_injury",
-    "decision_date",
-    "ur_denial_date",
-    "application_received",
-    "priority",
-)
 
 
 def _comparable(letter: dict) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from openimr.commands import assist, audit, corpus, db, example, kb, letter, panel
+from openimr.commands import serve as serve_command
 
 app = typer.Typer(
     help="openimr: Independent Medical Review — cases, reviewers, letters, corpus.",
@@ -19,6 +20,7 @@ app.add_typer(assist.app, name="assist", help="Reviewer decision support.")
 app.add_typer(example.app, name="example", help="Worked examples (the seed case).")
 app.add_typer(db.app, name="db", help="Database migrations.")
 app.add_typer(audit.app, name="audit", help="The append-only audit log.")
+app.add_typer(serve_command.app, name="users", help="Accounts of the web service.")
 
 
 @app.command()
@@ -30,9 +32,7 @@ def serve(
     load_seed: bool = typer.Option(True, help="Load the seed example and demo accounts."),
 ) -> None:
     """Run the IMR service: JSON API under /api/, web pages at /."""
-    from openimr.commands.serve import run_server
-
-    run_server(
+    serve_command.run_server(
         host=host, port=port, database_url=database_url, workers=workers, load_seed=load_seed
     )
 

@@ -181,7 +181,9 @@ def test_decision_support_for_the_assigned_reviewer(issued: tuple[Service, str])
             f"decision support unavailable here: {response.json()['error']['message'][:200]}"
         )
     assert response.status_code == 200
-    (proposal,) = response.json()["proposals"]
+    body = response.json()
+    assert "Hot/Cold" in body["draft_case_summary"] or "[D" in body["draft_case_summary"]
+    (proposal,) = body["proposals"]
     assert proposal["proposal"] in ("uphold", "overturn", "insufficient")
     assert {"citations", "criteria", "precedents", "rationale"} <= set(proposal)
 

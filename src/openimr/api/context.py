@@ -37,6 +37,18 @@ class AppContext:
     extras: dict[str, Any] = field(default_factory=dict)  # lazily built: corpus index, assist
     writer_lock: WriterLock | None = None  # SQLite only: one writer at a time
 
+    async def run_db(self, call: Callable[..., Any], *args: Any) -> Any:
+        """Run a short use case (a read or an intake: a few milliseconds) from an async route,
+        on the event loop itself.
+
+        Measured (benchmarks/bench_load.py): handing these to the thread pool cost more CPU
+        than the use case (thread hops, threads fighting over the GIL and, on SQLite, the
+        writer lock), and cut throughput by a third on SQLite and by half on PostgreSQL. A
+        process thus runs one such transaction at a time, like a sync worker; parallelism
+        comes from `--workers`. Slow work (PDF letters) stays on sync routes in threads.
+        """
+        return call(*args)
+
     def guarded(self, call: Callable[..., Any], *args: Any) -> Any:
         """Run a short database call (login, session, token) in line with the use cases."""
         if self.writer_lock is None:

@@ -27,6 +27,7 @@ from openimr.assist.context import (
     normalise_text,
     split_sentences,
 )
+from openimr.assist.dates import DATE, date_from_match, parse_date
 from openimr.assist.regions import speaks_for
 
 
@@ -457,49 +458,8 @@ _PAIN_SCORE = _rx(
     r"\b(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?))?\s*(?:/|out of)\s*10\b"
 )
 _PAIN_WORDS = _rx(r"pain|VAS|visual analog|rated|rating")
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_DATE = _rx(
-    r"\b(?:(\d{1,2})[-/](\d{1,2})[-/](\d{2,4})|("
-    + "|".join(m[:3] + r"\w*" for m in _MONTHS)
-    + r")\.? (\d{1,2}),? (\d{4}))\b"
-)
 _INJURY_DATE = _rx(r"(?:injury|injured|accident|date of injury)\D{0,30}?(?:of|on|dated)? ?")
 _RETRO = _rx(r"retrospective|retro\b|\bDOS\b|date of service|dispensed on|dispensed")
-
-
-def parse_date(text: str) -> date | None:
-    """One date from 'October 10, 2015', '10-10-2015' or '10/10/15'; None if none."""
-    match = _DATE.search(text)
-    return _date_from_match(match) if match else None
-
-
-def _date_from_match(match: re.Match[str]) -> date | None:
-    try:
-        if match.group(1):
-            month, day, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-            year = year + 2000 if year < 100 else year
-        else:
-            month = (
-                _MONTHS.index(next(m for m in _MONTHS if m.startswith(match.group(4).lower()[:3])))
-                + 1
-            )
-            day, year = int(match.group(5)), int(match.group(6))
-        return date(year, month, day)
-    except (ValueError, StopIteration):
-        return None
 
 
 def _iso(value: str | date | None) -> date | None:
@@ -827,10 +787,10 @@ def _date_facts(
         mention = _INJURY_DATE.search(sentence.text)
         if not mention:
             continue
-        found = _DATE.search(sentence.text, mention.start())
+        found = DATE.search(sentence.text, mention.start())
         if found:
             if injury is None:
-                injury = _date_from_match(found)
+                injury = date_from_match(found)
             injury_evidence = sentence.text
             break
     if request is None:

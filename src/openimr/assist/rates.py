@@ -9,29 +9,37 @@ toward the one above by `WEIGHT` pseudo-items (empirical-Bayes style smoothing).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from pydantic import Field
 
-from openimr.domain.errors import RuleDataError
+from openimr.rules.loader import StrictModel, load_model
 
 WEIGHT = 8.0
+
+
+class _PublishedRate(StrictModel):
+    rate: float = Field(ge=0, le=1)
+    source: str
+
+
+class _BaseRatesFile(StrictModel):
+    version: int
+    effective_from: date
+    overall: _PublishedRate
+    families: dict[str, _PublishedRate] = Field(default_factory=dict)
 
 
 @cache
 def published_rates() -> dict[str, float]:
     """Family -> published overturn rate, plus "*" for the overall rate."""
-    path = resources.files("openimr.assist") / "data" / "base_rates.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        rates = {"*": float(data["overall"]["rate"])}
-        for family, entry in (data.get("families") or {}).items():
-            rates[str(family)] = float(entry["rate"])
-    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
-        raise RuleDataError(f"{path}: invalid base rates ({exc})", file=str(path)) from exc
-    return rates
+    source = resources.files("openimr.assist") / "data" / "base_rates.yaml"
+    with resources.as_file(source) as path:
+        data = load_model(path, _BaseRatesFile, what="base rates")
+    return {"*": data.overall.rate} | {family: e.rate for family, e in data.families.items()}
 
 
 def family_of(category: str | None) -> str:

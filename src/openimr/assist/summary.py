@@ -26,9 +26,10 @@ from datetime import date
 from pathlib import Path
 
 from openimr.assist.context import Assertion, assertion_of, normalise_text, split_sentences
+from openimr.assist.dates import dates_in
 
-# facts.py owns the date and work-status patterns; they are reused here, not copied.
-from openimr.assist.facts import _DATE, _WORK_PATTERNS, parse_date
+# facts.py owns the work-status patterns; they are reused here, not copied.
+from openimr.assist.facts import _WORK_PATTERNS
 from openimr.domain.case import Case, CaseDocument
 from openimr.domain.errors import InvalidInput, OpenIMRError
 from openimr.domain.vocabulary import PartyRole
@@ -399,15 +400,6 @@ def _source(record: _Record, unit: _Unit) -> Source:
 
 
 # -- small text helpers --------------------------------------------------------------------
-
-
-def _dates_in(text: str) -> list[tuple[date, int]]:
-    found = []
-    for match in _DATE.finditer(text):
-        value = parse_date(match.group(0))
-        if value is not None:
-            found.append((value, match.start()))
-    return found
 
 
 def long_date(value: date) -> str:
@@ -911,7 +903,7 @@ def _referenced(
     record: _Record, sentences: list[_Unit], injury: date | None
 ) -> SummarySentence | None:
     for unit in sentences:
-        dates = [d for d, _ in _dates_in(unit.text) if d != record.date and d != injury]
+        dates = [d for d, _ in dates_in(unit.text) if d != record.date and d != injury]
         kinds = [name for pattern, name in _DOC_WORDS if pattern.search(unit.text)]
         if not dates or not kinds:
             continue
@@ -951,7 +943,7 @@ def _record_date(record: _Record, injury: date | None) -> None:
     given = record.doc.date
     for unit in record.units:
         if unit.whole_segment and unit.label and _OWN_DATE_LABEL.match(unit.label.strip()):
-            found = _dates_in(unit.text)
+            found = dates_in(unit.text)
             if found and given in (None, found[0][0]):
                 record.date, record.date_unit = found[0][0], unit
                 return
@@ -963,7 +955,7 @@ def _record_date(record: _Record, injury: date | None) -> None:
             continue
         if re.search(r"UR decision|birth|\bDOB\b", unit.label, re.I):
             continue
-        for value, _ in _dates_in(unit.text):
+        for value, _ in dates_in(unit.text):
             if value != injury:
                 record.date, record.date_unit = value, unit
                 return
@@ -977,7 +969,7 @@ def _injury(records: list[_Record]) -> tuple[date, _Unit, _Record] | None:
             match = _INJURY.search(unit.text)
             if not match:
                 continue
-            after = [(d, pos) for d, pos in _dates_in(unit.text) if pos >= match.start()]
+            after = [(d, pos) for d, pos in dates_in(unit.text) if pos >= match.start()]
             if after:
                 return after[0][0], unit, record
     return None

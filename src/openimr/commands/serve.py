@@ -86,6 +86,12 @@ def run_server(
     )
     for username, password, role in accounts:
         print(f"  demo {role:<9} username {username:<10} password {password}", file=sys.stderr)
+    if accounts:
+        print(
+            "openimr: the seed case waits at intake: as staff, decide eligibility, assign, "
+            "record the records; as reviewer, sign; as staff, issue; as worker, read the letter",
+            file=sys.stderr,
+        )
 
     worker = None
     if background:

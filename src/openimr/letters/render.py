@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TypedDict, Unpack
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -275,24 +276,21 @@ def _document_view(number: int, doc: CaseDocument, scrub: Scrub, public: bool) -
 # -- text --------------------------------------------------------------------------------
 
 
+class LetterOptions(TypedDict, total=False):
+    """The keywords every renderer takes and hands on to `build_letter_view` unchanged."""
+
+    documents: Sequence[CaseDocument] | None
+    public: bool
+    reviewer_identity: Sequence[str]
+
+
 def render_letter_text(
-    case: Case,
-    determination: Determination,
-    *,
-    documents: Sequence[CaseDocument] | None = None,
-    public: bool = False,
-    reviewer_identity: Sequence[str] = (),
+    case: Case, determination: Determination, **options: Unpack[LetterOptions]
 ) -> str:
     """The letter as plain text in the current published layout (8 CCR 9792.10.6)."""
-    view = build_letter_view(
-        case,
-        determination,
-        documents=documents,
-        public=public,
-        reviewer_identity=reviewer_identity,
-    )
+    view = build_letter_view(case, determination, **options)
     text = letter_view_text(view)
-    assert_absent(text, reviewer_identity)
+    assert_absent(text, options.get("reviewer_identity", ()))
     return text
 
 
@@ -394,21 +392,10 @@ def _jinja() -> Environment:
 
 
 def render_letter_html(
-    case: Case,
-    determination: Determination,
-    *,
-    documents: Sequence[CaseDocument] | None = None,
-    public: bool = False,
-    reviewer_identity: Sequence[str] = (),
+    case: Case, determination: Determination, **options: Unpack[LetterOptions]
 ) -> str:
     """The letter as a standalone HTML page: the web preview and the PDF source."""
-    view = build_letter_view(
-        case,
-        determination,
-        documents=documents,
-        public=public,
-        reviewer_identity=reviewer_identity,
-    )
+    view = build_letter_view(case, determination, **options)
     html = (
         _jinja()
         .get_template("letter.html.j2")
@@ -424,28 +411,17 @@ def render_letter_html(
             },
         )
     )
-    assert_absent(html, reviewer_identity)
+    assert_absent(html, options.get("reviewer_identity", ()))
     return html
 
 
 def render_letter_pdf(
-    case: Case,
-    determination: Determination,
-    *,
-    documents: Sequence[CaseDocument] | None = None,
-    public: bool = False,
-    reviewer_identity: Sequence[str] = (),
+    case: Case, determination: Determination, **options: Unpack[LetterOptions]
 ) -> bytes:
     """The letter as PDF, printed by WeasyPrint from the same HTML as the preview."""
     from weasyprint import HTML  # slow import; only the PDF needs it
 
-    html = render_letter_html(
-        case,
-        determination,
-        documents=documents,
-        public=public,
-        reviewer_identity=reviewer_identity,
-    )
+    html = render_letter_html(case, determination, **options)
     pdf = HTML(string=html).write_pdf()
     assert pdf is not None
     return pdf

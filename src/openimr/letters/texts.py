@@ -12,10 +12,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from openimr.domain.errors import RuleDataError
+from openimr.rules.loader import load_model
 
 DEFAULT_FILE = "letter_text.yaml"
 
@@ -57,25 +56,11 @@ class LetterText(BaseModel):
 
 def load_letter_text(path: Path | None = None) -> LetterText:
     """Read and validate a letter-text file (the packaged one when `path` is None)."""
-    if path is None:
-        source = resources.files("openimr.letters").joinpath("data", DEFAULT_FILE)
-        name, raw = str(source), source.read_text(encoding="utf-8")
-    else:
-        name, raw = str(path), path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise RuleDataError(f"{name}: not valid YAML: {exc}", file=name) from exc
-    if not isinstance(data, dict):
-        raise RuleDataError(f"{name}: expected a mapping at the top level", file=name)
-    try:
-        return LetterText.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top)"
-        raise RuleDataError(
-            f"{name}: field {where}: {first['msg']}", file=name, field=where
-        ) from exc
+    if path is not None:
+        return load_model(path, LetterText, what="letter text")
+    source = resources.files("openimr.letters").joinpath("data", DEFAULT_FILE)
+    with resources.as_file(source) as packaged:
+        return load_model(packaged, LetterText, what="letter text")
 
 
 @lru_cache(maxsize=1)

@@ -20,24 +20,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from openimr.domain.errors import InvalidInput
 from openimr.domain.vocabulary import Priority
 from openimr.panel.conflicts import CATEGORY_BY_ROLE
-from openimr.panel.registry import invalid
+from openimr.panel.records import IdentifiedIn, InputModel, invalid, validate_records
 from openimr.panel.screening import CaseProfile
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-
-class ItemIn(_Input):
+class ItemIn(InputModel):
     description: str = Field(min_length=1)
 
 
-class PartyIn(_Input):
+class PartyIn(InputModel):
     key: str = Field(min_length=1)
     role: str | None = None
 
@@ -51,8 +47,7 @@ class PartyIn(_Input):
         return value
 
 
-class CaseIn(_Input):
-    id: str = Field(min_length=1)
+class CaseIn(IdentifiedIn):
     priority: Priority = Priority.STANDARD
     due: date | None = None
     condition: str = ""
@@ -90,7 +85,7 @@ class CaseIn(_Input):
         )
 
 
-class CaseFileHead(_Input):
+class CaseFileHead(InputModel):
     as_of: date
 
 
@@ -102,22 +97,5 @@ def parse_cases(data: Any) -> tuple[date, list[CaseProfile]]:
         head = CaseFileHead.model_validate(data)
     except ValidationError as exc:
         raise invalid("case file", exc) from exc
-    profiles: list[CaseProfile] = []
-    seen: dict[str, int] = {}
-    for index, raw in enumerate(data["cases"]):
-        cid = raw.get("id") if isinstance(raw, dict) else None
-        where = f"cases[{index}]" + (f" (id {cid!r})" if cid else "")
-        if not isinstance(raw, dict):
-            raise InvalidInput(f"{where}: a case must be an object", field=where)
-        try:
-            record = CaseIn.model_validate(raw)
-        except ValidationError as exc:
-            raise invalid(where, exc) from exc
-        if record.id in seen:
-            raise InvalidInput(
-                f"{where}.id: duplicate case id {record.id!r} (first at cases[{seen[record.id]}])",
-                field=f"{where}.id",
-            )
-        seen[record.id] = index
-        profiles.append(record.to_profile())
-    return head.as_of, profiles
+    records = validate_records(data["cases"], CaseIn, collection="cases", noun="case")
+    return head.as_of, [record.to_profile() for _, record in records]

@@ -35,45 +35,40 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from openimr.domain.errors import InvalidInput
 from openimr.domain.reviewer import BoardCertification, License
 from openimr.panel.conflicts import RelationGraph
 from openimr.panel.model import DeaRegistration, PanelReviewer, Unavailability
 from openimr.panel.qualification import add_years
+from openimr.panel.records import IdentifiedIn, InputModel, invalid, validate_records
 from openimr.panel.specialties import SpecialtyMap, default_specialty_map
 from openimr.rules.reviewer_policy import ReviewerPolicy
 
 
-class _Input(BaseModel):
-    # The contract allows extra fields: they are ignored, never an error.
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-
-class LicenceIn(_Input):
+class LicenceIn(InputModel):
     state: str = Field(min_length=2)
     expires: date
     number: str | None = None
 
 
-class BoardIn(_Input):
+class BoardIn(InputModel):
     board: str = Field(min_length=1)
     expires: date | None = None
 
 
-class PeriodIn(_Input):
+class PeriodIn(InputModel):
     start: date = Field(alias="from")
     end: date = Field(alias="to")
 
 
-class DeaIn(_Input):
+class DeaIn(InputModel):
     number: str
     expires: date
 
 
-class ReviewerIn(_Input):
-    id: str = Field(min_length=1)
+class ReviewerIn(IdentifiedIn):
     name: str | None = None
     profession: str = Field(min_length=1)
     specialties: list[str] = Field(min_length=1)
@@ -124,7 +119,7 @@ class ReviewerIn(_Input):
         )
 
 
-class RelationIn(_Input):
+class RelationIn(InputModel):
     source: str = Field(min_length=1)
     kind: str = Field(min_length=1)
     target: str = Field(min_length=1)
@@ -139,19 +134,6 @@ class Registry:
     warnings: list[str]
 
 
-def _where(index: int, raw: Any) -> str:
-    rid = raw.get("id") if isinstance(raw, dict) else None
-    return f"reviewers[{index}]" + (f" (id {rid!r})" if rid else "")
-
-
-def invalid(where: str, exc: ValidationError) -> InvalidInput:
-    """InvalidInput naming the record and the first invalid field of a pydantic error."""
-    first = exc.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"])
-    field = f"{where}.{loc}" if loc else where
-    return InvalidInput(f"{field}: {first['msg']}", field=field)
-
-
 def parse_registry(data: Any, *, specialties: SpecialtyMap | None = None) -> Registry:
     """Validate a registry document (the JSON shape above)."""
     vocabulary = specialties or default_specialty_map()
@@ -161,22 +143,10 @@ def parse_registry(data: Any, *, specialties: SpecialtyMap | None = None) -> Reg
         raise InvalidInput('the reviewer file must be {"reviewers": [...]}', field="reviewers")
     reviewers: list[PanelReviewer] = []
     warnings: list[str] = []
-    seen: dict[str, int] = {}
-    for index, raw in enumerate(data["reviewers"]):
-        where = _where(index, raw)
-        if not isinstance(raw, dict):
-            raise InvalidInput(f"{where}: a reviewer must be an object", field=where)
-        try:
-            record = ReviewerIn.model_validate(raw)
-        except ValidationError as exc:
-            raise invalid(where, exc) from exc
-        if record.id in seen:
-            raise InvalidInput(
-                f"{where}.id: duplicate reviewer id {record.id!r} "
-                f"(first at reviewers[{seen[record.id]}])",
-                field=f"{where}.id",
-            )
-        seen[record.id] = index
+    records = validate_records(
+        data["reviewers"], ReviewerIn, collection="reviewers", noun="reviewer"
+    )
+    for where, record in records:
         for k, name in enumerate(record.specialties):
             sid = vocabulary.resolve(name)
             if sid is None:

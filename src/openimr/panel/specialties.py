@@ -25,10 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from openimr.domain.errors import InvalidInput, RuleDataError
+from openimr.domain.errors import InvalidInput
+from openimr.rules.loader import dotted_path, load_model
 
 DATA_PATH = Path(__file__).parent / "data" / "specialties.yaml"
 Level = Literal["same", "similar"]
@@ -329,18 +329,7 @@ def _levels(entry: LevelEntry) -> tuple[tuple[str, Level], ...]:
 def load_specialty_map(path: Path | str = DATA_PATH) -> SpecialtyMap:
     """Load and validate the specialty file; RuleDataError names the file and field."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleDataError(f"{path}: cannot read specialty map: {exc}", file=str(path)) from exc
-    try:
-        data = SpecialtyData.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(part) for part in first["loc"])
-        raise RuleDataError(
-            f"{path.name}: {loc}: {first['msg']}", file=str(path), field=loc
-        ) from exc
+    data = load_model(path, SpecialtyData, what="specialty map", locate=dotted_path)
     return SpecialtyMap(data)
 
 

@@ -6,6 +6,7 @@ rule file; a bad file raises `RuleDataError` naming the file, the entry and the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -49,19 +50,31 @@ def rule_path(filename: str, jurisdiction: str = DEFAULT_JURISDICTION) -> Path:
     return DATA_DIR / jurisdiction / filename
 
 
-def load_model(path: Path, model: type[M]) -> M:
-    """Parse `path` as YAML and validate it as `model`; RuleDataError names file and field."""
+def load_model(
+    path: Path,
+    model: type[M],
+    *,
+    what: str = "rule file",
+    locate: Callable[[object, tuple[int | str, ...]], str] | None = None,
+) -> M:
+    """Parse `path` as YAML and validate it as `model`; RuleDataError names file and field.
+
+    The one loader for every YAML data file of rules, panel and letters (style.md,
+    validated data files). `what` names the file in read errors ("reviewer policy");
+    `locate` turns pydantic's error location into the field the message names
+    (default: `rules[3] (id=filing).days`, see `field_path`).
+    """
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as err:
-        raise RuleDataError(f"{path}: cannot read rule file: {err}", file=str(path)) from err
+        raise RuleDataError(f"{path}: cannot read {what}: {err}", file=str(path)) from err
     except yaml.YAMLError as err:
         raise RuleDataError(f"{path}: not valid YAML: {err}", file=str(path)) from err
     try:
         return model.model_validate(raw)
     except ValidationError as err:
         first = err.errors()[0]
-        where = _field_path(raw, first["loc"])
+        where = (locate or field_path)(raw, first["loc"])
         raise RuleDataError(
             f"{path}: {where}: {first['msg']}",
             file=str(path),
@@ -70,7 +83,7 @@ def load_model(path: Path, model: type[M]) -> M:
         ) from err
 
 
-def _field_path(raw: object, loc: tuple[int | str, ...]) -> str:
+def field_path(raw: object, loc: tuple[int | str, ...]) -> str:
     """`rules[3] (id=filing).days` — the entry's id makes the location readable."""
     parts: list[str] = []
     node = raw
@@ -86,6 +99,11 @@ def _field_path(raw: object, loc: tuple[int | str, ...]) -> str:
             parts.append(("." if parts else "") + str(key))
             node = node.get(key) if isinstance(node, dict) else None
     return "".join(parts) or "(top level)"
+
+
+def dotted_path(raw: object, loc: tuple[int | str, ...]) -> str:
+    """`versions.0.rules.min_hours_per_week` — pydantic's own location, for id-less entries."""
+    return ".".join(str(part) for part in loc) or "(top level)"
 
 
 def check_no_overlap(rules: list[EffectiveRule], path: Path, key: str = "id") -> None:

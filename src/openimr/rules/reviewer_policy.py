@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from openimr.domain.errors import RuleDataError
+from openimr.rules.loader import dotted_path, load_model
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "ca_dwc" / "reviewer_policy.yaml"
 
@@ -161,18 +161,7 @@ def _check_floor(path: Path, index: int, policy: ReviewerPolicy) -> None:
 def load_reviewer_policy_book(path: Path | str = DEFAULT_PATH) -> ReviewerPolicyBook:
     """Load and validate a reviewer policy file; RuleDataError names file, entry and field."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleDataError(f"{path}: cannot read reviewer policy: {exc}", file=str(path)) from exc
-    try:
-        book = ReviewerPolicyBook.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(part) for part in first["loc"])
-        raise RuleDataError(
-            f"{path.name}: {loc}: {first['msg']}", file=str(path), field=loc
-        ) from exc
+    book = load_model(path, ReviewerPolicyBook, what="reviewer policy", locate=dotted_path)
     for index, version in enumerate(book.versions):
         _check_floor(path, index, version)
     return book

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from openimr.domain.case import Case
-from openimr.domain.errors import NotFound, PermissionDenied
-from openimr.domain.vocabulary import DocumentKind, Role
+from openimr.assist.summary import CaseHeader, draft_case_summary, records_from_case_documents
+from openimr.domain.case import Case, CaseDocument
+from openimr.domain.errors import NotFound, OpenIMRError, PermissionDenied
+from openimr.domain.vocabulary import DocumentKind, PartyRole, Role
 from openimr.service.access import Actor
 from openimr.service.events import audit
 from openimr.service.ports import Clock, UnitOfWork
@@ -94,23 +96,51 @@ def case_input(case: Case, summary: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Workbench:
+    """What the reviewer's workbench shows beside the case file."""
+
+    case_file_text: str
+    draft_summary: str  # the assist package's traced draft, sources removed ("" when none)
+    draft_summary_with_sources: str  # the same, each sentence ending with e.g. "[D4 p1]"
+    proposals: list[dict[str, Any]]
+
+
 def workbench_proposals(
     case_number: str,
     uow: UnitOfWork,
     actor: Actor,
     clock: Clock,
     propose: Callable[[dict[str, Any]], list[dict[str, Any]]],
-    summary: str | None = None,
-) -> tuple[str, list[dict[str, Any]]]:
-    """(case-file text, one proposal per disputed item) for the workbench; audited.
+) -> Workbench:
+    """The draft clinical case summary and one proposal per disputed item; audited.
 
-    `propose` maps an `assist batch` input line to its output lines; `summary` is the
-    reviewer's draft clinical case summary when there is one, else the case file's text.
+    The draft is drawn from the records themselves, each sentence traced to its document
+    and page (8 CCR 9792.10.6(b)(2); LC 4610.6(e)); the proposals read that draft, or the
+    case file's text when no draft could be made. The reviewer edits, decides and signs.
     """
     with uow:
         case = uow.cases.get(case_number)
         _ensure_reviewer_or_staff(actor, case)
+        stored = [(doc, uow.documents.get(doc.content_hash)) for doc in case.documents]
         text = case_file_text(case, uow)
         audit(uow, "AssistRequested", actor, clock(), case_number)
         uow.commit()
-    return text, propose(case_input(case, summary or text))
+    plain, traced = _draft_summary(case, stored)
+    return Workbench(text, plain, traced, propose(case_input(case, plain or text)))
+
+
+def _draft_summary(case: Case, stored: list[tuple[CaseDocument, bytes]]) -> tuple[str, str]:
+    errors: list[str] = []
+    records = records_from_case_documents(stored, errors)
+    header = CaseHeader(
+        applicant_age=case.applicant_age,
+        applicant_sex=case.applicant_sex,
+        date_of_injury=case.date_of_injury,
+        represented=any(p.role is PartyRole.REPRESENTATIVE for p in case.parties),
+    )
+    try:
+        draft = draft_case_summary(records, case=header)
+    except OpenIMRError:  # no readable record: the reviewer writes the summary unaided
+        return "", ""
+    return draft.text(with_sources=False), draft.text(with_sources=True)

@@ -83,6 +83,27 @@ def determination_from_dict(data: dict[str, Any]) -> Determination:
 # -- case ----------------------------------------------------------------------------------
 
 
+# A case's children keep their field names in their rows; only the enum field (`role`,
+# `kind`) changes form and `position` is added. One list per child serves both directions.
+_PARTY_FIELDS = ("name", "key", "organization", "address")
+_DOCUMENT_FIELDS = (
+    "document_id",
+    "title",
+    "content_hash",
+    "media_type",
+    "pages",
+    "author",
+    "document_date",
+    "filename",
+)
+_ITEM_FIELDS = ("item_id", "description", "original_request", "authorized_portion")
+
+
+def _same_named(source: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The `names` attributes of `source`, as keywords for the other side's constructor."""
+    return {name: getattr(source, name) for name in names}
+
+
 def _opt_method(value: str | None) -> ServiceMethod | None:
     return None if value is None else ServiceMethod(value)
 
@@ -111,39 +132,12 @@ def case_from_row(
         applicant_age=row.applicant_age,
         applicant_sex=row.applicant_sex,
         condition=row.condition,
-        parties=[
-            Party(
-                role=PartyRole(p.role),
-                name=p.name,
-                key=p.key,
-                organization=p.organization,
-                address=p.address,
-            )
-            for p in parties
-        ],
+        parties=[Party(role=PartyRole(p.role), **_same_named(p, _PARTY_FIELDS)) for p in parties],
         documents=[
-            CaseDocument(
-                document_id=d.document_id,
-                kind=DocumentKind(d.kind),
-                title=d.title,
-                content_hash=d.content_hash,
-                media_type=d.media_type,
-                pages=d.pages,
-                author=d.author,
-                document_date=d.document_date,
-                filename=d.filename,
-            )
+            CaseDocument(kind=DocumentKind(d.kind), **_same_named(d, _DOCUMENT_FIELDS))
             for d in documents
         ],
-        items=[
-            DisputedItem(
-                item_id=i.item_id,
-                description=i.description,
-                original_request=i.original_request,
-                authorized_portion=i.authorized_portion,
-            )
-            for i in items
-        ],
+        items=[DisputedItem(**_same_named(i, _ITEM_FIELDS)) for i in items],
         state=CaseState(row.state),
         assigned_reviewer_id=row.assigned_reviewer_id,
         assigned_on=row.assigned_on,
@@ -198,45 +192,21 @@ def case_columns(case: Case) -> dict[str, Any]:
 
 def party_rows(case: Case) -> list[PartyRow]:
     return [
-        PartyRow(
-            position=n,
-            role=p.role.value,
-            name=p.name,
-            key=p.key,
-            organization=p.organization,
-            address=p.address,
-        )
+        PartyRow(position=n, role=p.role.value, **_same_named(p, _PARTY_FIELDS))
         for n, p in enumerate(case.parties)
     ]
 
 
 def document_rows(case: Case) -> list[CaseDocumentRow]:
     return [
-        CaseDocumentRow(
-            position=n,
-            document_id=d.document_id,
-            kind=d.kind.value,
-            title=d.title,
-            content_hash=d.content_hash,
-            media_type=d.media_type,
-            pages=d.pages,
-            author=d.author,
-            document_date=d.document_date,
-            filename=d.filename,
-        )
+        CaseDocumentRow(position=n, kind=d.kind.value, **_same_named(d, _DOCUMENT_FIELDS))
         for n, d in enumerate(case.documents)
     ]
 
 
 def item_rows(case: Case) -> list[DisputedItemRow]:
     return [
-        DisputedItemRow(
-            position=n,
-            item_id=i.item_id,
-            description=i.description,
-            original_request=i.original_request,
-            authorized_portion=i.authorized_portion,
-        )
+        DisputedItemRow(position=n, **_same_named(i, _ITEM_FIELDS))
         for n, i in enumerate(case.items)
     ]
 

@@ -69,9 +69,11 @@ def workbench(request: Request, case_number: str, user: ReviewerPage) -> Respons
     view = get_case(case_number, svc.uow(), actor, svc.clock)
     proposals: dict[str, Any] = {}
     assist_message = ""
+    summary, traced = "", ""
     try:
-        _text, lines = workbench_proposals(case_number, svc.uow(), actor, svc.clock, proposer(ctx))
-        proposals = {p["item_id"]: p for p in lines}
+        bench = workbench_proposals(case_number, svc.uow(), actor, svc.clock, proposer(ctx))
+        proposals = {p["item_id"]: p for p in bench.proposals}
+        summary, traced = bench.draft_summary, bench.draft_summary_with_sources
     except AssistUnavailable as err:
         assist_message = err.message
     defaults = {
@@ -87,7 +89,8 @@ def workbench(request: Request, case_number: str, user: ReviewerPage) -> Respons
         assist_message=assist_message,
         default_guideline=defaults,
         ca_guideline={},
-        summary="",
+        summary=summary,
+        summary_sources=traced,
         signable=view.case.state is CaseState.RECORDS_RECEIVED,
     )
 

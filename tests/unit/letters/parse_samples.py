@@ -5,6 +5,8 @@ The wording is ours; only the layout's stock labels and section titles are the l
 
 from __future__ import annotations
 
+from openimr.letters.model import ParsedLetter
+
 HEADER = """\
 
 Case Number: CM16-0000101
@@ -35,6 +37,23 @@ IMR ISSUES, DECISIONS AND RATIONALES
 The Final Determination was based on decisions for the disputed items/services set forth below:
 
 """
+
+# What the parser must read from HEADER, however its labels and values are wrapped.
+HEADER_FIELDS: dict[str, str] = {
+    "case_number": "CM16-0000101",
+    "date_assigned": "2016-11-09",
+    "date_of_injury": "2016-10-13",
+    "decision_date": "2016-12-09",
+    "ur_denial_date": "2016-11-03",
+    "application_received": "2016-11-04",
+    "priority": "expedited",
+}
+
+
+def header_fields(parsed: ParsedLetter) -> dict[str, str | None]:
+    """The header fields of a parsed letter, to compare with HEADER_FIELDS."""
+    return {name: getattr(parsed, name) for name in HEADER_FIELDS}
+
 
 ITEM_PLAIN = """\
 MRI of the right shoulder without contrast: Upheld

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from openimr.letters.parse import parse_letter_text
 from tests.unit.letters.parse_samples import (
+    HEADER_FIELDS,
     ITEM_MODIFIED,
     ITEM_MODIFIED_WHOLE,
     ITEM_PLAIN,
     ITEM_WRAPPED,
+    header_fields,
     letter,
 )
 
@@ -15,23 +17,7 @@ from tests.unit.letters.parse_samples import (
 def test_header_fields_are_iso_dates_and_priority() -> None:
     parsed = parse_letter_text(letter(ITEM_PLAIN))
     assert parsed.layout == "dwc-2016"
-    assert (
-        parsed.case_number,
-        parsed.date_assigned,
-        parsed.date_of_injury,
-        parsed.decision_date,
-        parsed.ur_denial_date,
-        parsed.application_received,
-        parsed.priority,
-    ) == (
-        "CM16-0000101",
-        "2016-11-09",
-        "2016-10-13",
-        "2016-12-09",
-        "2016-11-03",
-        "2016-11-04",
-        "expedited",
-    )
+    assert header_fields(parsed) == HEADER_FIELDS
 
 
 def test_licensure_and_wrapped_specialties_are_lists() -> None:

@@ -9,7 +9,13 @@ import pytest
 
 from openimr.letters.parse import parse_letter_file, parse_letter_text
 from tests.unit.letters.parse_perturbations import PERTURBATIONS, differences, fingerprint
-from tests.unit.letters.parse_samples import HEADER, ITEM_PLAIN, letter
+from tests.unit.letters.parse_samples import (
+    HEADER,
+    HEADER_FIELDS,
+    ITEM_PLAIN,
+    header_fields,
+    letter,
+)
 
 _PARAGRAPHS = (
     "Claims Administrator guideline: Decision based on MTUS Knee Complaints 2004.",
@@ -102,23 +108,7 @@ Received:
 def test_header_fields_survive_other_wrapping_of_labels_and_values(header: str) -> None:
     body = HEADER[HEADER.index("HOW THE IMR") :]
     parsed = parse_letter_text(header + "\n" + body + ITEM_PLAIN)
-    assert (
-        parsed.case_number,
-        parsed.date_assigned,
-        parsed.date_of_injury,
-        parsed.decision_date,
-        parsed.ur_denial_date,
-        parsed.application_received,
-        parsed.priority,
-    ) == (
-        "CM16-0000101",
-        "2016-11-09",
-        "2016-10-13",
-        "2016-12-09",
-        "2016-11-03",
-        "2016-11-04",
-        "expedited",
-    )
+    assert header_fields(parsed) == HEADER_FIELDS
 
 
 # Letters chosen for their hard cases: 21 items, modified requests, a letter without blank

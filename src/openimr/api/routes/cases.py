@@ -10,7 +10,6 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
 from openimr.api.deps import Ctx, CurrentUser, Svc
@@ -91,6 +90,7 @@ async def _uploads(described: list[DocumentMeta], files: list[UploadFile]) -> li
 @router.post("", response_model=IntakePublic, status_code=201)
 async def submit(
     svc: Svc,
+    ctx: Ctx,
     user: CurrentUser,
     application: Annotated[str, Form(description="ApplicationCreate as JSON")],
     files: Annotated[list[UploadFile] | None, File(description="the documents")] = None,
@@ -116,8 +116,7 @@ async def submit(
         condition=app.condition,
         case_number=app.case_number,
     )
-    # The upload is read on the event loop; the transaction runs in a worker thread.
-    result = await run_in_threadpool(submit_application, cmd, svc.uow(), actor_for(user), svc.clock)
+    result = await ctx.run_db(submit_application, cmd, svc.uow(), actor_for(user), svc.clock)
     return IntakePublic(
         case_number=result.case_number,
         state=result.state,
@@ -166,6 +165,7 @@ def records_received(
 async def records_received_with_files(
     case_number: str,
     svc: Svc,
+    ctx: Ctx,
     user: CurrentUser,
     records: Annotated[str, Form(description="RecordsUpload as JSON")],
     files: Annotated[list[UploadFile] | None, File(description="the records")] = None,
@@ -182,7 +182,7 @@ async def records_received_with_files(
         documents=await _uploads(body.documents, files or []),
         expected_version=body.expected_version,
     )
-    result = await run_in_threadpool(receive_records, cmd, svc.uow(), actor_for(user), svc.clock)
+    result = await ctx.run_db(receive_records, cmd, svc.uow(), actor_for(user), svc.clock)
     return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
 
 

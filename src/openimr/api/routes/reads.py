@@ -75,9 +75,9 @@ def read_cases(
 
 
 @router.get("/cases/{case_number}", response_model=CasePublic, tags=["cases"])
-def read_case(case_number: str, svc: Svc, user: CurrentUser) -> CasePublic:
+async def read_case(case_number: str, svc: Svc, ctx: Ctx, user: CurrentUser) -> CasePublic:
     """One case with its clocks; a party never sees the reviewer's identity."""
-    view = get_case(case_number, svc.uow(), actor_for(user), svc.clock)
+    view = await ctx.run_db(get_case, case_number, svc.uow(), actor_for(user), svc.clock)
     return CasePublic.of(view.case, view.clocks, svc.clock().date())
 
 
@@ -165,10 +165,12 @@ def read_candidates(case_number: str, svc: Svc, user: CurrentUser) -> Assignment
 def read_proposals(case_number: str, svc: Svc, ctx: Ctx, user: CurrentUser) -> dict[str, Any]:
     """Decision-support proposals per disputed item (for the assigned reviewer and staff):
     governing citations, criteria with the record's words, precedents, draft rationale."""
-    _text, proposals = workbench_proposals(
-        case_number, svc.uow(), actor_for(user), svc.clock, proposer(ctx)
-    )
-    return {"case_number": case_number, "proposals": proposals}
+    bench = workbench_proposals(case_number, svc.uow(), actor_for(user), svc.clock, proposer(ctx))
+    return {
+        "case_number": case_number,
+        "draft_case_summary": bench.draft_summary_with_sources,
+        "proposals": bench.proposals,
+    }
 
 
 @router.get("/decisions", response_model=SearchResultsPublic, tags=["corpus"])
