@@ -1,7 +1,9 @@
 """Load a rule file: parse the YAML, validate it with a pydantic model, name what is wrong.
 
-Every rule pack lives under `rules/data/<jurisdiction>/`. No other module opens a
-rule file; a bad file raises `RuleDataError` naming the file, the entry and the field.
+Every rule pack lives under `rules/data/<jurisdiction>/`. `load_model` is also the one loader
+of the YAML data files of panel (specialty map), letters (letter wording) and assist (base
+rates); evidence keeps its own (it may not import rules). A bad file raises `RuleDataError`
+naming the file, the entry and the field.
 """
 
 from __future__ import annotations
