@@ -4,6 +4,10 @@ The search itself is the corpus package's BM25 index (`openimr.corpus.search.Ite
 module picks the query, turns hits into output records and summarises them as one model
 feature. A case is never judged by its own published decision: every search passes the case
 number to exclude (docs/product.md, "assist batch").
+
+BM25 is the default. With the `embeddings` extra installed, `precedent_search` can swap in a
+dense (MiniLM) or hybrid (BM25 + dense, rank-fused) index over the same items
+(`openimr.assist.embeddings`; issue 5, item 4).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Any, Protocol
 from openimr.assist.schema import CitationOut, PrecedentRef
 from openimr.corpus.search import Hit, ItemIndex
 from openimr.domain.errors import InvalidInput
+
+PRECEDENT_KINDS = ("bm25", "dense", "hybrid")
 
 
 class PrecedentSearch(Protocol):
@@ -66,6 +72,52 @@ def load_precedent_index(path: Path) -> ItemIndex:
     except (OSError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"cannot read precedents {path}: {exc}", field="precedents") from exc
     return ItemIndex.from_letters(records)
+
+
+def precedent_search(
+    kind: str,
+    bm25: PrecedentSearch | None,
+    *,
+    records_path: Path | None = None,
+    corpus_dir: Path | None = None,
+) -> PrecedentSearch | None:
+    """The precedent index of `kind` over the same items as `bm25`.
+
+    `bm25` comes back unchanged for "bm25". For "dense" and "hybrid" the items are embedded
+    from a corpus store (`corpus_dir`) or a saved `precedents.json` (`records_path`); this
+    needs the `embeddings` extra and raises `EmbeddingsUnavailable` naming it otherwise.
+    """
+    if kind not in PRECEDENT_KINDS:
+        raise InvalidInput(
+            f"unknown precedent search {kind!r} (one of {', '.join(PRECEDENT_KINDS)})",
+            field="precedents",
+        )
+    if kind == "bm25":
+        return bm25
+    # Imported here: the extra is optional, and BM25 users must not pay for loading it.
+    from openimr.assist.embeddings import DenseItemIndex, HybridItemIndex, require_embeddings
+
+    require_embeddings()
+    if corpus_dir is not None:
+        from openimr.corpus.store import CorpusStore
+
+        store = CorpusStore.open(corpus_dir)
+        dense = DenseItemIndex.from_pairs(
+            (entry, entry.description) for entry, _ in store.iter_search_items()
+        )
+    elif records_path is not None and records_path.is_file():
+        try:
+            records = json.loads(records_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InvalidInput(
+                f"cannot read precedents {records_path}: {exc}", field="precedents"
+            ) from exc
+        dense = DenseItemIndex.from_letters(records)
+    else:
+        return None  # no decided items to search, as with BM25
+    if kind == "dense" or bm25 is None:
+        return dense
+    return HybridItemIndex(bm25, dense)
 
 
 def find_precedents(

@@ -25,6 +25,10 @@ def batch(
     corpus: Path | None = typer.Option(
         None, help="Corpus store to take precedents from (default: the model's own index)."
     ),
+    precedents: str = typer.Option(
+        "bm25",
+        help="Precedent search: bm25, dense or hybrid (dense/hybrid need openimr[embeddings]).",
+    ),
 ) -> None:
     """Proposals for every disputed item, one JSON line each (docs/product.md).
 
@@ -32,10 +36,18 @@ def batch(
     code is 1 when any line failed, 0 otherwise.
     """
     from openimr.assist.batch import run_batch
+    from openimr.assist.model import PRECEDENTS_FILE, packaged_model_dir
+    from openimr.assist.precedents import precedent_search
     from openimr.assist.propose import Assistant
 
     try:
         assistant = Assistant.load(model, corpus)
+        if precedents != "bm25":
+            records = (model or packaged_model_dir()) / PRECEDENTS_FILE
+            index = precedent_search(
+                precedents, assistant.index, records_path=records, corpus_dir=corpus
+            )
+            assistant = Assistant(assistant.model, index)
     except OpenIMRError as exc:
         _fail(exc.message)
     if str(input_path) == "-":
