@@ -638,7 +638,7 @@ def evaluate(
     ranked_final = tuple(replace(r, rank=i + 1) for i, r in enumerate(ordered))
     reg = regulation_checks(item, seen, kb, date_of_injury)
     governing = ranked_final[0].step if ranked_final else None
-    proposal, reasons = _propose(item, seen, ranked_final, reg)
+    proposal, proposal_reasons = _propose(item, seen, ranked_final, reg)
     return EngineResult(
         item=item,
         request_date=request_date,
@@ -650,7 +650,7 @@ def evaluate(
         quantity=reg,
         conflict=conflict,
         proposal=proposal,
-        reasons=reasons,
+        reasons=proposal_reasons,
         formulary=formulary_notes(item, seen, request_date, kb),
     )
 

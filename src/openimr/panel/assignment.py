@@ -91,9 +91,10 @@ class AssignmentResult:
         if explain is not None:
             chosen = {a.case_id: a.reviewer_id for a in self.assignments}.get(explain.case_id)
             data = explain.to_dict()
-            for cand in data["candidates"]:  # type: ignore[union-attr]
-                rid = cand["reviewer_id"]  # type: ignore[index]
-                cand["status"] = "chosen" if rid == chosen else "not chosen"  # type: ignore[index]
+            candidates = data["candidates"]
+            assert isinstance(candidates, list)
+            for cand in candidates:
+                cand["status"] = "chosen" if cand["reviewer_id"] == chosen else "not chosen"
             data["chosen"] = chosen
             out["explain"] = data
         return out

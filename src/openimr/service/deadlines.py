@@ -40,7 +40,8 @@ def running_clock(case: Case, rules: DeadlineRules | None = None) -> DeadlineClo
     name = RUNNING_CLOCK.get(case.state)
     if name is None:
         return None
-    return getattr(case_clocks(case, rules), name)
+    clock: DeadlineClock | None = getattr(case_clocks(case, rules), name)
+    return clock
 
 
 def due_alerts(

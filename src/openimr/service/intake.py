@@ -193,7 +193,7 @@ def _intake_key(cmd: SubmitApplication, checked: list[CheckedDocument]) -> str:
 def _add_documents(
     uow: UnitOfWork, case: Case, checked: list[CheckedDocument]
 ) -> list[CaseDocument]:
-    added = []
+    added: list[CaseDocument] = []
     for doc in checked:
         uow.documents.put(doc.upload.content, doc.media_type)
         added.append(

@@ -83,10 +83,18 @@ class AuditLog(Protocol):
 class UnitOfWork(Protocol):
     """`with uow:` is one transaction; leaving it without `commit()` rolls back."""
 
-    cases: CaseRepository
-    reviewers: ReviewerRepository
-    documents: DocumentStore
-    audit: AuditLog
+    # Read-only in the protocol, so implementations may hold narrower types.
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def reviewers(self) -> ReviewerRepository: ...
+
+    @property
+    def documents(self) -> DocumentStore: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
