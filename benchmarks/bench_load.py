@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.served import free_port, start_openimr, wait_healthy  # noqa: E402
 
 DEFAULT_PG = os.environ.get(
     "OPENIMR_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -70,41 +72,16 @@ class Phase:
         )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start(database_url: str, data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "OPENIMR_DATA_DIR": str(data_dir),
-        "OPENIMR_ENVIRONMENT": "test",
-        "OPENIMR_SECRET_KEY": "bench-secret",
-    }
-    cmd = [
-        sys.executable, "-m", "openimr.cli", "serve", "--port", str(port),
-        "--database-url", database_url, "--workers", str(workers),
-    ]  # fmt: skip
-    log = (data_dir / "server.log").open("wb")
-    return subprocess.Popen(
-        cmd, cwd=data_dir, env=env, stdout=log, stderr=log, start_new_session=True
+    return start_openimr(
+        database_url,
+        data_dir=data_dir,
+        cwd=data_dir,
+        port=port,
+        log_path=data_dir / "server.log",
+        secret_key="bench-secret",
+        workers=workers,
     )
-
-
-def wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("the server did not become healthy")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -350,7 +327,7 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             proc = start(url, data_dir, port, args.workers)
             try:
-                wait_healthy(base, proc)
+                wait_healthy(base, proc, timeout=90, poll=0.3)
                 rates = (300.0, 100.0) if args.paced else None
                 phases = asyncio.run(bench(base, args.clients, args.duration, proc.pid, rates))
             finally:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import pytest
 from openimr.api.app import create_app
 from openimr.commands.serve import prepare
 from openimr.settings import Settings
+from tests.served import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -39,12 +39,6 @@ SEED_REVIEWER = "R-PM-001"
 SEED_REVIEWER_NAME = "Riley Imaginary"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`openimr serve`'s app (seed case at intake, demo accounts) on a free port, in a thread."""
@@ -56,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = Path(tmp_path_factory.mktemp("browser"))
     settings = Settings(data_dir=data, environment="test", secret_key="browser-test-secret")
     prepare(settings, load_seed=True)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)

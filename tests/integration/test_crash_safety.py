@@ -8,7 +8,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from openimr.examples import load_seed_case
 from openimr.service.bootstrap import bootstrap
 from openimr.service.jobs import build_job_queue, letters_dir
 from openimr.settings import Settings
+from tests.served import free_port, start_openimr, wait_healthy
 
 REPO = Path(__file__).resolve().parents[2]
 WORKER_CODE = (
@@ -29,48 +29,15 @@ WORKER_CODE = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server(tmp_path: Path, port: int, database_url: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "OPENIMR_DATA_DIR": str(tmp_path / "data"),
-        "OPENIMR_ENVIRONMENT": "test",
-        "OPENIMR_SECRET_KEY": "crash-test-secret",
-    }
-    log = (tmp_path / f"server-{port}-{time.monotonic_ns()}.log").open("wb")
-    cmd = [
-        sys.executable,
-        "-m",
-        "openimr.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--database-url",
+    return start_openimr(
         database_url,
-    ]
-    # A new session: SIGKILL goes to the whole group (the web server and its job worker).
-    return subprocess.Popen(
-        cmd, cwd=tmp_path, env=env, stdout=log, stderr=log, start_new_session=True
+        data_dir=tmp_path / "data",
+        cwd=tmp_path,
+        port=port,
+        log_path=tmp_path / f"server-{port}-{time.monotonic_ns()}.log",
+        secret_key="crash-test-secret",
     )
-
-
-def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"openimr serve exited with {proc.returncode}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("openimr serve did not become healthy")
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -138,7 +105,7 @@ def test_sigkill_during_an_intake_burst_keeps_each_acknowledged_application_once
     port = free_port()
     server = start_server(tmp_path, port, database_url)
     try:
-        wait_healthy(port, server)
+        wait_healthy(f"http://127.0.0.1:{port}", server)
         token = httpx.post(
             f"http://127.0.0.1:{port}/api/auth/token",
             json={"username": "staff", "password": "staff-demo-pass"},
@@ -151,7 +118,7 @@ def test_sigkill_during_an_intake_burst_keeps_each_acknowledged_application_once
     port = free_port()
     server = start_server(tmp_path, port, database_url)
     try:
-        wait_healthy(port, server)
+        wait_healthy(f"http://127.0.0.1:{port}", server)
         base = f"http://127.0.0.1:{port}"
         token = httpx.post(
             f"{base}/api/auth/token", json={"username": "staff", "password": "staff-demo-pass"}
