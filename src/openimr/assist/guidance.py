@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
+from openimr.assist import treatment_facts
 from openimr.assist.context import Assertion
-from openimr.assist.facts import CaseFacts
+from openimr.assist.facts import CaseFacts, Fact
 from openimr.assist.schema import CitationOut, CriterionResult
 from openimr.evidence.engine import CriterionResult as EngineCriterion
 from openimr.evidence.engine import RankedRecommendation, evaluate
@@ -38,6 +39,7 @@ class Guidance:
     native_label: str | None = None
     paraphrase: str | None = None
     criteria: list[CriterionResult] = field(default_factory=list)
+    criteria_met_documented: int = 0  # leaves met on the record's own words, not its silence
     quantity_exceeds_limit: bool = False
     quantity_note: str | None = None
     reasons: list[str] = field(default_factory=list)
@@ -155,16 +157,21 @@ def guide(
         return guidance
     guidance.direction = _DIRECTION.get(top.direction, 0)
     guidance.support = _SUPPORT.get(top.support, 0)
-    if result.proposal == "not_certify":
-        guidance.support = -1  # e.g. a service for a surgery that is itself not supported
+    if result.proposal in ("not_certify", "modify"):
+        # not_certify: e.g. a service for a surgery that is itself not supported. modify: IMR
+        # has no modification (LC 4610.6 upholds or overturns the request as it stands), so a
+        # request beyond the guideline's quantity is not supported as written.
+        guidance.support = -1
     guidance.strength = top.strength
     guidance.native_label = top.native_label
     guidance.paraphrase = top.paraphrase
     if top.criteria is not None:
         guidance.criteria_status = top.criteria.status
-        guidance.criteria = [
-            _criterion(leaf, facts, item.category) for leaf in top.criteria.leaves()
-        ]
+        leaves = top.criteria.leaves()
+        guidance.criteria = [_criterion(leaf, facts, item.category) for leaf in leaves]
+        guidance.criteria_met_documented = sum(
+            leaf.status == "met" and _documented(leaf, facts, item.category) for leaf in leaves
+        )
     over = [q for q in (*top.quantity, *result.quantity) if q.status == "exceeds"]
     if over:
         guidance.quantity_exceeds_limit = True
@@ -174,7 +181,129 @@ def guide(
             + (f", {q.citation}" if q.citation else "")
             for q in over
         )
+    _beyond_certified_part(guidance, item, facts)
+    _oral_suspension(guidance, item, facts)
+    _leg_nerve_conduction(guidance, item, facts)
     return guidance
+
+
+# ODG Low Back, "Nerve conduction studies (NCS)": not recommended when the leg symptoms are
+# presumed radicular; they belong to a suspected peripheral neuropathy or entrapment. The
+# MTUS low back chapter speaks of EMG and H-reflex only, so for the NCS part of a request the
+# search passes to ODG (8 CCR 9792.21.1(a)(2)), and IMR decides a combined EMG/NCS request whole.
+_NCS = re.compile(r"\bNC[SV]s?\b|nerve conduction", re.I)
+_LEG_NEUROPATHY = re.compile(
+    r"peripheral neuropathy|polyneuropathy|diabet\w+ neuropathy|tarsal tunnel|peroneal|"
+    r"entrapment|neuropathy of the (?:leg|foot|feet)",
+    re.I,
+)
+
+
+def _leg_nerve_conduction(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
+    """Leg nerve conduction studies need a suspected neuropathy or entrapment, not only
+    radicular symptoms; without one the request as written is not supported."""
+    legs = {"lower-extremity", "lumbar-spine"} & set(item.body_regions)
+    if guidance.support <= 0 or item.category != "diagnostic/electrodiagnostic" or not legs:
+        return
+    if not _NCS.search(item.text):
+        return
+    reason = next((s.text for s in facts.sentences if _LEG_NEUROPATHY.search(s.text)), None)
+    if reason is None and not facts.substantive:
+        return
+    guidance.criteria.append(
+        CriterionResult(
+            criterion="a suspected peripheral neuropathy or entrapment in the leg",
+            status="met" if reason else "not_met",
+            evidence=reason or "not mentioned in the clinical case summary",
+        )
+    )
+    if reason is None:
+        guidance.support = -1
+        guidance.reasons.append(
+            "nerve conduction studies of the leg without a suspected neuropathy or entrapment "
+            "(ODG Low Back, Nerve conduction studies)"
+        )
+
+
+# Compounded oral-suspension kits of drugs sold as tablets (cyclobenzaprine, tramadol,
+# ranitidine, diphenhydramine, gabapentin): the liquid form is justified only when the worker
+# cannot take the tablet or capsule. The named kits are suspensions whatever the request says.
+_SUSPENSION = re.compile(
+    r"oral suspension|\bsuspension\b|\b(?:tabradol|synapryn|deprizine|dicopanol|fanatrex)\b", re.I
+)
+_CANNOT_SWALLOW = re.compile(
+    r"dysphagia|(?:difficulty|trouble|problems?|unable to|cannot|can't|inability to) "
+    r"(?:in )?swallow\w*|(?:unable to|cannot|can't) (?:take|tolerate) (?:oral )?"
+    r"(?:pills|tablets|capsules)|feeding tube|\bNPO\b",
+    re.I,
+)
+
+
+def _oral_suspension(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
+    """A drug requested as an oral suspension needs a documented reason the worker cannot take
+    its tablet or capsule form; without one the request as written is not supported."""
+    if guidance.support <= 0 or not item.category.startswith("medication/"):
+        return
+    if not _SUSPENSION.search(item.text):
+        return
+    reason = next((s.text for s in facts.sentences if _CANNOT_SWALLOW.search(s.text)), None)
+    if reason is None and not facts.substantive:
+        return  # a thin record: leave the question to the reviewer
+    status = "met" if reason else "not_met"
+    guidance.criteria.append(
+        CriterionResult(
+            criterion="a reason the tablet or capsule form cannot be taken",
+            status=status,
+            evidence=reason or "not mentioned in the clinical case summary",
+        )
+    )
+    if reason is None:
+        guidance.support = -1
+        guidance.reasons.append(
+            "oral suspension requested with no documented reason the solid form cannot be taken"
+        )
+
+
+# Services whose UR modifications cut the quantity (visits, tablets, rental days) rather than
+# swap the service for another one, as a modified EMG/NCS becomes an NCS alone.
+_QUANTITY_MODIFIED = ("therapy/", "psych/psychotherapy", "medication/", "program/")
+
+
+def _beyond_certified_part(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
+    """When UR already certified part of this service, the disputed remainder goes beyond
+    the course the guideline supports before its results are documented: not supported as
+    requested, whatever the initial-course criteria say."""
+    if guidance.support <= 0 or not item.category.startswith(_QUANTITY_MODIFIED):
+        return
+    found = treatment_facts.ur_certified_part(
+        facts.sentences, lambda clause: _same_service(clause, item)
+    )
+    if found is None:
+        return
+    guidance.support = -1
+    guidance.quantity_exceeds_limit = True
+    note = (
+        "Utilization review already certified part of this request; the disputed remainder "
+        "goes beyond that course before its results are documented"
+    )
+    guidance.quantity_note = "; ".join(n for n in (guidance.quantity_note, note) if n)
+    guidance.criteria.append(
+        CriterionResult(
+            criterion="disputed part within the course already certified",
+            status="not_met",
+            evidence=found.evidence,
+        )
+    )
+    guidance.reasons.append("UR certified part of this request: the remainder is disputed")
+
+
+def _same_service(clause: str, item: NormalisedItem) -> bool:
+    other = normalise_item(clause)
+    if other.category != item.category:
+        return False
+    if item.ingredients:
+        return bool(set(item.ingredients) & set(other.ingredients))
+    return True
 
 
 def _citations(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:
@@ -199,14 +328,27 @@ def _citations(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:
     return out
 
 
-def _criterion(leaf: EngineCriterion, facts: CaseFacts, category: str) -> CriterionResult:
-    """One leaf criterion with the sentence of the record that decided it."""
+def _leaf_fact(leaf: EngineCriterion, facts: CaseFacts, category: str) -> Fact | None:
+    """The record's fact behind a leaf criterion (visit counts stand for prior courses)."""
     name = leaf.fact
     if name == "prior_visits_completed" and category in _VISIT_FACT:
         # derived from the count of visits, or else from the mention of the therapy
         count = _VISIT_FACT[category]
         name = count if facts.get(count) else _PRIOR_FACT[count]
-    fact = facts.get(name) if name else None
+    return facts.get(name) if name else None
+
+
+def _documented(leaf: EngineCriterion, facts: CaseFacts, category: str) -> bool:
+    """True when the record's own words decided the leaf (not silence, not a derivation)."""
+    fact = _leaf_fact(leaf, facts, category)
+    return (
+        fact is not None and fact.assertion is not Assertion.NOT_DOCUMENTED and bool(fact.evidence)
+    )
+
+
+def _criterion(leaf: EngineCriterion, facts: CaseFacts, category: str) -> CriterionResult:
+    """One leaf criterion with the sentence of the record that decided it."""
+    fact = _leaf_fact(leaf, facts, category)
     if fact is not None and fact.assertion is Assertion.NOT_DOCUMENTED:
         evidence = "not mentioned in the clinical case summary"
     elif fact is not None:

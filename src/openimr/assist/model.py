@@ -42,6 +42,7 @@ FEATURES: tuple[str, ...] = (
     "guideline_support",  # engine: governing recommendation +1 supports the request, -1 not
     "guideline_strength",  # its ordinal strength -3..+3 (docs/guidelines.md §3.2)
     "criteria_unknown_share",  # share of its criteria the record cannot answer
+    "criteria_met_documented",  # supported requests: criteria the record affirms (0-3)
     "quantity_exceeds_limit",  # requested quantity above the guideline or statutory limit
     "category_rate",  # log-odds of overturn for the category and region (see train.py)
     "precedent_rate",  # log-odds of overturn among the most similar published items
@@ -63,10 +64,13 @@ FEATURES: tuple[str, ...] = (
 # the record is the main determinant: 2.0 log-odds per unit (supports vs not: about e^4).
 # Chosen among 0.7, 1.5, 2.0 and 2.5 by grouped CV on the even-numbered dev letters only
 # (0.7 let the category rate swamp the guideline verdict); the odd letters were held out.
+# criteria_met_documented: 0.4 per criterion the record affirms (at most 3), set once from
+# the reading that a file showing the criteria is what reviewers overturn on; not searched.
 PRIOR_WEIGHTS: dict[str, float] = {
     "guideline_support": 2.0,
     "guideline_strength": 0.1,
     "criteria_unknown_share": 0.0,
+    "criteria_met_documented": 0.4,
     "quantity_exceeds_limit": -0.7,
     "category_rate": 1.0,
     "precedent_rate": 0.3,

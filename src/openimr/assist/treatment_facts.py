@@ -327,3 +327,37 @@ def drug_names(ingredients: Iterable[str], item_text: str) -> list[str]:
     if first and wanted:
         names.append(first.group(0))
     return names
+
+
+# --- part of the request already certified by utilization review ------------------------------
+
+# IMR decides the disputed part of a request as it stands (LC 4610.5, 4610.6): where UR
+# modified a request ("modified to an initial 6 sessions", "#6 was authorized, the remaining
+# #2 is IMR eligible"), what reaches the reviewer is the part beyond what UR already found
+# supported, usually the guideline's initial course. The clause must name the change or a
+# counted/initial authorisation; a plain "was denied" is the dispute itself, not a part.
+_PARTIAL = _rx(
+    r"\bmodif(?:y|ied|ication)\b(?!\s+(?:work|duty|activit|job|\w+ duty))|"
+    r"partial(?:ly)? (?:certif|approv|authori)\w*|"
+    r"(?:remaining|balance of the)\b[^.]{0,40}\b(?:IMR|eligible|portion|sessions|visits)|"
+    r"(?:authori[sz]ed|approved|certified)\b[^.]{0,60}\b(?:initial|trial|\d+ (?:sessions|visits|"
+    r"treatments))|(?:initial|trial|\d+ (?:sessions|visits|treatments))\b[^.]{0,60}"
+    r"\b(?:(?<!non-)(?<!non)authori[sz]ed|(?<!non-)(?<!non)approved|(?<!non-)(?<!non)certified)"
+)
+_CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|while|but)\s+|\.\s+", re.IGNORECASE)
+
+
+def ur_certified_part(
+    sentences: Iterable[Sentence], same_service: Callable[[str], bool]
+) -> Found | None:
+    """`ur_certified_part`: the record says UR already certified part of this very service
+    (a modification to an initial course or a smaller quantity). `same_service(text)` tells
+    whether a clause is about the disputed item (same category, same drug)."""
+    for sentence in sentences:
+        for clause in _CLAUSE_SPLIT.split(sentence.text):
+            hit = _PARTIAL.search(clause)
+            if hit and same_service(clause):
+                if assertion_of(clause, hit.span()) is Assertion.NEGATED:
+                    continue
+                return Found("ur_certified_part", True, sentence.text)
+    return None
