@@ -172,7 +172,11 @@ _CONCEPTS: tuple[_Concept, ...] = (
     _Concept(
         "significant_change_in_symptoms",
         _rx(
-            r"worsen\w*|deteriorat\w*|increas\w+ (?:in )?(?:pain|symptoms|numbness|weakness)|"
+            # "pain worsens with standing" names an aggravating factor, not a change over time
+            r"worsen(?:s|ed|ing)?\b(?!\s+(?:with|by|when|on|upon|during|if|while|after)\b)|"
+            r"deteriorat\w*|"
+            r"increas(?:e|es|ed|ing) (?:in )?(?:pain|symptoms|numbness|weakness)\b"
+            r"(?!\s+(?:with|by|when|on|upon|during|if|while|after)\b)|"
             r"new (?:onset|symptoms|complaints|injury|findings)|significant change|progressive"
         ),
     ),

@@ -147,3 +147,10 @@ def test_positive_provocative_test_written_either_way_suggests_derangement() -> 
 def test_inability_to_bear_weight_is_a_red_flag() -> None:
     facts = extract_facts("He was unable to bear weight on the right knee after the fall.")
     assert facts.value("red_flags") is True
+
+
+def test_an_aggravating_factor_is_not_a_change_in_symptoms() -> None:
+    steady = "Her low back pain worsens with prolonged standing and increases with bending."
+    worse = "Since the last visit her leg numbness has worsened and now reaches the foot."
+    assert extract_facts(steady).value("significant_change_in_symptoms") is not True
+    assert extract_facts(worse).value("significant_change_in_symptoms") is True
