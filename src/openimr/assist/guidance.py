@@ -203,26 +203,38 @@ def _leg_nerve_conduction(guidance: Guidance, item: NormalisedItem, facts: CaseF
     """Leg nerve conduction studies need a suspected neuropathy or entrapment, not only
     radicular symptoms; without one the request as written is not supported."""
     legs = {"lower-extremity", "lumbar-spine"} & set(item.body_regions)
-    if guidance.support <= 0 or item.category != "diagnostic/electrodiagnostic" or not legs:
+    if item.category == "diagnostic/electrodiagnostic" and legs and _NCS.search(item.text):
+        _needs_documented_reason(
+            guidance,
+            facts,
+            _LEG_NEUROPATHY,
+            "a suspected peripheral neuropathy or entrapment in the leg",
+            "nerve conduction studies of the leg without a suspected neuropathy or entrapment "
+            "(ODG Low Back, Nerve conduction studies)",
+        )
+
+
+def _needs_documented_reason(
+    guidance: Guidance, facts: CaseFacts, reason: re.Pattern[str], criterion: str, failing: str
+) -> None:
+    """A supported request that also needs a reason in the record: the first sentence matching
+    `reason` meets it; a substantive record without one makes the request as written not
+    supported (`failing` says why). A thin record leaves the question to the reviewer."""
+    if guidance.support <= 0:
         return
-    if not _NCS.search(item.text):
-        return
-    reason = next((s.text for s in facts.sentences if _LEG_NEUROPATHY.search(s.text)), None)
-    if reason is None and not facts.substantive:
+    found = next((s.text for s in facts.sentences if reason.search(s.text)), None)
+    if found is None and not facts.substantive:
         return
     guidance.criteria.append(
         CriterionResult(
-            criterion="a suspected peripheral neuropathy or entrapment in the leg",
-            status="met" if reason else "not_met",
-            evidence=reason or "not mentioned in the clinical case summary",
+            criterion=criterion,
+            status="met" if found else "not_met",
+            evidence=found or "not mentioned in the clinical case summary",
         )
     )
-    if reason is None:
+    if found is None:
         guidance.support = -1
-        guidance.reasons.append(
-            "nerve conduction studies of the leg without a suspected neuropathy or entrapment "
-            "(ODG Low Back, Nerve conduction studies)"
-        )
+        guidance.reasons.append(failing)
 
 
 # Compounded oral-suspension kits of drugs sold as tablets (cyclobenzaprine, tramadol,
@@ -242,25 +254,13 @@ _CANNOT_SWALLOW = re.compile(
 def _oral_suspension(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
     """A drug requested as an oral suspension needs a documented reason the worker cannot take
     its tablet or capsule form; without one the request as written is not supported."""
-    if guidance.support <= 0 or not item.category.startswith("medication/"):
-        return
-    if not _SUSPENSION.search(item.text):
-        return
-    reason = next((s.text for s in facts.sentences if _CANNOT_SWALLOW.search(s.text)), None)
-    if reason is None and not facts.substantive:
-        return  # a thin record: leave the question to the reviewer
-    status = "met" if reason else "not_met"
-    guidance.criteria.append(
-        CriterionResult(
-            criterion="a reason the tablet or capsule form cannot be taken",
-            status=status,
-            evidence=reason or "not mentioned in the clinical case summary",
-        )
-    )
-    if reason is None:
-        guidance.support = -1
-        guidance.reasons.append(
-            "oral suspension requested with no documented reason the solid form cannot be taken"
+    if item.category.startswith("medication/") and _SUSPENSION.search(item.text):
+        _needs_documented_reason(
+            guidance,
+            facts,
+            _CANNOT_SWALLOW,
+            "a reason the tablet or capsule form cannot be taken",
+            "oral suspension requested with no documented reason the solid form cannot be taken",
         )
 
 
