@@ -155,16 +155,17 @@ def features(analysis: ItemAnalysis, category_rate: float, base_rate: float) -> 
     work = f.value("work_status")
     weeks = f.value("duration_weeks_since_injury")
     gaps = sum(f.value(name) is False for name in _GAP_FACTS)
-    # A criterion met because the record says so, not because silence closed it: reviewers
-    # overturn when the file shows the criteria, not when it merely fails to contradict them.
-    documented = g.criteria_met_documented
     row = {
         "guideline_support": float(g.support),
         "guideline_strength": float(g.strength or 0),
         "criteria_unknown_share": (
             (len(g.criteria) - len(evaluated)) / len(g.criteria) if g.criteria else 0.0
         ),
-        "criteria_met_documented": float(min(documented, 3)) if g.support > 0 else 0.0,
+        # met on the record's own words, not its silence: reviewers overturn when the file
+        # shows the criteria, not when it merely fails to contradict them
+        "criteria_met_documented": (
+            float(min(g.criteria_met_documented, 3)) if g.support > 0 else 0.0
+        ),
         "quantity_exceeds_limit": float(g.quantity_exceeds_limit),
         "category_rate": rate_logit(category_rate),
         "precedent_rate": rate_logit(precedent_overturn_rate(analysis.hits, base_rate)),
