@@ -27,10 +27,12 @@ every (case, reviewer) pair:
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
 from openimr.panel.plan import (
@@ -55,10 +57,11 @@ class _Graph:
     """Arc lists for OR-Tools, with a name for every arc we need to read back."""
 
     def __init__(self) -> None:
-        self.tails: list[int] = []
-        self.heads: list[int] = []
-        self.caps: list[int] = []
-        self.costs: list[int] = []
+        # Typed arrays, not lists: a year's batch has millions of arcs.
+        self.tails = array("q")
+        self.heads = array("q")
+        self.caps = array("q")
+        self.costs = array("q")
 
     def arc(self, tail: int, head: int, cap: int, cost: int) -> int:
         self.tails.append(tail)
@@ -66,6 +69,9 @@ class _Graph:
         self.caps.append(cap)
         self.costs.append(cost)
         return len(self.tails) - 1
+
+    def column(self, values: array[int]) -> NDArray[np.int64]:
+        return np.frombuffer(values, dtype=np.int64)
 
 
 def _slot_values(plan: BatchPlan, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +108,9 @@ def solve(plan: BatchPlan) -> Solution:
                 },
             )
         if rounds >= MAX_ROUNDS:  # refine everything left: the relaxation becomes exact
-            failed = {(g, k) for g, group in enumerate(plan.groups) for k, _ in group.classes}
+            failed = {
+                (g, k) for g, group in enumerate(plan.groups) for k, _, _ in plan.compatible(group)
+            }
         refined |= failed
 
 
@@ -145,31 +153,29 @@ def _relaxation(plan: BatchPlan, refined: set[tuple[int, int]]) -> _Flows:
                 slot_arcs.append((g.arc(root, sink, n, v), k, v, n))
     for gi, group in enumerate(plan.groups):
         g.arc(gi, sink, group.size, unassigned_units(big_n, group.urgency))
-        for k, match in group.classes:
+        for k, match, room in plan.compatible(group):
             cost = assign_units(match.fit)
             if (gi, k) in refined:
+                blocked = set(group.blocked)
                 for i in (int(x) for x in plan.classes[k].members):
-                    if i not in group.blocked:
+                    if i not in blocked:
                         cap = min(group.size, int(plan.cap[i]))
                         direct_arcs.append((g.arc(gi, reviewer_node[i], cap, cost), gi, i))
             else:
-                cap = min(group.size, plan.room_in(k, group.blocked))
+                cap = min(group.size, room)
                 group_class_arcs.append((g.arc(gi, n_groups + k, cap, cost), gi, k))
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(
-        np.asarray(g.tails, dtype=np.int32),
-        np.asarray(g.heads, dtype=np.int32),
-        np.asarray(g.caps, dtype=np.int64),
-        np.asarray(g.costs, dtype=np.int64),
+        g.column(g.tails), g.column(g.heads), g.column(g.caps), g.column(g.costs)
     )
     supplies = np.zeros(next_node, dtype=np.int64)
     supplies[:n_groups] = [group.size for group in plan.groups]
     supplies[sink] = -len(plan.profiles)
-    smcf.set_nodes_supplies(np.arange(next_node, dtype=np.int32), supplies)
+    smcf.set_nodes_supplies(np.arange(next_node, dtype=np.int64), supplies)
     status = smcf.solve()
     if status != smcf.OPTIMAL:  # every case has an "unassigned" arc: always feasible
         raise RuntimeError(f"min-cost flow failed: {status}")
-    flow = smcf.flows(np.arange(len(g.tails), dtype=np.int32))
+    flow = smcf.flows(np.arange(len(g.tails), dtype=np.int64))
     to_class = {(gi, k): int(flow[a]) for a, gi, k in group_class_arcs if flow[a]}
     direct = {(gi, i): int(flow[a]) for a, gi, i in direct_arcs if flow[a]}
     loads: dict[int, dict[int, int]] = {}
@@ -256,9 +262,10 @@ def _match_class(
             nxt[p] = p + 1
 
     members = set(order)
-    conflicted = [(gi, n) for gi, n in wanted if groups[gi].blocked & members]
-    free = [(gi, n) for gi, n in wanted if not groups[gi].blocked & members]
-    conflicted.sort(key=lambda x: -len(groups[x[0]].blocked & members))
+    clash = {gi: len(members.intersection(groups[gi].blocked)) for gi, _ in wanted}
+    conflicted = [(gi, n) for gi, n in wanted if clash[gi]]
+    free = [(gi, n) for gi, n in wanted if not clash[gi]]
+    conflicted.sort(key=lambda x: -clash[x[0]])
     for gi, n in conflicted:
         blocked = {where[i] for i in groups[gi].blocked if i in where}
         for _ in range(n):

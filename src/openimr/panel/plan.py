@@ -78,9 +78,8 @@ class CaseGroup:
     need: int
     urgency: float
     licence: LicenceNeed | None
-    blocked: frozenset[int]
+    blocked: tuple[int, ...]  # sorted; only reviewers of classes the group may go to
     cases: list[int] = field(default_factory=list)
-    classes: list[tuple[int, SpecialtyMatch]] = field(default_factory=list)  # compatible
 
     @property
     def size(self) -> int:
@@ -164,11 +163,15 @@ class BatchPlan:
                     found[k] = match
             self.need_matches.append(found)
 
-        self.blocked: list[frozenset[int]] = []
+        self._compatible_cache: dict[
+            tuple[int, LicenceNeed | None], list[tuple[int, SpecialtyMatch, int]]
+        ] = {}
+        self.blocked: list[tuple[int, ...]] = []
         self.urgency: list[float] = []
-        groups: dict[tuple[int, float, LicenceNeed | None, frozenset[int]], CaseGroup] = {}
+        groups: dict[tuple[int, float, LicenceNeed | None, tuple[int, ...]], CaseGroup] = {}
         for c, p in enumerate(self.profiles):
-            blocked = self._blocked(p)
+            compatible = self._base(self.nid[c], p.licence)
+            blocked = self._blocked(p, {k for k, _, _ in compatible})
             value = urgency(p, self.as_of)
             self.blocked.append(blocked)
             self.urgency.append(value)
@@ -176,32 +179,42 @@ class BatchPlan:
             group = groups.get(group_key)
             if group is None:
                 group = groups[group_key] = CaseGroup(self.nid[c], value, p.licence, blocked)
-                group.classes = self._compatible(group)
             group.cases.append(c)
         self.groups = list(groups.values())
 
-    def _blocked(self, p: CaseProfile) -> frozenset[int]:
-        """Eligible reviewers this case may not have: conflicts, its exclusions, prior reviewers."""
+    def _blocked(self, p: CaseProfile, classes: set[int]) -> tuple[int, ...]:
+        """Reviewers of `classes` this case may not have: conflicts, exclusions, prior reviewers."""
         out: set[int] = set()
         for rid in self.screener.conflicted_ids(p) | p.excluded_reviewers | p.prior_reviewer_ids:
             i = self.index.get(rid)
-            if i is not None and self.eligible[i]:
+            if i is not None and int(self.class_of[i]) in classes:
                 out.add(i)
-        return frozenset(out)
+        return tuple(sorted(out))
 
-    def _compatible(self, group: CaseGroup) -> list[tuple[int, SpecialtyMatch]]:
-        out = []
-        for k, match in self.need_matches[group.need].items():
-            if group.licence is not None and not group.licence.allows(self.classes[k].states):
-                continue
-            if self.room_in(k, group.blocked) > 0:
-                out.append((k, match))
-        return out
+    def _base(
+        self, need: int, licence: LicenceNeed | None
+    ) -> list[tuple[int, SpecialtyMatch, int]]:
+        """(class, match, class capacity) of every class a need and licence allow."""
+        key = (need, licence)
+        base = self._compatible_cache.get(key)
+        if base is None:
+            base = [
+                (k, match, int(self.class_cap[k]))
+                for k, match in self.need_matches[need].items()
+                if licence is None or licence.allows(self.classes[k].states)
+            ]
+            self._compatible_cache[key] = base
+        return base
 
-    def room_in(self, k: int, blocked: frozenset[int]) -> int:
-        """Capacity of class k that a case blocking `blocked` may use."""
-        taken = sum(int(self.cap[i]) for i in blocked if self.class_of[i] == k)
-        return int(self.class_cap[k]) - taken
+    def compatible(self, group: CaseGroup) -> list[tuple[int, SpecialtyMatch, int]]:
+        """(class, match, capacity the group may use there) for every class it may go to."""
+        base = self._base(group.need, group.licence)
+        if not group.blocked:
+            return base
+        taken: dict[int, int] = defaultdict(int)
+        for i in group.blocked:
+            taken[int(self.class_of[i])] += int(self.cap[i])
+        return [(k, m, room - taken.get(k, 0)) for k, m, room in base if room > taken.get(k, 0)]
 
     # -- per case, for reasons and for checking -------------------------------------------
     def fit(self, c: int, i: int) -> SpecialtyMatch | None:
@@ -231,8 +244,8 @@ class BatchPlan:
             cls = self.classes[k]
             if licence is not None and not licence.allows(cls.states):
                 continue
-            total += len(cls.members) - sum(1 for i in blocked if self.class_of[i] == k)
-        return total
+            total += len(cls.members)
+        return total - len(blocked)
 
     def cost(self, c: int, i: int, slot: int) -> int:
         """Units of giving case c the (slot+1)-th case of this batch of reviewer i."""
