@@ -17,12 +17,11 @@ try:  # POSIX: lets several server processes queue for the SQLite writer
 except ImportError:  # pragma: no cover - Windows: the thread lock alone
     fcntl = None  # type: ignore[assignment]
 
-from openimr.domain.errors import OpenIMRError
+from openimr.domain.errors import AssistUnavailable, OpenIMRError
 from openimr.service.auth import AuthService
 from openimr.service.bootstrap import Services, bootstrap
 from openimr.service.decisions import PublishedDecisions
 from openimr.service.jobs import JobQueue, build_job_queue
-from openimr.service.workbench import AssistUnavailable
 from openimr.settings import Settings
 from openimr.web.security import CookieSigner
 

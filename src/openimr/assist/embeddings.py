@@ -32,7 +32,7 @@ import numpy as np
 
 from openimr.assist.precedents import PrecedentSearch
 from openimr.corpus.search import Hit, IndexedItem
-from openimr.domain.errors import InvalidInput, OpenIMRError
+from openimr.domain.errors import EmbeddingsUnavailable, InvalidInput
 
 EXTRA_HINT = "pip install openimr[embeddings]"
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -40,12 +40,6 @@ SUMMARY_CHARS = 200  # the summary's opening names the worker's injury and diagn
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the weight of the top ranks
 _MATRIX = "embeddings.npy"
 _ITEMS = "items.json"
-
-
-class EmbeddingsUnavailable(OpenIMRError):
-    """Dense precedents were asked for but the `embeddings` extra is not installed."""
-
-    code = "embeddings_unavailable"
 
 
 class Encoder(Protocol):

@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from openimr.domain.errors import InvalidInput, OpenIMRError
+from openimr.domain.errors import AuthenticationFailed, InvalidInput, TooManyAttempts
 from openimr.domain.vocabulary import Role
 from openimr.service.access import Actor
 from openimr.store.auth_tables import AuthStore, UserRecord
@@ -34,18 +34,6 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_ADDRESS = 30
 TOKEN_CACHE_SECONDS = 5.0
-
-
-class AuthenticationFailed(OpenIMRError):
-    """Unknown user or wrong password (deliberately not saying which)."""
-
-    code = "unauthenticated"
-
-
-class TooManyAttempts(OpenIMRError):
-    """Login throttled after repeated failures."""
-
-    code = "too_many_attempts"
 
 
 @dataclass(frozen=True)

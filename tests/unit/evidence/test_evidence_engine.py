@@ -248,7 +248,7 @@ def test_entries_out_of_force_or_about_other_regions_are_listed_as_excluded() ->
 
 KB_DOCS = """
 version: 1
-effective_from: 2026-01-01
+written_on: 2026-01-01
 docs:
   - {id: m, source: MTUS, step: mtus, guideline: Low Back Complaints, publisher: ACOEM,
      editions: [{edition: "2004", effective_from: 2007-06-15}], effective_to: 2017-11-30}

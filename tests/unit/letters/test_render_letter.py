@@ -13,9 +13,9 @@ import pytest
 
 from openimr.domain.case import DisputedItem
 from openimr.domain.citation import Citation
-from openimr.domain.errors import InvalidInput, RuleDataError
+from openimr.domain.errors import IdentityLeak, InvalidInput, RuleDataError
 from openimr.domain.vocabulary import Decision, EvidenceSource
-from openimr.letters.redact import IdentityLeak, assert_absent
+from openimr.letters.redact import assert_absent
 from openimr.letters.render import (
     SECTION_HEADERS,
     WIDTH,
