@@ -18,12 +18,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openimr.domain.errors import (
     AuthenticationFailed,
-    Conflict,
     InvalidInput,
     NotFound,
     OpenIMRError,
     PermissionDenied,
     RuleDataError,
+    StateConflict,
     TooManyAttempts,
     Unavailable,
 )
@@ -32,7 +32,7 @@ from openimr.domain.errors import (
 STATUS_BY_ERROR: tuple[tuple[type[OpenIMRError], int], ...] = (
     (NotFound, 404),
     (InvalidInput, 422),
-    (Conflict, 409),
+    (StateConflict, 409),
     (PermissionDenied, 403),
     (AuthenticationFailed, 401),
     (TooManyAttempts, 429),

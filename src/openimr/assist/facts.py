@@ -29,6 +29,7 @@ from openimr.assist.context import (
 )
 from openimr.assist.dates import DATE, date_from_match, parse_date
 from openimr.assist.regions import speaks_for
+from openimr.evidence.phase import POSTSURGICAL_WEEKS, is_chronic, phase_of_care
 
 
 @dataclass(frozen=True)
@@ -475,23 +476,6 @@ def _iso(value: str | date | None) -> date | None:
         return None
 
 
-def phase_of_care(weeks_since_injury: float | None, surgery_recent: bool) -> str | None:
-    """Phase by time since injury (ACOEM: acute < 4 weeks, subacute 4–12, chronic > 12).
-
-    Post-operative wins inside the postsurgical physical medicine period
-    (8 CCR 9792.24.3: at most six months after surgery for most procedures).
-    """
-    if surgery_recent:
-        return "post-operative"
-    if weeks_since_injury is None:
-        return None
-    if weeks_since_injury < 4:
-        return "acute"
-    if weeks_since_injury <= 12:
-        return "subacute"
-    return "chronic"
-
-
 _REGIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lumbar", _rx(r"lumbar|low(?:er)? back|lumbosacral|\bLBP\b|sciatica|\bL[1-5]\b|\bS1\b")),
     ("cervical", _rx(r"cervical|neck|\bC[2-7]\b")),
@@ -822,15 +806,15 @@ def _date_facts(
             facts.resolved["weeks_since_surgery"] = Fact(
                 "weeks_since_surgery", round(weeks_after, 1), Assertion.AFFIRMED, surgery.evidence
             )
-            recent = weeks_after <= 26
+            recent = weeks_after <= POSTSURGICAL_WEEKS
         facts.resolved["post_operative"] = Fact(
             "post_operative", True, Assertion.AFFIRMED, surgery.evidence
         )
-    phase = phase_of_care(weeks, recent)
+    phase = phase_of_care(weeks, post_operative=recent)
     if phase is not None:
         evidence = surgery.evidence if recent and surgery else injury_evidence
-        facts.resolved["phase"] = Fact("phase", phase, Assertion.AFFIRMED, evidence)
+        facts.resolved["phase"] = Fact("phase", phase.value, Assertion.AFFIRMED, evidence)
     if weeks is not None:
         facts.resolved["chronic_pain"] = Fact(
-            "chronic_pain", weeks > 12, Assertion.AFFIRMED, injury_evidence
+            "chronic_pain", is_chronic(weeks), Assertion.AFFIRMED, injury_evidence
         )

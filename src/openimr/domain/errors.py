@@ -5,7 +5,7 @@
     ├── InvalidInput                  422  a request, file or record fails validation (`field`)
     │   ├── LetterParseError                a file is not a readable IMR determination letter
     │   └── IdentityLeak                    a letter still shows an identity (LC 4610.6(f))
-    ├── Conflict                      409  the request is valid but the case's state refuses it
+    ├── StateConflict                 409  the request is valid but the case's state refuses it
     │   ├── InvalidTransition               the case cannot move to that state from this one
     │   ├── ConcurrentUpdate                the aggregate changed since it was read
     │   ├── Ineligible                      the application fails an eligibility rule
@@ -63,27 +63,27 @@ class IdentityLeak(InvalidInput):
     code = "identity_leak"
 
 
-class Conflict(OpenIMRError):
+class StateConflict(OpenIMRError):
     """A valid request that the current state of the case refuses."""
 
     code = "conflict"
 
 
-class InvalidTransition(Conflict):
+class InvalidTransition(StateConflict):
     """A case was asked to move to a state its current state does not allow."""
 
     code = "invalid_transition"
 
 
-class Ineligible(Conflict):
+class Ineligible(StateConflict):
     code = "ineligible"
 
 
-class DeadlinePassed(Conflict):
+class DeadlinePassed(StateConflict):
     code = "deadline_passed"
 
 
-class ConcurrentUpdate(Conflict):
+class ConcurrentUpdate(StateConflict):
     """Optimistic locking: the aggregate changed since it was read."""
 
     code = "conflict"

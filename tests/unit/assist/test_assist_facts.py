@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from openimr.assist.facts import body_regions, extract_facts, parse_date, phase_of_care
+from openimr.assist.facts import body_regions, extract_facts, parse_date
+from openimr.evidence.phase import phase_of_care
 
 SUMMARY = """
 The applicant is a 52-year-old male who has filed a claim for chronic low back pain reportedly
@@ -99,10 +100,10 @@ def test_recent_surgery_makes_the_phase_post_operative() -> None:
 
 
 def test_phase_boundaries_follow_weeks_since_injury() -> None:
-    assert phase_of_care(2, False) == "acute"
-    assert phase_of_care(8, False) == "subacute"
-    assert phase_of_care(20, False) == "chronic"
-    assert phase_of_care(None, False) is None
+    assert phase_of_care(2) == "acute"
+    assert phase_of_care(8) == "subacute"
+    assert phase_of_care(20) == "chronic"
+    assert phase_of_care(None) is None
 
 
 def test_dates_in_letter_formats_parse() -> None:
