@@ -15,7 +15,8 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from openimr.assist.summary import CaseHeader, draft_case_summary, records_from_case_documents
+from openimr.assist.records import records_from_case_documents
+from openimr.assist.summary import CaseHeader, draft_case_summary
 from openimr.domain.case import Case, CaseDocument
 from openimr.domain.errors import OpenIMRError, PermissionDenied
 from openimr.domain.vocabulary import DocumentKind, PartyRole, Role
