@@ -18,7 +18,7 @@ _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/
 
 
 async def get_context(request: Request) -> Any:
-    """The service context built by create_app (see api/app.py AppContext)."""
+    """The service context built by create_app (see server.py AppContext)."""
     return request.app.state.ctx
 
 
