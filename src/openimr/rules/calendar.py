@@ -14,13 +14,8 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from openimr.rules.loader import (
-    DEFAULT_JURISDICTION,
-    EffectiveRule,
-    StrictModel,
-    load_model,
-    rule_path,
-)
+from openimr.datafile import StrictModel, load_model
+from openimr.rules.loader import DEFAULT_JURISDICTION, EffectiveRule, rule_path
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAYS: tuple[Weekday, ...] = (

@@ -15,18 +15,12 @@ from typing import Literal
 
 from pydantic import model_validator
 
+from openimr.datafile import StrictModel, load_model
 from openimr.domain.case import Case
 from openimr.domain.clocks import Clock, Clocks
 from openimr.domain.vocabulary import Priority, ServiceMethod
 from openimr.rules.calendar import BusinessCalendar, add_calendar_days, load_calendar
-from openimr.rules.loader import (
-    DEFAULT_JURISDICTION,
-    EffectiveRule,
-    StrictModel,
-    check_no_overlap,
-    load_model,
-    rule_path,
-)
+from openimr.rules.loader import DEFAULT_JURISDICTION, EffectiveRule, check_no_overlap, rule_path
 
 ClockName = Literal["filing", "records", "decision"]
 Trigger = Literal["ur_decision_date", "assigned_on", "records_received_on"]

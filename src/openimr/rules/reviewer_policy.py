@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from openimr.datafile import StrictModel, dotted_path, load_model
 from openimr.domain.errors import RuleDataError
-from openimr.rules.loader import dotted_path, load_model
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "ca_dwc" / "reviewer_policy.yaml"
 
@@ -26,11 +26,7 @@ CONTRACT_MIN_HOURS = 24.0  # hours a week must be >= 24
 CONTRACT_BOARD_PROFESSIONS = frozenset({"MD", "DO"})
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Threshold(_Strict):
+class Threshold(StrictModel):
     value: float
     comparison: Literal["greater_than", "at_least"]
     citation: str
@@ -44,44 +40,44 @@ class Threshold(_Strict):
         return f"> {self.value:g}" if self.comparison == "greater_than" else f"≥ {self.value:g}"
 
 
-class LicenceRule(_Strict):
+class LicenceRule(StrictModel):
     required: bool
     required_states: list[str] = Field(default_factory=list)
     citation: str
 
 
-class BoardRule(_Strict):
+class BoardRule(StrictModel):
     professions: list[str]
     citation: str
 
 
-class ProfessionRule(_Strict):
+class ProfessionRule(StrictModel):
     allowed: list[str]
     citation: str
 
 
-class RequiredRule(_Strict):
+class RequiredRule(StrictModel):
     required: bool
     citation: str
 
 
-class ReverificationRule(_Strict):
+class ReverificationRule(StrictModel):
     every_years: int = Field(gt=0)
     require_record: bool
     citation: str
 
 
-class CitedRule(_Strict):
+class CitedRule(StrictModel):
     citation: str
 
 
-class ConflictRule(_Strict):
+class ConflictRule(StrictModel):
     max_hops: int = Field(ge=1, le=6)
     relation_kinds: list[str]
     citation: str
 
 
-class PolicyRules(_Strict):
+class PolicyRules(StrictModel):
     min_years_active_practice: Threshold
     min_hours_per_week: Threshold
     valid_licence: LicenceRule
@@ -95,7 +91,7 @@ class PolicyRules(_Strict):
     specialty_match: CitedRule
 
 
-class ReviewerPolicy(_Strict):
+class ReviewerPolicy(StrictModel):
     """One dated version of the policy; `rules` are the thresholds in force."""
 
     effective_from: date
@@ -107,7 +103,7 @@ class ReviewerPolicy(_Strict):
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
 
-class ReviewerPolicyBook(_Strict):
+class ReviewerPolicyBook(StrictModel):
     """Every version of a jurisdiction's reviewer policy."""
 
     jurisdiction: str

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from openimr.datafile import load_model
 from openimr.domain.errors import RuleDataError
 from openimr.domain.vocabulary import Priority, ServiceMethod
 from openimr.rules.calendar import load_calendar
 from openimr.rules.deadlines import DeadlineFile, compute_deadlines, load_deadline_rules
-from openimr.rules.loader import load_model
 from tests.factories import make_case
 
 
