@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from openimr.domain.errors import RuleDataError
+from openimr.rules.cited import Cited
 from openimr.rules.loader import dotted_path, load_model
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "ca_dwc" / "reviewer_policy.yaml"
@@ -30,10 +31,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Threshold(_Strict):
+class Threshold(Cited):
     value: float
     comparison: Literal["greater_than", "at_least"]
-    citation: str
 
     def passes(self, measured: float) -> bool:
         return (
@@ -44,41 +44,35 @@ class Threshold(_Strict):
         return f"> {self.value:g}" if self.comparison == "greater_than" else f"≥ {self.value:g}"
 
 
-class LicenceRule(_Strict):
+class LicenceRule(Cited):
     required: bool
     required_states: list[str] = Field(default_factory=list)
-    citation: str
 
 
-class BoardRule(_Strict):
+class BoardRule(Cited):
     professions: list[str]
-    citation: str
 
 
-class ProfessionRule(_Strict):
+class ProfessionRule(Cited):
     allowed: list[str]
-    citation: str
 
 
-class RequiredRule(_Strict):
+class RequiredRule(Cited):
     required: bool
-    citation: str
 
 
-class ReverificationRule(_Strict):
+class ReverificationRule(Cited):
     every_years: int = Field(gt=0)
     require_record: bool
-    citation: str
 
 
-class CitedRule(_Strict):
-    citation: str
+class CitedRule(Cited):
+    """A policy rule that is only a citation (and its provenance)."""
 
 
-class ConflictRule(_Strict):
+class ConflictRule(Cited):
     max_hops: int = Field(ge=1, le=6)
     relation_kinds: list[str]
-    citation: str
 
 
 class PolicyRules(_Strict):
@@ -93,6 +87,7 @@ class PolicyRules(_Strict):
     conflicts: ConflictRule
     prior_involvement: CitedRule
     specialty_match: CitedRule
+    case_exclusion: CitedRule
 
 
 class ReviewerPolicy(_Strict):
