@@ -31,7 +31,8 @@ def main() -> int:
         print(f"skip: {LETTERS} not found (the dev letters live in ../shared)")
         return 0
     from openimr.assist.facts import parse_date
-    from openimr.assist.summary import draft_case_summary, long_date, record_from_bytes
+    from openimr.assist.records import record_from_bytes
+    from openimr.assist.summary import draft_case_summary, long_date
 
     letters = sorted(LETTERS.glob("*.txt"))
     sentences = untraceable = stated = right = with_field = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,7 +24,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".openimr")
     corpus_dir: Path | None = None  # a corpus store made by `openimr corpus ingest`
     secret_key: str = DEFAULT_SECRET
-    environment: str = "local"  # local | test | production
+    # A typo ("prod") is refused at startup rather than silently skipping the production checks.
+    environment: Literal["local", "test", "production"] = "local"
     log_level: str = "INFO"
     queue_url: str = ""  # empty: huey on SQLite under data_dir; redis://... for Redis
 

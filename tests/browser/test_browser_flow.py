@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from openimr.api.app import create_app
 from openimr.commands.serve import prepare
+from openimr.server import create_app
 from openimr.settings import Settings
 from tests.served import free_port
 

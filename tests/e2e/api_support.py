@@ -11,10 +11,11 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from openimr.api.app import create_app
 from openimr.domain.vocabulary import Role
 from openimr.examples import load_seed_case
+from openimr.server import create_app
 from openimr.service.auth import AuthService
+from openimr.service.bootstrap import account_store
 from openimr.settings import Settings
 from openimr.store.migrate import upgrade
 
@@ -65,8 +66,8 @@ def make_service(tmp_path: Path, database_url: str, migrate: bool = True) -> Ser
     )
     app = create_app(settings)
     # A cheap argon2 cost keeps the tests fast; the production parameters are the library's.
-    app.state.ctx.auth = AuthService.from_engine(
-        app.state.ctx.services.engine, hasher=PasswordHasher(time_cost=1, memory_cost=1024)
+    app.state.ctx.auth = AuthService(
+        account_store(app.state.ctx.services), hasher=PasswordHasher(time_cost=1, memory_cost=1024)
     )
     client = TestClient(app)
     return Service(client=client, settings=settings)

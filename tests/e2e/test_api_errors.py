@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from openimr.api.errors import install_error_handlers, status_for
 from openimr.domain.errors import (
+    AuthenticationFailed,
     ConcurrentUpdate,
     DeadlinePassed,
     Ineligible,
@@ -18,8 +19,8 @@ from openimr.domain.errors import (
     NotFound,
     OpenIMRError,
     PermissionDenied,
+    TooManyAttempts,
 )
-from openimr.service.auth import AuthenticationFailed, TooManyAttempts
 from tests.e2e.api_support import make_service
 
 

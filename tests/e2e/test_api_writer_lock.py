@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from openimr.api.context import WriterLock
+from openimr.runtime.writer_lock import WriterLock
 
 
 def test_one_holder_at_a_time_and_waiters_served_in_arrival_order(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def test_kb_lint_passes_on_the_shipped_kb_and_reports_coverage() -> None:
 
 def test_kb_lint_fails_naming_file_entry_and_field(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(
-        "version: 1\neffective_from: 2026-01-01\nrecommendations:\n"
+        "version: 1\nwritten_on: 2026-01-01\nrecommendations:\n"
         "  - {id: r1, doc: nowhere, category: imaging/mri, direction: for, strength: 1,\n"
         "     certainty: 1,\n"
         "     paraphrase: Our own short paraphrase here.}\n",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from openimr.web.security import SESSION_COOKIE
+from openimr.runtime.cookies import SESSION_COOKIE
 from tests.e2e.api_support import PASSWORD, SEED_REVIEWER, Service, seeded_service
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

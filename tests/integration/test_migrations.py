@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
+import openimr.store.accounts  # noqa: F401
+import openimr.store.job_ledger  # noqa: F401
 import openimr.store.tables  # noqa: F401
 from openimr.store.base import Base
 from openimr.store.engine import make_engine
 from openimr.store.migrate import current_revision, head_revision, upgrade
-
-# The service's tables (revision 0002_auth) join the same metadata when present.
-if importlib.util.find_spec("openimr.store.auth_tables") is not None:
-    importlib.import_module("openimr.store.auth_tables")
 
 
 def test_upgrade_to_head_leaves_nothing_for_autogenerate(database_url: str) -> None:

@@ -11,7 +11,7 @@ from openimr.domain.errors import ConcurrentUpdate, NotFound
 from openimr.domain.vocabulary import CaseState, ServiceMethod
 from openimr.service.bootstrap import bootstrap
 from openimr.service.ports import UnitOfWork
-from openimr.store.mapping import determination_from_dict, determination_to_dict
+from openimr.store.mapping import determination_from_column, determination_to_column
 from tests.factories import T0, document_bytes, make_case, make_determination, make_reviewer
 from tests.fakes import FakeUnitOfWork
 
@@ -160,4 +160,4 @@ def test_audit_entries_chain_in_order(new_uow: UowFactory) -> None:
 
 def test_determination_json_round_trip() -> None:
     det = make_determination(make_case(), make_reviewer())
-    assert determination_from_dict(determination_to_dict(det)) == det
+    assert determination_from_column(determination_to_column(det)) == det

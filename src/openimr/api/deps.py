@@ -9,16 +9,16 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from openimr.domain.errors import PermissionDenied
+from openimr.domain.errors import AuthenticationFailed, PermissionDenied
 from openimr.domain.vocabulary import Role
-from openimr.service.auth import AuthenticationFailed, AuthService, User
+from openimr.service.auth import AuthService, User
 from openimr.service.bootstrap import Services
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
 
 
 async def get_context(request: Request) -> Any:
-    """The service context built by create_app (see api/app.py AppContext)."""
+    """The service context built by create_app (see server.py AppContext)."""
     return request.app.state.ctx
 
 

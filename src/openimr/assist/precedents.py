@@ -15,21 +15,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from openimr.assist.embeddings import DenseItemIndex, HybridItemIndex, require_embeddings
+from openimr.assist.ports import PrecedentSearch
 from openimr.assist.schema import CitationOut, PrecedentRef
 from openimr.corpus.search import Hit, ItemIndex
+from openimr.corpus.store import CorpusStore
 from openimr.domain.errors import InvalidInput
 
 PRECEDENT_KINDS = ("bm25", "dense", "hybrid")
-
-
-class PrecedentSearch(Protocol):
-    """What the assist needs of a precedent index (the corpus `ItemIndex` has it)."""
-
-    def search(self, query: str, k: int = 10, exclude_case_number: str | None = None) -> list[Hit]:
-        """The `k` most similar items, never those of `exclude_case_number`."""
-        ...
 
 
 def precedent_records(letters: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,13 +89,8 @@ def precedent_search(
         )
     if kind == "bm25":
         return bm25
-    # Imported here: the extra is optional, and BM25 users must not pay for loading it.
-    from openimr.assist.embeddings import DenseItemIndex, HybridItemIndex, require_embeddings
-
     require_embeddings()
     if corpus_dir is not None:
-        from openimr.corpus.store import CorpusStore
-
         store = CorpusStore.open(corpus_dir)
         dense = DenseItemIndex.from_pairs(
             (entry, entry.description) for entry, _ in store.iter_search_items()

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import Field
 
-from openimr.rules.loader import StrictModel, load_model
+from openimr.datafile import StrictModel, load_model
 
 WEIGHT = 8.0
 
@@ -28,7 +28,7 @@ class _PublishedRate(StrictModel):
 
 class _BaseRatesFile(StrictModel):
     version: int
-    effective_from: date
+    written_on: date  # when the file was last revised, not a legal date
     overall: _PublishedRate
     families: dict[str, _PublishedRate] = Field(default_factory=dict)
 

@@ -8,33 +8,12 @@ the wrist is no evidence for a lumbar MRI. This module says whether a sentence m
 for a region: it may when it names that region (or the limb its nerve roots supply), or names
 no region at all; it may not when it names only other regions. Peripheral entrapment signs
 (Tinel, Phalen, carpal or cubital tunnel) never count as nerve-root findings for the spine.
+The words of each area are `assist.lexicon.REGIONS`.
 """
 
 from __future__ import annotations
 
-import re
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
-AREAS: dict[str, re.Pattern[str]] = {
-    "lumbar": _rx(r"lumbar|low(?:er)? back|lumbosacral|\bL[1-5]\b|\bS1\b|\bL[1-5]-S?\d\b"),
-    "cervical": _rx(r"cervical|\bneck\b|\bC[2-8]\b|\bC[2-7]-\d\b"),
-    "thoracic": _rx(r"thoracic|mid[- ]back|upper back|\bT\d{1,2}\b"),
-    "shoulder": _rx(r"shoulders?|rotator cuff|glenohumeral|acromio\w+"),
-    "elbow": _rx(r"elbows?|epicondyl\w+|cubital"),
-    "wrist_hand": _rx(r"wrists?|\bhands?\b|fingers?|thumbs?|carpal"),
-    "hip": _rx(r"\bhips?\b|groin|pelvi\w+"),
-    "knee": _rx(r"knees?|menisc\w+|patell\w+|\bACL\b|\bMCL\b"),
-    "ankle_foot": _rx(r"ankles?|\bfoot\b|\bfeet\b|toes?|plantar|heels?|achilles"),
-    "head": _rx(r"\bhead\b|headaches?|concussion|brain"),
-    "leg": _rx(
-        r"\blegs?\b|lower (?:extremit|limb)\w*|thighs?|\bcalf\b|calves|buttocks?|gluteal|sciatic\w*"
-    ),
-    "arm": _rx(r"\barms?\b|upper (?:extremit|limb)\w*|forearms?"),
-}
+from openimr.assist.lexicon import areas_named, rx
 
 _LOW = frozenset({"lumbar", "leg", "hip", "knee", "ankle_foot"})
 _HIGH = frozenset({"cervical", "arm", "shoulder", "elbow", "wrist_hand"})
@@ -65,13 +44,8 @@ JOINT_AREAS: dict[str, frozenset[str]] = {
     "upper-extremity": frozenset({"shoulder", "elbow", "wrist_hand", "arm"}),
     "lower-extremity": frozenset({"hip", "knee", "ankle_foot", "leg"}),
 }
-_ENTRAPMENT = _rx(r"Tinel|Phalen|carpal tunnel|cubital tunnel|\bCTS\b|ulnar nerve|median nerve")
+_ENTRAPMENT = rx(r"Tinel|Phalen|carpal tunnel|cubital tunnel|\bCTS\b|ulnar nerve|median nerve")
 _SPINE = frozenset({"lumbar-spine", "cervical-spine", "thoracic-spine"})
-
-
-def areas_named(text: str) -> set[str]:
-    """The body areas a sentence names."""
-    return {name for name, pattern in AREAS.items() if pattern.search(text)}
 
 
 def speaks_for(text: str, region: str, *, joint: bool = False) -> bool:

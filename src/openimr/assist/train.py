@@ -24,7 +24,8 @@ from openimr.assist.model import (
     now_iso,
     training_hash,
 )
-from openimr.assist.precedents import PrecedentSearch, build_index, precedent_records
+from openimr.assist.ports import PrecedentSearch
+from openimr.assist.precedents import build_index, precedent_records
 from openimr.assist.propose import ItemAnalysis, analyse_case, case_input_from_letter, features
 from openimr.assist.rates import RateTable
 from openimr.domain.errors import InvalidInput

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from openimr.assist.context import Assertion, Sentence, assertion_of
+from openimr.assist.lexicon import COUNT_WORDS, VAGUE_COUNTS, drug_spellings, rx
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,6 @@ class Found:
     assertion: Assertion = Assertion.AFFIRMED
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
 # --- surgery type (8 CCR 9792.24.3 table keys) --------------------------------------------------
 
 # Ordered: the first matching row wins, so specific procedures come before generic words
@@ -50,63 +47,61 @@ def _rx(pattern: str) -> re.Pattern[str]:
 _SURGERY_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "carpal-tunnel-release",
-        _rx(r"carpal tunnel release|\bCTR\b|carpal tunnel (?:surgery|decompression)"),
+        rx(r"carpal tunnel release|\bCTR\b|carpal tunnel (?:surgery|decompression)"),
     ),
-    ("trigger-finger", _rx(r"trigger (?:finger|thumb) (?:release|surgery)|A1 pulley release")),
-    ("de-quervain-release", _rx(r"de ?quervain'?s? (?:release|surgery|tenosynovitis release)")),
+    ("trigger-finger", rx(r"trigger (?:finger|thumb) (?:release|surgery)|A1 pulley release")),
+    ("de-quervain-release", rx(r"de ?quervain'?s? (?:release|surgery|tenosynovitis release)")),
     (
         "rotator-cuff-complete-rupture",
-        _rx(r"(?:complete|massive) (?:rotator cuff )?(?:rupture|tear) repair"),
+        rx(r"(?:complete|massive) (?:rotator cuff )?(?:rupture|tear) repair"),
     ),
-    ("rotator-cuff-open", _rx(r"open (?:rotator cuff|acromioplasty|subacromial)")),
+    ("rotator-cuff-open", rx(r"open (?:rotator cuff|acromioplasty|subacromial)")),
     # The arthroscopic row also covers an unqualified cuff repair or decompression: it is the
     # usual technique, and its course (24 visits) is the smaller of the two cuff rows.
     (
         "rotator-cuff-arthroscopic",
-        _rx(
+        rx(
             r"rotator cuff (?:repair|surgery)|subacromial decompression|acromioplasty|"
             r"shoulder arthroscop\w*|arthroscop\w*[^.]{0,60}shoulder|labral (?:repair|debridement)"
         ),
     ),
-    ("adhesive-capsulitis", _rx(r"manipulation under an(?:a)?esthesia|capsular release")),
+    ("adhesive-capsulitis", rx(r"manipulation under an(?:a)?esthesia|capsular release")),
     (
         "acl-repair",
-        _rx(
-            r"\bACL (?:repair|reconstruction)|anterior cruciate ligament (?:repair|reconstruction)"
-        ),
+        rx(r"\bACL (?:repair|reconstruction)|anterior cruciate ligament (?:repair|reconstruction)"),
     ),
-    ("knee-arthroplasty", _rx(r"knee (?:arthroplasty|replacement)|\bTKA\b|\bTKR\b")),
-    ("hip-arthroplasty", _rx(r"hip (?:arthroplasty|replacement)|\bTHA\b|\bTHR\b")),
+    ("knee-arthroplasty", rx(r"knee (?:arthroplasty|replacement)|\bTKA\b|\bTKR\b")),
+    ("hip-arthroplasty", rx(r"hip (?:arthroplasty|replacement)|\bTHA\b|\bTHR\b")),
     (
         "meniscectomy",
-        _rx(
+        rx(
             r"menisc\w*ectomy|menisc\w* (?:repair|debridement)|knee arthroscop\w*|"
             r"arthroscop\w*[^.]{0,60}knee"
         ),
     ),
     (
         "cervical-fusion",
-        _rx(
+        rx(
             r"\bACDF\b|anterior cervical discectomy|(?:cervical|C[2-7])[^.]{0,40}fusion|"
             r"fusion[^.]{0,30}(?:cervical|C[2-7])"
         ),
     ),
     (
         "lumbar-fusion",
-        _rx(r"\b[TPAX]LIF\b|(?:lumbar|L[1-5])[^.]{0,40}fusion|fusion[^.]{0,30}(?:lumbar|L[1-5])"),
+        rx(r"\b[TPAX]LIF\b|(?:lumbar|L[1-5])[^.]{0,40}fusion|fusion[^.]{0,30}(?:lumbar|L[1-5])"),
     ),
     (
         "lumbar-discectomy",
-        _rx(r"(?:micro)?discectomy|laminectomy|(?:hemi)?laminotomy|foraminotomy"),
+        rx(r"(?:micro)?discectomy|laminectomy|(?:hemi)?laminotomy|foraminotomy"),
     ),
     (
         "lateral-epicondylitis",
-        _rx(
+        rx(
             r"lateral epicondyl\w* (?:release|repair|debridement|surgery)|"
             r"tennis elbow (?:release|surgery)"
         ),
     ),
-    ("achilles-repair", _rx(r"achilles (?:tendon )?(?:repair|reconstruction)")),
+    ("achilles-repair", rx(r"achilles (?:tendon )?(?:repair|reconstruction)")),
 )
 
 
@@ -133,14 +128,14 @@ _SURGERY_WORDS = (
     r"discectomy|laminectomy|decompression|arthroplasty|replacement|repair|reconstruction|"
     r"meniscectomy|ORIF)"
 )
-_NOT_CERTIFIED = _rx(
+_NOT_CERTIFIED = rx(
     _SURGERY_WORDS + r"[^.;]{0,80}?\b(?:was|were|has been|had been|is|being)\s+"
     r"(?:non-?certified|not (?:certified|authorized|approved)|denied)|"
     r"(?:non-?certified|denied|did not (?:certify|approve|authorize))\s+(?:the )?"
     r"(?:request (?:for )?)?"
     r"(?:\w+[ -]){0,5}" + _SURGERY_WORDS
 )
-_CERTIFIED = _rx(
+_CERTIFIED = rx(
     _SURGERY_WORDS + r"[^.;]{0,80}?\b(?:was|were|has been|had been|is|being)\s+"
     r"(?:certified|authorized|approved|scheduled)|"
     r"(?<!non-)(?<!non)(?:certified|authorized|approved)\s+(?:the )?(?:request (?:for )?)?"
@@ -170,10 +165,10 @@ def primary_procedure(sentences: Iterable[str], surgery_done: str | None) -> Fou
 
 # --- diagnostic blocks and injection relief ----------------------------------------------------
 
-_BLOCK = _rx(r"(?:medial branch|facet|diagnostic|MBB)[^.]{0,20}?\bblocks?\b|\bMBBs?\b")
-_PERCENT = _rx(r"(\d{1,3})\s?(?:%|percent)")
-_BLOCK_POSITIVE = _rx(r"\bpositive\b|successful|(?:good|excellent|significant|substantial) relief")
-_BLOCK_NEGATIVE = _rx(
+_BLOCK = rx(r"(?:medial branch|facet|diagnostic|MBB)[^.]{0,20}?\bblocks?\b|\bMBBs?\b")
+_PERCENT = rx(r"(\d{1,3})\s?(?:%|percent)")
+_BLOCK_POSITIVE = rx(r"\bpositive\b|successful|(?:good|excellent|significant|substantial) relief")
+_BLOCK_NEGATIVE = rx(
     r"\bnegative\b|no (?:relief|benefit|improvement)|did not (?:help|provide)|unsuccessful|"
     r"minimal (?:relief|benefit)|failed"
 )
@@ -204,13 +199,10 @@ def diagnostic_block(sentences: Iterable[Sentence]) -> Found | None:
     return found
 
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "several": 3, "a few": 2,
-}  # fmt: skip
+_NUMBER_WORDS = {**COUNT_WORDS, **VAGUE_COUNTS}
 _AMOUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|a few)"
 _UNIT = r"(days?|weeks?|months?)"
-_RELIEF_LASTING = _rx(
+_RELIEF_LASTING = rx(
     r"relief[^.]{0,50}?\b(?:for|lasting|lasted|that lasted|of|over)\s+(?:about |approximately |"
     r"around |nearly |up to |at least |over )?"
     + _AMOUNT
@@ -248,8 +240,8 @@ def relief_duration(sentences: Iterable[Sentence]) -> Found | None:
 
 # --- how long the requested drug has been used -------------------------------------------------
 
-_SINCE = _rx(r"\bsince\b")
-_FOR_DURATION = _rx(
+_SINCE = rx(r"\bsince\b")
+_FOR_DURATION = rx(
     r"\bfor (?:at least |over |about |approximately |the past |the last )?"
     + _AMOUNT
     + r"\s+(weeks?|months?|years?)"
@@ -316,13 +308,8 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 def drug_names(ingredients: Iterable[str], item_text: str) -> list[str]:
     """Every spelling of the requested drug: the lexicon's names for its ingredients plus
     the first word of the request ("Norco 10/325" -> "norco")."""
-    from openimr.evidence.vocab import load_drugs
-
-    wanted = {i.lower() for i in ingredients}
-    names: list[str] = []
-    for drug in load_drugs():
-        if drug.ingredient.lower() in wanted:
-            names += [drug.ingredient, *drug.names, *getattr(drug, "long_acting_names", ())]
+    wanted = list(ingredients)
+    names = drug_spellings(wanted)
     first = re.match(r"[A-Za-z][A-Za-z-]{3,}", item_text.strip())
     if first and wanted:
         names.append(first.group(0))
@@ -336,7 +323,7 @@ def drug_names(ingredients: Iterable[str], item_text: str) -> list[str]:
 # #2 is IMR eligible"), what reaches the reviewer is the part beyond what UR already found
 # supported, usually the guideline's initial course. The clause must name the change or a
 # counted/initial authorisation; a plain "was denied" is the dispute itself, not a part.
-_PARTIAL = _rx(
+_PARTIAL = rx(
     r"\bmodif(?:y|ied|ication)\b(?!\s+(?:work|duty|activit|job|\w+ duty))|"
     r"partial(?:ly)? (?:certif|approv|authori)\w*|"
     r"(?:remaining|balance of the)\b[^.]{0,40}\b(?:IMR|eligible|portion|sessions|visits)|"

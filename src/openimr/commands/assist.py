@@ -135,7 +135,8 @@ def summarize(
     Files are numbered D1, D2, ... in name order; each sentence ends with e.g. "[D4 p1]".
     An unreadable file is reported and skipped (exit code 1); the others are summarised.
     """
-    from openimr.assist.summary import draft_case_summary, records_from_folder
+    from openimr.assist.records import records_from_folder
+    from openimr.assist.summary import draft_case_summary
 
     errors: list[str] = []
     try:

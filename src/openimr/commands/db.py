@@ -17,12 +17,12 @@ def upgrade_command(
     revision: str = typer.Option("head", help="Target revision."),
 ) -> None:
     """Apply the migrations up to `revision` (default: the newest)."""
-    from openimr.store.migrate import upgrade
+    from openimr.service.bootstrap import migrate_database
 
     settings = Settings(database_url=database_url) if database_url else Settings()
     if settings.database_url.startswith("sqlite:///"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.database_url, revision)
+    migrate_database(settings.database_url, revision)
     typer.echo(f"database at {revision}: {_safe(settings.database_url)}", err=True)
 
 

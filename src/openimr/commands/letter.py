@@ -9,6 +9,8 @@ from pathlib import Path
 
 import typer
 
+from openimr.domain.errors import LetterParseError
+
 app = typer.Typer(help="Parse final determination letters.", no_args_is_help=True)
 
 LETTER_SUFFIXES = {".pdf", ".txt", ".text"}
@@ -27,7 +29,7 @@ def letter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def parse_to_json_line(path: Path) -> tuple[str, bool]:
     """(JSON line, parsed?) for one file; expected failures become an error object."""
-    from openimr.letters.parse import LetterParseError, parse_letter_file
+    from openimr.letters.parse import parse_letter_file
 
     try:
         letter = parse_letter_file(path)

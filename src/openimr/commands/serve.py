@@ -22,7 +22,7 @@ APP_FACTORY = "openimr.commands.serve:app_from_environment"
 
 def app_from_environment():  # type: ignore[no-untyped-def]
     """The app for uvicorn worker processes (settings come from OPENIMR_* variables)."""
-    from openimr.api.app import create_app
+    from openimr.server import create_app
 
     return create_app(Settings())
 
@@ -42,7 +42,7 @@ def prepare(settings: Settings, load_seed: bool) -> list[tuple[str, str, str]]:
     from openimr.service.access import Actor
     from openimr.service.assign import screen_case
     from openimr.service.auth import AuthService
-    from openimr.service.bootstrap import bootstrap
+    from openimr.service.bootstrap import account_store, bootstrap
 
     services = bootstrap(settings.database_url, migrate=True)
     try:
@@ -54,7 +54,7 @@ def prepare(settings: Settings, load_seed: bool) -> list[tuple[str, str, str]]:
         screening = screen_case(run.case_number, services.uow(), staff, services.clock)
         best = screening.best()
         worker = next(p.key for p in seed_data().case.parties if p.role is PartyRole.INJURED_WORKER)
-        auth = AuthService.from_engine(services.engine)
+        auth = AuthService(account_store(services))
         accounts = auth.ensure_demo_accounts(best.reviewer_id if best else None, worker)
         return [(a.username, a.password, a.role.value) for a in accounts]
     finally:
@@ -111,7 +111,7 @@ def run_server(
                 log_level="warning",
             )
         else:
-            from openimr.api.app import create_app
+            from openimr.server import create_app
 
             uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
     finally:
@@ -140,12 +140,12 @@ def add_user(
     """Create an account (the first admin of a production install, for instance)."""
     from openimr.domain.errors import OpenIMRError
     from openimr.service.auth import AuthService
-    from openimr.service.bootstrap import bootstrap
+    from openimr.service.bootstrap import account_store, bootstrap
 
     settings = Settings(**({"database_url": database_url} if database_url else {}))
     services = bootstrap(settings.database_url, migrate=True)
     try:
-        user = AuthService.from_engine(services.engine).create_user(
+        user = AuthService(account_store(services)).create_user(
             username, password, role, reviewer_id=reviewer_id, party_key=party_key
         )
     except OpenIMRError as err:

@@ -14,6 +14,7 @@ live part of each case number, which is how a re-ingested letter replaces the ol
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -186,3 +187,24 @@ def error_row(path: str, content_hash: str | None, error: str, part_id: str) -> 
         "part_id": part_id,
         "ingested_at": datetime.now(UTC),
     }
+
+
+# -- the search index's view of an item --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexedItem:
+    """The facts of one published item that a search hit reports."""
+
+    case_number: str
+    description: str
+    decision: str
+    decision_date: str | None
+    citations_json: str  # kept encoded: decoded only for hits, so large indexes stay small
+
+
+def item_text(description: str | None, rationale: str | None) -> str:
+    """The text indexed for one item: the description twice (it names the service) and the
+    rationale once (see `corpus.search`)."""
+    description = description or ""
+    return f"{description} {description} {rationale or ''}"

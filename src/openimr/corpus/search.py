@@ -28,6 +28,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from bm25s.tokenization import Tokenizer
 
+from openimr.corpus.schema import IndexedItem, item_text
+from openimr.corpus.store import CorpusStore
+
 INDEX_DIRNAME = "index"
 _ENTRIES = "entries.parquet"
 _TOKEN_MAX = "token_max.npy"
@@ -70,23 +73,6 @@ class Hit:
             "decision_date": self.decision_date,
             "citations": self.citations,
         }
-
-
-@dataclass(frozen=True)
-class IndexedItem:
-    """The facts of one published item that a search hit reports."""
-
-    case_number: str
-    description: str
-    decision: str
-    decision_date: str | None
-    citations_json: str  # kept encoded: decoded only for hits, so large indexes stay small
-
-
-def item_text(description: str | None, rationale: str | None) -> str:
-    """The text indexed for one item (see the module docstring for the choice)."""
-    description = description or ""
-    return f"{description} {description} {rationale or ''}"
 
 
 def _entries_from_letters(letters: Iterable[dict[str, Any]]) -> Iterator[tuple[IndexedItem, str]]:
@@ -170,8 +156,6 @@ class ItemIndex:
     @classmethod
     def from_store(cls, store_dir: str | Path) -> ItemIndex:
         """Load the index saved in a corpus store; build and save it when missing or stale."""
-        from openimr.corpus.store import CorpusStore  # store imports this module too
-
         store = CorpusStore.open(Path(store_dir))
         index_dir = store.root / INDEX_DIRNAME
         meta_path = index_dir / _META

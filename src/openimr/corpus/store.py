@@ -24,16 +24,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from openimr.corpus.schema import TABLES
-
-if TYPE_CHECKING:
-    from openimr.corpus.search import IndexedItem
+from openimr.corpus.schema import TABLES, IndexedItem, item_text
 from openimr.domain.errors import InvalidInput, NotFound
 
 FORMAT = 1
@@ -180,8 +176,6 @@ class CorpusStore:
 
     def iter_search_items(self, batch_rows: int = 5000) -> Iterator[tuple[IndexedItem, str]]:
         """(entry, text) pairs for the search index, streamed from the live items."""
-        from openimr.corpus.search import IndexedItem, item_text
-
         con = self.connect()
         try:
             reader = con.sql(

@@ -44,11 +44,11 @@ from openimr.evidence.engine import (
     RankedRecommendation,
     evaluate,
     evaluate_criterion,
-    phase_of_care,
 )
 from openimr.evidence.kb import KnowledgeBase, LintReport, lint, load_kb, mtus_era, validate_all
 from openimr.evidence.mme import mme_factor, mme_per_day
 from openimr.evidence.normalise import UNKNOWN, NormalisedItem, normalise_item
+from openimr.evidence.phase import is_chronic, phase_of_care
 from openimr.evidence.vocab import category_ids, fact_index, load_categories, load_facts, region_ids
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "mme_per_day",
     "mtus_era",
     "normalise_item",
+    "is_chronic",
     "phase_of_care",
     "region_ids",
     "validate_all",

@@ -28,7 +28,16 @@ from openimr.domain.citation import Citation
 from openimr.domain.vocabulary import EvidenceSource
 from openimr.evidence.kb import KnowledgeBase, load_kb, mtus_era
 from openimr.evidence.normalise import NormalisedItem
-from openimr.evidence.schema import Criterion, Phase, QuantityLimit, Recommendation, SearchStep
+from openimr.evidence.phase import is_chronic, phase_of_care
+from openimr.evidence.schema import (
+    TIER_OF_STEP,
+    Criterion,
+    GuidelineDoc,
+    Phase,
+    QuantityLimit,
+    Recommendation,
+    SearchStep,
+)
 
 Status = Literal["met", "not_met", "insufficient"]
 Support = Literal["supports", "does_not_support", "partial", "insufficient"]
@@ -302,7 +311,7 @@ def case_facts(
         out["duration_weeks_since_injury"] = max(0, (request_date - date_of_injury).days) / 7
     weeks = out.get("duration_weeks_since_injury")
     if "chronic_pain" not in out and isinstance(weeks, int | float):
-        out["chronic_pain"] = weeks >= 13
+        out["chronic_pain"] = is_chronic(weeks)
     out.setdefault("retrospective_request", item.retrospective)
     if item.post_operative:
         out.setdefault("post_operative", True)
@@ -311,20 +320,15 @@ def case_facts(
     return out
 
 
-def phase_of_care(facts: Mapping[str, object]) -> Phase | None:
-    """Acute under 4 weeks, subacute 4-12, chronic from about 3 months; post-operative wins."""
-    if facts.get("post_operative") is True:
-        return Phase.POST_OPERATIVE
-    if facts.get("chronic_pain") is True:
-        return Phase.CHRONIC
+def _phase(facts: Mapping[str, object]) -> Phase | None:
+    """The phase of care the facts imply (`openimr.evidence.phase`)."""
     weeks = facts.get("duration_weeks_since_injury")
-    if isinstance(weeks, int | float):
-        if weeks < 4:
-            return Phase.ACUTE
-        return Phase.SUBACUTE if weeks < 13 else Phase.CHRONIC
-    if facts.get("chronic_pain") is False:
-        return Phase.SUBACUTE
-    return None
+    chronic = facts.get("chronic_pain")
+    return phase_of_care(
+        float(weeks) if isinstance(weeks, int | float) else None,
+        post_operative=facts.get("post_operative") is True,
+        chronic_pain=chronic if isinstance(chronic, bool) else None,
+    )
 
 
 # --- quantity -------------------------------------------------------------------------------
@@ -510,13 +514,15 @@ def evaluate(
 
     `facts` uses the ids of data/facts.yaml; unknown facts make criteria `insufficient`.
     `request_date` is the date of the request or UR decision: it picks the MTUS era.
+    The steps: the facts the criteria see; which entries of the item's category apply
+    (`_exclusion`); each applicable entry assessed against the record (`_assess`); the
+    entries ranked by the search sequence with the conflict rule (`_rank`); the statutory
+    quantity rules; the proposal.
     """
     kb = kb or load_kb()
     seen = case_facts(item, facts, request_date, date_of_injury)
-    phase = phase_of_care(seen)
+    phase = _phase(seen)
     era = mtus_era(request_date)
-    excluded: list[tuple[str, str]] = []
-    scored: list[tuple[tuple[object, ...], RankedRecommendation]] = []
     if not item.known:
         return EngineResult(
             item=item,
@@ -531,121 +537,26 @@ def evaluate(
             proposal="insufficient",
             reasons=(f"item not placed in a category: {item.reason}",),
         )
+    excluded: list[tuple[str, str]] = []
+    assessed: list[_Assessed] = []
     for rec in kb.for_category(item.category):
         doc = kb.doc_of(rec)
-        if not doc.in_force(request_date):
-            excluded.append((rec.id, f"{doc.guideline} not in force on {request_date.isoformat()}"))
-            continue
-        if not _matches_intervention(rec, item):
-            excluded.append((rec.id, "about another intervention in the category"))
-            continue
-        region_hit = bool(rec.regions) and bool(set(rec.regions) & set(item.body_regions))
-        if rec.regions and item.body_regions and not region_hit:
-            excluded.append(
-                (rec.id, f"about {', '.join(rec.regions)}, not {', '.join(item.body_regions)}")
-            )
-            continue
-        phase_hit = bool(rec.phases) and phase in rec.phases
-        if rec.phases and phase is not None and not phase_hit:
-            excluded.append(
-                (
-                    rec.id,
-                    f"about {'/'.join(p.value for p in rec.phases)} care, case is {phase.value}",
-                )
-            )
-            continue
-        applies = evaluate_criterion(rec.applies_if, seen) if rec.applies_if else None
-        if applies is not None and applies.status == "not_met":
-            excluded.append(
-                (rec.id, f"does not apply: {applies.label} is not met ({applies.fact})")
-            )
-            continue
-        crit = evaluate_criterion(rec.criteria, seen) if rec.criteria else None
-        checks = tuple(
-            c for c in (check_limit(q, item, seen) for q in rec.quantity) if c is not None
-        )
-        reasons = [f"{doc.source} ({doc.step.value}), in force on {request_date.isoformat()}"]
-        if region_hit:
-            reasons.append(
-                f"specific to {', '.join(sorted(set(rec.regions) & set(item.body_regions)))}"
-            )
-        elif rec.regions:
-            reasons.append("region of the item unknown; entry is region-specific")
-        if phase_hit and phase is not None:
-            reasons.append(f"specific to {phase.value} care")
-        if applies is not None and applies.status == "insufficient":
-            reasons.append(f"applicability unconfirmed: {applies.label} ({applies.fact} unknown)")
-        if crit is not None:
-            reasons.append(
-                f"criteria {crit.status.replace('_', ' ')}"
-                + (f" (decided by {crit.fact})" if crit.fact else "")
-            )
-        reasons += [f"quantity {c.status}: {c.label}" for c in checks if c.status == "exceeds"]
-        assumed = (
-            (bool(rec.phases) and phase is None)
-            or (bool(rec.regions) and not item.body_regions)
-            or (applies is not None and applies.status != "met")
-        )
-        if bool(rec.phases) and phase is None:
-            about = "/".join(p.value for p in rec.phases)
-            reasons.append(f"phase of care unknown; entry is about {about} care")
-        ranked = RankedRecommendation(
-            rank=0,
-            id=rec.id,
-            source=doc.source,
-            tier=1 if doc.step in (SearchStep.MTUS, SearchStep.REGULATION) else 2,
-            step=doc.step.value,
-            guideline=doc.guideline,
-            edition=doc.edition_on(request_date),
-            sections=rec.sections,
-            pages=rec.pages,
-            strength=rec.strength,
-            certainty=rec.certainty,
-            direction=rec.direction,
-            native_label=rec.native_label,
-            paraphrase=rec.paraphrase,
-            verified=rec.verified and doc.verified,
-            support=_support(rec, crit, checks),
-            criteria=crit,
-            quantity=checks,
-            reasons=tuple(reasons),
-            applicability="assumed" if assumed else "confirmed",
-        )
-        # 9792.21.1: search step first. Within a step: entries about a region the item may
-        # not concern last; with the phase unknown, rank as if chronic (most IMR disputes
-        # come months after the injury; the entry stays "assumed" and cannot win a 9792.25.1
-        # conflict); then the editorial priority, region and phase specificity, confirmed
-        # applicability, and the certainty of the evidence.
-        guess_miss = bool(rec.phases) and (phase or Phase.CHRONIC) not in rec.phases
-        key = (
-            _STEP_ORDER[doc.step],
-            1 if rec.regions and not item.body_regions else 0,
-            1 if guess_miss else 0,
-            -rec.priority,
-            0 if region_hit else 1,
-            0 if phase_hit else 1,
-            0 if applies is None or applies.status == "met" else 1,
-            -rec.certainty,
-            rec.id,
-        )
-        scored.append((key, ranked))
-    scored.sort(key=lambda pair: pair[0])
-    ordered = [r for _, r in scored]
-    conflict = _resolve_conflict(ordered)
-    if conflict is not None and conflict.prevails != conflict.mtus_id:
-        winner = next(r for r in ordered if r.id == conflict.prevails)
-        ordered = [winner] + [r for r in ordered if r.id != winner.id]
-    ranked_final = tuple(replace(r, rank=i + 1) for i, r in enumerate(ordered))
+        fit = _Fit.of(rec, item, phase, seen)
+        reason = _exclusion(rec, doc, item, phase, fit, request_date)
+        if reason is not None:
+            excluded.append((rec.id, reason))
+        else:
+            assessed.append(_assess(rec, doc, item, phase, fit, seen, request_date))
+    ranked, conflict = _rank(assessed)
     reg = regulation_checks(item, seen, kb, date_of_injury)
-    governing = ranked_final[0].step if ranked_final else None
-    proposal, proposal_reasons = _propose(item, seen, ranked_final, reg)
+    proposal, proposal_reasons = _propose(item, seen, ranked, reg)
     return EngineResult(
         item=item,
         request_date=request_date,
         era=era,
         phase=phase.value if phase else None,
-        governing_step=governing,
-        recommendations=ranked_final,
+        governing_step=ranked[0].step if ranked else None,
+        recommendations=ranked,
         excluded=tuple(excluded),
         quantity=reg,
         conflict=conflict,
@@ -653,6 +564,147 @@ def evaluate(
         reasons=proposal_reasons,
         formulary=formulary_notes(item, seen, request_date, kb),
     )
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """How one entry fits the item: its region, its phase of care, its `applies_if`."""
+
+    region_hit: bool
+    phase_hit: bool
+    applies: CriterionResult | None
+
+    @classmethod
+    def of(
+        cls,
+        rec: Recommendation,
+        item: NormalisedItem,
+        phase: Phase | None,
+        seen: Mapping[str, object],
+    ) -> _Fit:
+        return cls(
+            region_hit=bool(rec.regions) and bool(set(rec.regions) & set(item.body_regions)),
+            phase_hit=bool(rec.phases) and phase in rec.phases,
+            applies=evaluate_criterion(rec.applies_if, seen) if rec.applies_if else None,
+        )
+
+
+def _exclusion(
+    rec: Recommendation,
+    doc: GuidelineDoc,
+    item: NormalisedItem,
+    phase: Phase | None,
+    fit: _Fit,
+    request_date: date,
+) -> str | None:
+    """Why an entry of the category does not govern this item; None when it may."""
+    if not doc.in_force(request_date):
+        return f"{doc.guideline} not in force on {request_date.isoformat()}"
+    if not _matches_intervention(rec, item):
+        return "about another intervention in the category"
+    if rec.regions and item.body_regions and not fit.region_hit:
+        return f"about {', '.join(rec.regions)}, not {', '.join(item.body_regions)}"
+    if rec.phases and phase is not None and not fit.phase_hit:
+        return f"about {'/'.join(p.value for p in rec.phases)} care, case is {phase.value}"
+    if fit.applies is not None and fit.applies.status == "not_met":
+        return f"does not apply: {fit.applies.label} is not met ({fit.applies.fact})"
+    return None
+
+
+_Assessed = tuple[tuple[object, ...], RankedRecommendation]
+
+
+def _assess(
+    rec: Recommendation,
+    doc: GuidelineDoc,
+    item: NormalisedItem,
+    phase: Phase | None,
+    fit: _Fit,
+    seen: Mapping[str, object],
+    request_date: date,
+) -> _Assessed:
+    """One applicable entry against the record: criteria, quantity, the reasons in words,
+    and its sort key in the search sequence."""
+    applies = fit.applies
+    crit = evaluate_criterion(rec.criteria, seen) if rec.criteria else None
+    checks = tuple(c for c in (check_limit(q, item, seen) for q in rec.quantity) if c is not None)
+    reasons = [f"{doc.source} ({doc.step.value}), in force on {request_date.isoformat()}"]
+    if fit.region_hit:
+        shared = sorted(set(rec.regions) & set(item.body_regions))
+        reasons.append(f"specific to {', '.join(shared)}")
+    elif rec.regions:
+        reasons.append("region of the item unknown; entry is region-specific")
+    if fit.phase_hit and phase is not None:
+        reasons.append(f"specific to {phase.value} care")
+    if applies is not None and applies.status == "insufficient":
+        reasons.append(f"applicability unconfirmed: {applies.label} ({applies.fact} unknown)")
+    if crit is not None:
+        reasons.append(
+            f"criteria {crit.status.replace('_', ' ')}"
+            + (f" (decided by {crit.fact})" if crit.fact else "")
+        )
+    reasons += [f"quantity {c.status}: {c.label}" for c in checks if c.status == "exceeds"]
+    assumed = (
+        (bool(rec.phases) and phase is None)
+        or (bool(rec.regions) and not item.body_regions)
+        or (applies is not None and applies.status != "met")
+    )
+    if bool(rec.phases) and phase is None:
+        about = "/".join(p.value for p in rec.phases)
+        reasons.append(f"phase of care unknown; entry is about {about} care")
+    ranked = RankedRecommendation(
+        rank=0,
+        id=rec.id,
+        source=doc.source,
+        tier=TIER_OF_STEP[doc.step],
+        step=doc.step.value,
+        guideline=doc.guideline,
+        edition=doc.edition_on(request_date),
+        sections=rec.sections,
+        pages=rec.pages,
+        strength=rec.strength,
+        certainty=rec.certainty,
+        direction=rec.direction,
+        native_label=rec.native_label,
+        paraphrase=rec.paraphrase,
+        verified=rec.verified and doc.verified,
+        support=_support(rec, crit, checks),
+        criteria=crit,
+        quantity=checks,
+        reasons=tuple(reasons),
+        applicability="assumed" if assumed else "confirmed",
+    )
+    # 9792.21.1: search step first. Within a step: entries about a region the item may
+    # not concern last; with the phase unknown, rank as if chronic (most IMR disputes
+    # come months after the injury; the entry stays "assumed" and cannot win a 9792.25.1
+    # conflict); then the editorial priority, region and phase specificity, confirmed
+    # applicability, and the certainty of the evidence.
+    guess_miss = bool(rec.phases) and (phase or Phase.CHRONIC) not in rec.phases
+    key = (
+        _STEP_ORDER[doc.step],
+        1 if rec.regions and not item.body_regions else 0,
+        1 if guess_miss else 0,
+        -rec.priority,
+        0 if fit.region_hit else 1,
+        0 if fit.phase_hit else 1,
+        0 if applies is None or applies.status == "met" else 1,
+        -rec.certainty,
+        rec.id,
+    )
+    return key, ranked
+
+
+def _rank(
+    assessed: list[_Assessed],
+) -> tuple[tuple[RankedRecommendation, ...], Conflict | None]:
+    """Order by the search sequence; an entry that prevails in a 9792.25.1 conflict over
+    the MTUS goes first. Ranks count from 1."""
+    ordered = [r for _, r in sorted(assessed, key=lambda pair: pair[0])]
+    conflict = _resolve_conflict(ordered)
+    if conflict is not None and conflict.prevails != conflict.mtus_id:
+        winner = next(r for r in ordered if r.id == conflict.prevails)
+        ordered = [winner] + [r for r in ordered if r.id != winner.id]
+    return tuple(replace(r, rank=i + 1) for i, r in enumerate(ordered)), conflict
 
 
 def _leaning(rec: RankedRecommendation) -> int:

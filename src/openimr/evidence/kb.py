@@ -14,8 +14,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from openimr.datafile import dotted_path, read_yaml, validate
 from openimr.domain.errors import RuleDataError
-from openimr.evidence.loader import DATA_DIR, read_yaml, validate
 from openimr.evidence.schema import (
     Criterion,
     FormularyConcept,
@@ -24,7 +24,7 @@ from openimr.evidence.schema import (
     PostsurgicalRow,
     Recommendation,
 )
-from openimr.evidence.vocab import category_ids, fact_index, load_categories, region_ids
+from openimr.evidence.vocab import DATA_DIR, category_ids, fact_index, load_categories, region_ids
 
 KB_DIR = DATA_DIR / "kb"
 
@@ -93,7 +93,9 @@ def _load(directory: Path) -> KnowledgeBase:
     formulary: dict[str, FormularyConcept] = {}
     cap: dict[str, int] = {}
     for path in files:
-        kb_file = validate(KnowledgeBaseFile, _strip_anchors(read_yaml(path)), path)
+        kb_file = validate(
+            KnowledgeBaseFile, _strip_anchors(read_yaml(path)), path, locate=dotted_path
+        )
         for doc in kb_file.docs:
             if doc.id in docs:
                 raise _error(path, doc.id, "id", "duplicate guideline document id")

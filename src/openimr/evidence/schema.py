@@ -15,11 +15,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from openimr.datafile import StrictModel
 
 
 class Phase(StrEnum):
@@ -50,14 +48,14 @@ TIER_OF_STEP: dict[SearchStep, int] = {
 }
 
 
-class Edition(_Strict):
+class Edition(StrictModel):
     """An edition of a guideline document and the date it took effect."""
 
     edition: str
     effective_from: date
 
 
-class GuidelineDoc(_Strict):
+class GuidelineDoc(StrictModel):
     """A guideline document as the letters cite it ("MTUS Low Back Complaints 2004")."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -86,7 +84,7 @@ class GuidelineDoc(_Strict):
         return chosen.edition
 
 
-class Criterion(_Strict):
+class Criterion(StrictModel):
     """A node of a criteria tree: a fact test (leaf) or all / any / at_least N of children.
 
     Leaf: `fact` with `op` and `value` ("is" True by default). Composite: exactly one of
@@ -128,7 +126,7 @@ class Criterion(_Strict):
         return out
 
 
-class QuantityLimit(_Strict):
+class QuantityLimit(StrictModel):
     """A numeric limit: visits, weeks, days' supply, units, MME per day, rental days.
 
     `applies_if` narrows the limit (e.g. the initial trial applies when functional
@@ -144,7 +142,7 @@ class QuantityLimit(_Strict):
     citation: str | None = None  # when the limit comes from a regulation (e.g. "LC 4604.5(c)(1)")
 
 
-class Recommendation(_Strict):
+class Recommendation(StrictModel):
     """One guideline recommendation for one service category (docs/guidelines.md §3.2)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
@@ -167,7 +165,6 @@ class Recommendation(_Strict):
     priority: int = 0  # editorial order among equally specific entries (higher first)
     paraphrase: str = Field(min_length=10, max_length=300)
     verified: bool = False
-    confidence: Literal["V", "R", "K"] = "R"
 
     @model_validator(mode="after")
     def _sign(self) -> Recommendation:
@@ -180,7 +177,7 @@ class Recommendation(_Strict):
         return self
 
 
-class PostsurgicalRow(_Strict):
+class PostsurgicalRow(StrictModel):
     """A row of the 8 CCR 9792.24.3 postsurgical table."""
 
     surgery: str  # surgery_type fact value
@@ -191,7 +188,7 @@ class PostsurgicalRow(_Strict):
     period_months: int = Field(gt=0)
 
 
-class FormularyConcept(_Strict):
+class FormularyConcept(StrictModel):
     id: str
     label: str
     rule: str  # our paraphrase
@@ -199,11 +196,11 @@ class FormularyConcept(_Strict):
     window_days: int | None = None  # the time window of the rule (days from injury or surgery)
 
 
-class KnowledgeBaseFile(_Strict):
+class KnowledgeBaseFile(StrictModel):
     """One YAML file of the knowledge base (any of the keys may be present)."""
 
     version: int
-    effective_from: date
+    written_on: date  # when the file was last revised, not a legal date
     docs: tuple[GuidelineDoc, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     postsurgical: tuple[PostsurgicalRow, ...] = ()

@@ -8,24 +8,23 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from openimr.datafile import StrictModel, dotted_path, read_yaml, validate
 from openimr.domain.errors import RuleDataError
-from openimr.evidence.loader import DATA_DIR, read_yaml, validate
+
+DATA_DIR = Path(__file__).parent / "data"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class BodyRegion(_Strict):
+class BodyRegion(StrictModel):
     id: str = Field(pattern=r"^[a-z][a-z-]*$")
     label: str
 
 
-class Category(_Strict):
+class Category(StrictModel):
     """One service category (docs/guidelines.md §4)."""
 
     id: str = Field(pattern=r"^[a-z]+/[a-z0-9-]+$")
@@ -39,9 +38,9 @@ class Category(_Strict):
         return self.id.split("/", 1)[0]
 
 
-class CategoryFile(_Strict):
+class CategoryFile(StrictModel):
     version: int
-    effective_from: date
+    written_on: date  # when the file was last revised, not a legal date
     body_regions: tuple[BodyRegion, ...]
     categories: tuple[Category, ...]
 
@@ -57,7 +56,7 @@ class CategoryFile(_Strict):
         return self
 
 
-class Fact(_Strict):
+class Fact(StrictModel):
     """A case fact that guideline criteria ask about; the assist engine extracts these."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -77,13 +76,13 @@ class Fact(_Strict):
         return self
 
 
-class FactFile(_Strict):
+class FactFile(StrictModel):
     version: int
-    effective_from: date
+    written_on: date  # when the file was last revised, not a legal date
     facts: tuple[Fact, ...]
 
 
-class DrugEntry(_Strict):
+class DrugEntry(StrictModel):
     """A drug of the normaliser lexicon; opioids carry their CDC 2022 MME factor."""
 
     ingredient: str
@@ -94,14 +93,14 @@ class DrugEntry(_Strict):
     mme_unit: Literal["mg", "mcg/hr"] = "mg"
 
 
-class DrugFile(_Strict):
+class DrugFile(StrictModel):
     version: int
-    effective_from: date
+    written_on: date  # when the file was last revised, not a legal date
     mme_source: str
     drugs: tuple[DrugEntry, ...]
 
 
-class RegionPattern(_Strict):
+class RegionPattern(StrictModel):
     id: str
     pattern: str
 
@@ -111,7 +110,7 @@ class RegionPattern(_Strict):
         return self
 
 
-class CategoryRule(_Strict):
+class CategoryRule(StrictModel):
     """One normaliser rule: a pattern that places an item in a category."""
 
     category: str = Field(pattern=r"^[a-z]+/[a-z0-9-]+$")
@@ -125,9 +124,9 @@ class CategoryRule(_Strict):
         return self
 
 
-class NormaliserFile(_Strict):
+class NormaliserFile(StrictModel):
     version: int
-    effective_from: date
+    written_on: date  # when the file was last revised, not a legal date
     regions: tuple[RegionPattern, ...]
     rules: tuple[CategoryRule, ...]
 
@@ -142,20 +141,20 @@ def _check_regex(pattern: str) -> None:
 @cache
 def load_categories() -> CategoryFile:
     path = DATA_DIR / "categories.yaml"
-    return validate(CategoryFile, read_yaml(path), path)
+    return validate(CategoryFile, read_yaml(path), path, locate=dotted_path)
 
 
 @cache
 def load_facts() -> FactFile:
     path = DATA_DIR / "facts.yaml"
-    return validate(FactFile, read_yaml(path), path)
+    return validate(FactFile, read_yaml(path), path, locate=dotted_path)
 
 
 @cache
 def load_normaliser_rules() -> NormaliserFile:
     """The normaliser's patterns; their categories and regions must be in the vocabulary."""
     path = DATA_DIR / "normalise.yaml"
-    rules = validate(NormaliserFile, read_yaml(path), path)
+    rules = validate(NormaliserFile, read_yaml(path), path, locate=dotted_path)
     cats, regions = category_ids(), region_ids()
     for i, rule in enumerate(rules.rules):
         if rule.category not in cats:
@@ -179,7 +178,7 @@ def load_normaliser_rules() -> NormaliserFile:
 @cache
 def load_drugs() -> tuple[DrugEntry, ...]:
     path = DATA_DIR / "drugs.yaml"
-    return validate(DrugFile, read_yaml(path), path).drugs
+    return validate(DrugFile, read_yaml(path), path, locate=dotted_path).drugs
 
 
 def category_ids() -> frozenset[str]:

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
+from openimr.datafile import StrictModel
 from openimr.domain.citation import Citation
 from openimr.domain.errors import InvalidInput
 from openimr.domain.reviewer import BoardCertification, ExpertReviewer, License
@@ -32,11 +33,7 @@ SEED_CASE = HERE / "seed_case.yaml"
 DEMO_PANEL = HERE / "demo_panel.yaml"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DocumentIn(_Strict):
+class DocumentIn(StrictModel):
     filename: str
     kind: DocumentKind
     title: str
@@ -56,7 +53,7 @@ class DocumentIn(_Strict):
         )
 
 
-class PartyIn(_Strict):
+class PartyIn(StrictModel):
     role: PartyRole
     name: str
     key: str
@@ -64,13 +61,13 @@ class PartyIn(_Strict):
     address: str | None = None
 
 
-class ItemIn(_Strict):
+class ItemIn(StrictModel):
     description: str
     original_request: str | None = None
     authorized_portion: str | None = None
 
 
-class CaseIn(_Strict):
+class CaseIn(StrictModel):
     case_number: str
     priority: Priority
     date_of_injury: date
@@ -88,7 +85,7 @@ class CaseIn(_Strict):
     documents: list[DocumentIn]
 
 
-class TimelineIn(_Strict):
+class TimelineIn(StrictModel):
     assigned_on: date
     noarfi_served_by: ServiceMethod
     records_received_on: date
@@ -99,7 +96,7 @@ class TimelineIn(_Strict):
     published_on: date
 
 
-class CitationIn(_Strict):
+class CitationIn(StrictModel):
     source: EvidenceSource
     guideline: str | None = None
     edition: str | None = None
@@ -120,7 +117,7 @@ class CitationIn(_Strict):
         )
 
 
-class ItemDecisionIn(_Strict):
+class ItemDecisionIn(StrictModel):
     item_id: str
     decision: Decision
     claims_administrator_guideline: list[CitationIn]
@@ -129,29 +126,29 @@ class ItemDecisionIn(_Strict):
     rationale: str
 
 
-class ReviewIn(_Strict):
+class ReviewIn(StrictModel):
     clinical_case_summary: str
     items: list[ItemDecisionIn]
 
 
-class SeedCase(_Strict):
+class SeedCase(StrictModel):
     case: CaseIn
     timeline: TimelineIn
     review: ReviewIn
 
 
-class BoardIn(_Strict):
+class BoardIn(StrictModel):
     board: str
     expires_on: date | None = None
 
 
-class LicenseIn(_Strict):
+class LicenseIn(StrictModel):
     state: str
     expires_on: date
     number: str | None = None
 
 
-class ReviewerIn(_Strict):
+class ReviewerIn(StrictModel):
     id: str
     name: str
     profession: str
@@ -182,7 +179,7 @@ class ReviewerIn(_Strict):
         )
 
 
-class PanelIn(_Strict):
+class PanelIn(StrictModel):
     reviewers: list[ReviewerIn]
 
 

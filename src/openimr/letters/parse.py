@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from openimr.domain.errors import OpenIMRError
+from openimr.domain.errors import LetterParseError
 from openimr.letters.model import ParsedItem, ParsedLetter
 from openimr.letters.parse_citations import parse_guideline_paragraph
 from openimr.letters.parse_fields import (
@@ -44,18 +44,11 @@ from openimr.letters.parse_text import (
 )
 
 __all__ = [
-    "LetterParseError",
     "detect_layout",
     "extract_pdf_text",
     "parse_letter_file",
     "parse_letter_text",
 ]
-
-
-class LetterParseError(OpenIMRError):
-    """A file that is not a readable IMR determination letter; the message says why."""
-
-    code = "letter_parse_error"
 
 
 # -- input ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from openimr.domain.case import Case, Party
-from openimr.domain.errors import OpenIMRError
+from openimr.domain.errors import IdentityLeak
 from openimr.domain.vocabulary import PartyRole
 
 REDACTED = "[redacted]"
@@ -120,12 +120,6 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 ]
 # Tokens with six digits or more look like claim, account or file numbers.
 _NUMBERISH = re.compile(r"(?<![\w/])[A-Za-z0-9][A-Za-z0-9-]*\d[A-Za-z0-9-]*(?![\w/])")
-
-
-class IdentityLeak(OpenIMRError):
-    """A letter still contains an identity it must never show (LC 4610.6(f))."""
-
-    code = "identity_leak"
 
 
 def _flexible(identifier: str) -> str:

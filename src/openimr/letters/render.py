@@ -430,7 +430,7 @@ def render_letter_pdf(
 # -- determination.json ------------------------------------------------------------------
 
 
-def determination_to_dict(case: Case, determination: Determination) -> dict[str, object]:
+def determination_fields(case: Case, determination: Determination) -> dict[str, object]:
     """The determination as `determination.json`: the fields of `openimr letter parse`.
 
     Same names and null rules as the parse contract of docs/product.md, so a rendered letter,

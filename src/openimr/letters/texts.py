@@ -12,17 +12,15 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
-from openimr.rules.loader import load_model
+from openimr.datafile import StrictModel, load_model
 
 DEFAULT_FILE = "letter_text.yaml"
 
 
-class LetterText(BaseModel):
+class LetterText(StrictModel):
     """Every fixed sentence the letter prints, with the rules it rests on."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     effective_from: date
     citations: list[str]

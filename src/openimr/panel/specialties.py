@@ -25,20 +25,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from openimr.datafile import StrictModel, dotted_path, load_model
 from openimr.domain.errors import InvalidInput
-from openimr.rules.loader import dotted_path, load_model
 
 DATA_PATH = Path(__file__).parent / "data" / "specialties.yaml"
 Level = Literal["same", "similar"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Specialty(_Strict):
+class Specialty(StrictModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     name: str
     nucc: str = Field(pattern=r"^[0-9]{3}[0-9A-Z]{6}X$")  # NUCC taxonomy code shape
@@ -46,7 +42,7 @@ class Specialty(_Strict):
     aliases: list[str] = Field(default_factory=list)
 
 
-class LevelEntry(_Strict):
+class LevelEntry(StrictModel):
     same: list[str]
     similar: list[str] = Field(default_factory=list)
 
@@ -68,7 +64,7 @@ class ConditionEntry(LevelEntry):
     regions: list[str] = Field(default_factory=list)  # body-region ids of the evidence vocabulary
 
 
-class SpecialtyData(_Strict):
+class SpecialtyData(StrictModel):
     version: int
     effective_from: date
     source: str

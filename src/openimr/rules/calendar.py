@@ -17,9 +17,10 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from openimr.datafile import StrictModel, load_model
 from openimr.domain.errors import RuleDataError
 from openimr.rules.cited import Cited, CitedRule, Source
-from openimr.rules.loader import DEFAULT_JURISDICTION, StrictModel, load_model, rule_path
+from openimr.rules.loader import DEFAULT_JURISDICTION, rule_path
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (

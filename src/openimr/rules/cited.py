@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from openimr.rules.loader import EffectiveRule, StrictModel
+from openimr.datafile import StrictModel
+from openimr.rules.loader import EffectiveRule
 
 
 class Source(StrictModel):

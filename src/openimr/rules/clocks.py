@@ -18,17 +18,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from openimr.datafile import StrictModel, load_model
 from openimr.domain.clocks import Clock, Clocks
 from openimr.domain.errors import RuleDataError
 from openimr.rules.calendar import BusinessCalendar, add_calendar_days, load_calendar
 from openimr.rules.cited import Cited, CitedRule, Source
-from openimr.rules.loader import (
-    DEFAULT_JURISDICTION,
-    StrictModel,
-    check_no_overlap,
-    load_model,
-    rule_path,
-)
+from openimr.rules.loader import DEFAULT_JURISDICTION, check_no_overlap, rule_path
 
 Unit = Literal["days", "business_days", "hours"]
 ServiceName = Literal["mail", "electronic", "fax", "personal"]

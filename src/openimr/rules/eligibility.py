@@ -15,19 +15,13 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
+from openimr.datafile import StrictModel, load_model
 from openimr.domain.case import Case, EligibilityFinding
 from openimr.domain.errors import RuleDataError
 from openimr.domain.vocabulary import DocumentKind, PartyRole
 from openimr.rules.case_clocks import case_clocks
 from openimr.rules.clocks import ClockPack, load_clock_pack
-from openimr.rules.loader import (
-    DEFAULT_JURISDICTION,
-    EffectiveRule,
-    StrictModel,
-    check_no_overlap,
-    load_model,
-    rule_path,
-)
+from openimr.rules.loader import DEFAULT_JURISDICTION, EffectiveRule, check_no_overlap, rule_path
 
 RuleId = Literal[
     "out_of_scope",

@@ -1,33 +1,22 @@
-"""Load a rule file: parse the YAML, validate it with a pydantic model, name what is wrong.
+"""Where rule packs live, and the shape every dated rule shares.
 
-Every rule pack lives under `rules/data/<jurisdiction>/`. `load_model` is also the one loader
-of the YAML data files of panel (specialty map), letters (letter wording) and assist (base
-rates); evidence keeps its own (it may not import rules). A bad file raises `RuleDataError`
-naming the file, the entry and the field.
+Every rule pack lives under `rules/data/<jurisdiction>/` and is read with the one data-file
+loader, `openimr.datafile.load_model`. A rule applies from `effective_from` to `effective_to`;
+two versions of one rule may not be in force on the same day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import model_validator
 
+from openimr.datafile import StrictModel
 from openimr.domain.errors import RuleDataError
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_JURISDICTION = "ca_dwc"
-
-M = TypeVar("M", bound=BaseModel)
-
-
-class StrictModel(BaseModel):
-    """Rule data forbids unknown keys: a typo is an error, not a silent default."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class EffectiveRule(StrictModel):
@@ -50,62 +39,6 @@ class EffectiveRule(StrictModel):
 
 def rule_path(filename: str, jurisdiction: str = DEFAULT_JURISDICTION) -> Path:
     return DATA_DIR / jurisdiction / filename
-
-
-def load_model(
-    path: Path,
-    model: type[M],
-    *,
-    what: str = "rule file",
-    locate: Callable[[object, tuple[int | str, ...]], str] | None = None,
-) -> M:
-    """Parse `path` as YAML and validate it as `model`; RuleDataError names file and field.
-
-    The one loader for every YAML data file of rules, panel and letters (style.md,
-    validated data files). `what` names the file in read errors ("reviewer policy");
-    `locate` turns pydantic's error location into the field the message names
-    (default: `rules[3] (id=filing).days`, see `field_path`).
-    """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise RuleDataError(f"{path}: cannot read {what}: {err}", file=str(path)) from err
-    except yaml.YAMLError as err:
-        raise RuleDataError(f"{path}: not valid YAML: {err}", file=str(path)) from err
-    try:
-        return model.model_validate(raw)
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = (locate or field_path)(raw, first["loc"])
-        raise RuleDataError(
-            f"{path}: {where}: {first['msg']}",
-            file=str(path),
-            field=where,
-            errors=len(err.errors()),
-        ) from err
-
-
-def field_path(raw: object, loc: tuple[int | str, ...]) -> str:
-    """`rules[3] (id=filing).days` — the entry's id makes the location readable."""
-    parts: list[str] = []
-    node = raw
-    for key in loc:
-        if isinstance(key, int):
-            label = f"[{key}]"
-            if isinstance(node, list) and key < len(node):
-                node = node[key]
-                if isinstance(node, dict) and "id" in node:
-                    label += f" (id={node['id']})"
-            parts.append(label)
-        else:
-            parts.append(("." if parts else "") + str(key))
-            node = node.get(key) if isinstance(node, dict) else None
-    return "".join(parts) or "(top level)"
-
-
-def dotted_path(raw: object, loc: tuple[int | str, ...]) -> str:
-    """`versions.0.rules.min_hours_per_week` — pydantic's own location, for id-less entries."""
-    return ".".join(str(part) for part in loc) or "(top level)"
 
 
 def check_no_overlap(rules: list[EffectiveRule], path: Path, key: str = "id") -> None:

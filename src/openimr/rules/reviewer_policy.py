@@ -13,11 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from openimr.datafile import StrictModel, dotted_path, load_model
 from openimr.domain.errors import RuleDataError
 from openimr.rules.cited import Cited
-from openimr.rules.loader import dotted_path, load_model
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "ca_dwc" / "reviewer_policy.yaml"
 
@@ -25,10 +25,6 @@ DEFAULT_PATH = Path(__file__).parent / "data" / "ca_dwc" / "reviewer_policy.yaml
 CONTRACT_MIN_YEARS = 5.0  # years of active practice must be > 5
 CONTRACT_MIN_HOURS = 24.0  # hours a week must be >= 24
 CONTRACT_BOARD_PROFESSIONS = frozenset({"MD", "DO"})
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Threshold(Cited):
@@ -75,7 +71,7 @@ class ConflictRule(Cited):
     relation_kinds: list[str]
 
 
-class PolicyRules(_Strict):
+class PolicyRules(StrictModel):
     min_years_active_practice: Threshold
     min_hours_per_week: Threshold
     valid_licence: LicenceRule
@@ -90,7 +86,7 @@ class PolicyRules(_Strict):
     case_exclusion: CitedRule
 
 
-class ReviewerPolicy(_Strict):
+class ReviewerPolicy(StrictModel):
     """One dated version of the policy; `rules` are the thresholds in force."""
 
     effective_from: date
@@ -102,7 +98,7 @@ class ReviewerPolicy(_Strict):
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
 
-class ReviewerPolicyBook(_Strict):
+class ReviewerPolicyBook(StrictModel):
     """Every version of a jurisdiction's reviewer policy."""
 
     jurisdiction: str

@@ -18,14 +18,12 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from openimr.domain.errors import InvalidInput, OpenIMRError
+from openimr.domain.account import UserRecord
+from openimr.domain.errors import AuthenticationFailed, InvalidInput, TooManyAttempts
 from openimr.domain.vocabulary import Role
 from openimr.service.access import Actor
-from openimr.store.auth_tables import AuthStore, UserRecord
-from openimr.store.engine import make_session_factory
+from openimr.service.ports import AccountStore
 
 SESSION_LIFETIME = timedelta(hours=12)
 TOKEN_LIFETIME = timedelta(days=30)
@@ -34,18 +32,6 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_ADDRESS = 30
 TOKEN_CACHE_SECONDS = 5.0
-
-
-class AuthenticationFailed(OpenIMRError):
-    """Unknown user or wrong password (deliberately not saying which)."""
-
-    code = "unauthenticated"
-
-
-class TooManyAttempts(OpenIMRError):
-    """Login throttled after repeated failures."""
-
-    code = "too_many_attempts"
 
 
 @dataclass(frozen=True)
@@ -92,11 +78,11 @@ class AuthService:
 
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        store: AccountStore,
         clock: Callable[[], datetime] = _utcnow,
         hasher: PasswordHasher | None = None,
     ) -> None:
-        self.store = AuthStore(session_factory)
+        self.store = store
         self._clock = clock
         self._hasher = hasher or PasswordHasher()
         # Verifying against a dummy hash for unknown users keeps response times alike,
@@ -105,10 +91,6 @@ class AuthService:
         # Bearer lookups are on every API request: keep answers a few seconds (a revoked
         # or expired token stops working within TOKEN_CACHE_SECONDS).
         self._token_cache: dict[str, tuple[float, User | None]] = {}
-
-    @classmethod
-    def from_engine(cls, engine: Engine, hasher: PasswordHasher | None = None) -> AuthService:
-        return cls(make_session_factory(engine), hasher=hasher)
 
     # -- accounts ------------------------------------------------------
     def create_user(

@@ -1,6 +1,8 @@
-"""The composition root: builds the engine, the unit-of-work factory and the clock.
+"""The composition root: builds the engine, the unit-of-work factory, the clock, and the
+account store and job ledger on the same engine.
 
-Only this module (and the CLI/API edges that call it) knows the concrete adapters.
+Only this module knows the concrete adapters; the rest of the service layer sees the ports
+of `service/ports.py`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from openimr.domain.errors import NotFound
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.service.access import SYSTEM, Actor
 from openimr.service.events import audit
-from openimr.service.ports import Clock, UnitOfWork
+from openimr.service.ports import AccountStore, Clock, JobLedger, UnitOfWork
+from openimr.store.accounts import SqlAccountStore
 from openimr.store.engine import make_engine, make_session_factory
+from openimr.store.job_ledger import SqlJobLedger
 from openimr.store.migrate import current_revision, upgrade
 from openimr.store.unit_of_work import SqlUnitOfWork
 
@@ -49,6 +53,21 @@ def bootstrap(database_url: str, *, migrate: bool = True, clock: Clock = utc_now
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     return Services(engine, lambda: SqlUnitOfWork(factory), clock, database_url)
+
+
+def migrate_database(database_url: str, revision: str = "head") -> None:
+    """Apply the schema migrations up to `revision` (`openimr db upgrade`)."""
+    upgrade(database_url, revision)
+
+
+def account_store(services: Services) -> AccountStore:
+    """Users, login sessions, API tokens and login attempts, on the services' database."""
+    return SqlAccountStore(make_session_factory(services.engine))
+
+
+def job_ledger(services: Services) -> JobLedger:
+    """The job ledger and deadline alerts, on the services' database."""
+    return SqlJobLedger(make_session_factory(services.engine))
 
 
 def register_reviewers(

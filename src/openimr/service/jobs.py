@@ -24,16 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
-from sqlalchemy.orm import Session, sessionmaker
 
 from openimr.domain.errors import InvalidInput
+from openimr.domain.ledger import AlertRecord, JobRecord
 from openimr.service.access import SYSTEM
-from openimr.service.bootstrap import Services, bootstrap
+from openimr.service.bootstrap import Services, bootstrap, job_ledger
 from openimr.service.deadlines import due_alerts
+from openimr.service.ports import JobLedger
 from openimr.service.queries import get_letter
 from openimr.settings import Settings
-from openimr.store.auth_tables import AlertRecord, AuthStore, JobRecord
-from openimr.store.engine import make_session_factory
 
 log = logging.getLogger("openimr.jobs")
 
@@ -73,12 +72,12 @@ class JobQueue:
     def __init__(
         self,
         huey: Huey,
-        session_factory: sessionmaker[Session],
+        ledger: JobLedger,
         handlers: Mapping[str, Handler],
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.huey = huey
-        self.store = AuthStore(session_factory)
+        self.store = ledger
         self.handlers = dict(handlers)
         self._clock = clock
         # One task runs every job by its ledger id; the ledger row says what to do.
@@ -144,7 +143,7 @@ class JobQueue:
 # -- the jobs openimr runs ---------------------------------------------------------------
 
 
-def scan_deadlines(services: Services, store: AuthStore, within_days: int = 3) -> int:
+def scan_deadlines(services: Services, store: JobLedger, within_days: int = 3) -> int:
     """Raise an alert (decision clock) or a reminder (records clock) for every running
     clock within `within_days` of its end, once per case, clock and threshold.
 
@@ -194,8 +193,7 @@ def render_letter_pdf_file(services: Services, settings: Settings, case_number: 
 def build_job_queue(settings: Settings, services: Services | None = None) -> JobQueue:
     """The queue with openimr's handlers, for the web app and for the worker process."""
     services = services or bootstrap(settings.database_url, migrate=False)
-    factory = make_session_factory(services.engine)
-    store = AuthStore(factory)
+    store = job_ledger(services)
 
     def deadline_scan(payload: dict[str, Any]) -> None:
         scan_deadlines(services, store, int(payload.get("within_days", 3)))
@@ -204,4 +202,4 @@ def build_job_queue(settings: Settings, services: Services | None = None) -> Job
         render_letter_pdf_file(services, settings, str(payload["case_number"]))
 
     handlers: dict[str, Handler] = {"deadline_scan": deadline_scan, "render_pdf": render_pdf}
-    return JobQueue(make_huey(settings), factory, handlers, clock=services.clock)
+    return JobQueue(make_huey(settings), store, handlers, clock=services.clock)

@@ -14,7 +14,7 @@ from openimr.domain.case import Case
 from openimr.domain.errors import InvalidTransition
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.letters.render import (
-    determination_to_dict,
+    determination_fields,
     render_letter_html,
     render_letter_pdf,
     render_letter_text,
@@ -67,5 +67,5 @@ def render(
     elif fmt == "pdf":
         content = render_letter_pdf(case, det, public=public, reviewer_identity=identity)
     else:
-        content = json.dumps(determination_to_dict(case, det), indent=2).encode()
+        content = json.dumps(determination_fields(case, det), indent=2).encode()
     return RenderedLetter(case.case_number, fmt, public, MEDIA_TYPES[fmt], content)

@@ -15,9 +15,10 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from openimr.assist.summary import CaseHeader, draft_case_summary, records_from_case_documents
+from openimr.assist.records import records_from_case_documents
+from openimr.assist.summary import CaseHeader, draft_case_summary
 from openimr.domain.case import Case, CaseDocument
-from openimr.domain.errors import NotFound, OpenIMRError, PermissionDenied
+from openimr.domain.errors import OpenIMRError, PermissionDenied
 from openimr.domain.vocabulary import DocumentKind, PartyRole, Role
 from openimr.service.access import Actor
 from openimr.service.events import audit
@@ -34,12 +35,6 @@ CLINICAL_KINDS = frozenset(
     }
 )
 MAX_CHARS = 200_000
-
-
-class AssistUnavailable(NotFound):
-    """Decision support cannot run here (no model packaged, or no corpus)."""
-
-    code = "assist_unavailable"
 
 
 def _ensure_reviewer_or_staff(actor: Actor, case: Case) -> None:

@@ -28,7 +28,7 @@ from openimr.store.tables import (
 # -- determination (stored whole as JSON) ------------------------------------------------
 
 
-def determination_to_dict(det: Determination) -> dict[str, Any]:
+def determination_to_column(det: Determination) -> dict[str, Any]:
     return {
         "clinical_case_summary": det.clinical_case_summary,
         "items": [
@@ -54,7 +54,7 @@ def determination_to_dict(det: Determination) -> dict[str, Any]:
     }
 
 
-def determination_from_dict(data: dict[str, Any]) -> Determination:
+def determination_from_column(data: dict[str, Any]) -> Determination:
     return Determination(
         clinical_case_summary=data["clinical_case_summary"],
         items=tuple(
@@ -151,7 +151,7 @@ def case_from_row(
             for f in row.eligibility_findings or []
         ],
         determination=(
-            determination_from_dict(row.determination) if row.determination is not None else None
+            determination_from_column(row.determination) if row.determination is not None else None
         ),
         version=row.version,
     )
@@ -185,7 +185,7 @@ def case_columns(case: Case) -> dict[str, Any]:
             for f in case.eligibility_findings
         ],
         "determination": (
-            determination_to_dict(case.determination) if case.determination is not None else None
+            determination_to_column(case.determination) if case.determination is not None else None
         ),
     }
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from openimr.domain.errors import AuthenticationFailed, TooManyAttempts
 from openimr.domain.vocabulary import Role
-from openimr.service.auth import AuthenticationFailed, TooManyAttempts
+from openimr.runtime.cookies import PRELOGIN_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
 from openimr.web.render import HERE, make_templates, render
-from openimr.web.security import PRELOGIN_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
 from openimr.web.session import Csrf, CsrfFailed, LoginRequired, optional_user, session_secret
 
 router = APIRouter(include_in_schema=False)

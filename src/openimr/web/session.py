@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 
 from openimr.domain.errors import PermissionDenied
 from openimr.domain.vocabulary import Role
+from openimr.runtime.cookies import PRELOGIN_COOKIE, SESSION_COOKIE
 from openimr.service.auth import User
-from openimr.web.security import PRELOGIN_COOKIE, SESSION_COOKIE
 
 
 class LoginRequired(Exception):

@@ -9,9 +9,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from openimr.api.context import published
 from openimr.domain.errors import InvalidInput
 from openimr.domain.vocabulary import CaseState, DocumentKind, PartyRole, Priority, ServiceMethod
+from openimr.runtime.context import published
 from openimr.service.assign import AssignReviewer, assign_reviewer, screen_case
 from openimr.service.auth import actor_for
 from openimr.service.dashboard import case_statistics, clock_status

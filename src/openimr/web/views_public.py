@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from openimr.api.context import published
 from openimr.domain.vocabulary import CaseState, Role
+from openimr.runtime.context import published
 from openimr.service.auth import actor_for
 from openimr.service.queries import get_case, get_document, get_letter, list_cases
 from openimr.web.render import render

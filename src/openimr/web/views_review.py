@@ -8,14 +8,14 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from openimr.api.context import proposer
 from openimr.domain.citation import Citation
-from openimr.domain.errors import InvalidInput
+from openimr.domain.errors import AssistUnavailable, InvalidInput
 from openimr.domain.vocabulary import CaseState, Decision, EvidenceSource
+from openimr.runtime.context import proposer
 from openimr.service.auth import actor_for
 from openimr.service.queries import get_case, list_cases
 from openimr.service.review import ItemDecision, RecordReview, record_review
-from openimr.service.workbench import AssistUnavailable, workbench_proposals
+from openimr.service.workbench import workbench_proposals
 from openimr.web.render import render
 from openimr.web.session import Csrf, ReviewerPage
 

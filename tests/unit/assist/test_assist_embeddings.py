@@ -16,14 +16,13 @@ from typer.testing import CliRunner
 from openimr.assist import embeddings
 from openimr.assist.embeddings import (
     DenseItemIndex,
-    EmbeddingsUnavailable,
     HybridItemIndex,
     embeddings_available,
     require_embeddings,
 )
 from openimr.assist.precedents import build_index, precedent_records, precedent_search
 from openimr.cli import app
-from openimr.domain.errors import InvalidInput
+from openimr.domain.errors import EmbeddingsUnavailable, InvalidInput
 
 needs_extra = pytest.mark.skipif(
     not embeddings_available(),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from openimr.assist.facts import body_regions, extract_facts, parse_date, phase_of_care
+from openimr.assist import lexicon
+from openimr.assist.facts import extract_facts, parse_date
+from openimr.assist.lexicon import body_regions, pain_scores
+from openimr.evidence.phase import phase_of_care
 
 SUMMARY = """
 The applicant is a 52-year-old male who has filed a claim for chronic low back pain reportedly
@@ -99,10 +102,10 @@ def test_recent_surgery_makes_the_phase_post_operative() -> None:
 
 
 def test_phase_boundaries_follow_weeks_since_injury() -> None:
-    assert phase_of_care(2, False) == "acute"
-    assert phase_of_care(8, False) == "subacute"
-    assert phase_of_care(20, False) == "chronic"
-    assert phase_of_care(None, False) is None
+    assert phase_of_care(2) == "acute"
+    assert phase_of_care(8) == "subacute"
+    assert phase_of_care(20) == "chronic"
+    assert phase_of_care(None) is None
 
 
 def test_dates_in_letter_formats_parse() -> None:
@@ -154,3 +157,24 @@ def test_an_aggravating_factor_is_not_a_change_in_symptoms() -> None:
     worse = "Since the last visit her leg numbness has worsened and now reaches the foot."
     assert extract_facts(steady).value("significant_change_in_symptoms") is not True
     assert extract_facts(worse).value("significant_change_in_symptoms") is True
+
+
+def test_a_date_is_never_read_as_a_pain_score() -> None:
+    # "3/10/2016" is March 10th: every reader of the record uses the lexicon's one pattern,
+    # which the summary drafter already guarded against dates and the fact reader did not.
+    facts = extract_facts("Pain was reassessed on 3/10/2016. Low back pain is rated 6/10 today.")
+    assert facts.value("pain_score") == 6.0
+    only_a_date = extract_facts("Pain was reassessed on 3/10/2016.")
+    assert only_a_date.value("pain_score") is None
+    assert pain_scores("Pain was reassessed on 3/10/2016 and 11/10/15.") == []
+    assert pain_scores("Pain 6-7/10, down from 8 out of 10.") == [7.0, 8.0]
+
+
+def test_every_reader_takes_its_words_from_the_one_lexicon() -> None:
+    from openimr.assist import facts, regions, summary, treatment_facts, visits
+
+    for module in (facts, regions, summary, treatment_facts, visits):
+        assert not hasattr(module, "_rx"), module.__name__
+    assert visits.PAIN_SCORE is lexicon.PAIN_SCORE
+    assert regions.areas_named is lexicon.areas_named
+    assert "norco" in lexicon.drug_names()  # from the evidence drug data, not a copied list

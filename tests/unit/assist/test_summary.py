@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from openimr.assist.records import RecordDocument, record_from_bytes, records_from_folder
 from openimr.assist.summary import (
     CaseHeader,
     DraftSummary,
-    RecordDocument,
     draft_case_summary,
-    record_from_bytes,
-    records_from_folder,
 )
 from openimr.domain.errors import InvalidInput
 
@@ -200,7 +198,8 @@ def test_missing_folder_or_no_records_is_invalid_input(tmp_path: Path) -> None:
 
 def test_service_documents_with_stored_metadata_are_summarised() -> None:
     """The service hook: (CaseDocument, bytes) pairs of the seed example's case file."""
-    from openimr.assist.summary import case_header, records_from_case_documents
+    from openimr.assist.records import records_from_case_documents
+    from openimr.assist.summary import case_header
     from openimr.domain.case import Case, CaseDocument, Party
     from openimr.domain.vocabulary import PartyRole, Priority, ServiceMethod
     from openimr.examples.seed_data import seed_data

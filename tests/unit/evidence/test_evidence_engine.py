@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+from openimr.assist.facts import extract_facts
 from openimr.domain.vocabulary import EvidenceSource
-from openimr.evidence.engine import evaluate, evaluate_criterion, phase_of_care
+from openimr.evidence.engine import evaluate, evaluate_criterion
 from openimr.evidence.kb import load_kb
 from openimr.evidence.normalise import normalise_item
+from openimr.evidence.phase import phase_of_care
 from openimr.evidence.schema import Criterion, Phase
 
 ERA_B = date(2016, 12, 1)
@@ -81,14 +83,28 @@ def test_numeric_comparisons() -> None:
 
 
 def test_phase_of_care_from_weeks_and_surgery() -> None:
-    assert phase_of_care({"duration_weeks_since_injury": 2}) == Phase.ACUTE
-    assert phase_of_care({"duration_weeks_since_injury": 8}) == Phase.SUBACUTE
-    assert phase_of_care({"duration_weeks_since_injury": 30}) == Phase.CHRONIC
-    assert (
-        phase_of_care({"post_operative": True, "duration_weeks_since_injury": 30})
-        == Phase.POST_OPERATIVE
+    assert phase_of_care(2) == Phase.ACUTE
+    assert phase_of_care(8) == Phase.SUBACUTE
+    assert phase_of_care(30) == Phase.CHRONIC
+    assert phase_of_care(30, post_operative=True) == Phase.POST_OPERATIVE
+    assert phase_of_care(None, chronic_pain=True) == Phase.CHRONIC
+    assert phase_of_care(None) is None
+
+
+def test_one_phase_rule_for_the_engine_and_the_record_reader() -> None:
+    # 12.5 weeks: under three months, so subacute and not yet chronic pain, for both readers
+    # (they used to disagree: the record reader said chronic, the engine subacute).
+    item = normalise_item("Physical therapy 2x6 lumbar spine")
+    on = date(2016, 4, 1)
+    injured = on - timedelta(days=round(12.5 * 7))
+    result = evaluate(item, {}, on, date_of_injury=injured)
+    facts = extract_facts(
+        "Date of injury " + f"{injured:%B} {injured.day}, {injured.year}. Low back pain.",
+        request_date=on,
     )
-    assert phase_of_care({}) is None
+    assert result.phase == facts.value("phase") == "subacute"
+    assert facts.value("chronic_pain") is False
+    assert phase_of_care(13) == Phase.CHRONIC
 
 
 # --- selection and ranking on the shipped KB --------------------------------------------------
@@ -248,7 +264,7 @@ def test_entries_out_of_force_or_about_other_regions_are_listed_as_excluded() ->
 
 KB_DOCS = """
 version: 1
-effective_from: 2026-01-01
+written_on: 2026-01-01
 docs:
   - {id: m, source: MTUS, step: mtus, guideline: Low Back Complaints, publisher: ACOEM,
      editions: [{edition: "2004", effective_from: 2007-06-15}], effective_to: 2017-11-30}

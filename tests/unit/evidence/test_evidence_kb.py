@@ -12,7 +12,7 @@ from openimr.evidence.kb import lint, load_kb, mtus_era
 
 DOCS = """
 version: 1
-effective_from: 2026-01-01
+written_on: 2026-01-01
 docs:
   - {id: m, source: MTUS, step: mtus, guideline: Low Back Complaints, publisher: ACOEM,
      editions: [{edition: "2004", effective_from: 2007-06-15}], effective_to: 2017-11-30}
@@ -20,7 +20,7 @@ docs:
 
 GOOD_REC = """
 version: 1
-effective_from: 2026-01-01
+written_on: 2026-01-01
 recommendations:
   - id: r1
     doc: m

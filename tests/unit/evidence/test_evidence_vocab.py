@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from openimr.datafile import validate
 from openimr.domain.errors import RuleDataError
 from openimr.evidence.kb import validate_all
-from openimr.evidence.loader import validate
 from openimr.evidence.vocab import (
     FactFile,
     category_ids,
@@ -57,7 +57,7 @@ def test_body_regions_include_the_spine_and_the_extremities() -> None:
 def test_a_bad_vocabulary_entry_names_the_entry_and_field() -> None:
     data = {
         "version": 1,
-        "effective_from": "2026-01-01",
+        "written_on": "2026-01-01",
         "facts": [
             {"id": "red_flags", "type": "bool", "meaning": "x"},
             {"id": "stage", "type": "enum", "meaning": "y"},

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from openimr.domain.errors import OpenIMRError
-from openimr.letters.parse import LetterParseError, parse_letter_file, parse_letter_text
+from openimr.domain.errors import LetterParseError, OpenIMRError
+from openimr.letters.parse import parse_letter_file, parse_letter_text
 from tests.conftest import shared_path
 from tests.unit.letters.parse_samples import HEADER, ITEM_PLAIN, letter
 

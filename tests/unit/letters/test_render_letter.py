@@ -13,14 +13,14 @@ import pytest
 
 from openimr.domain.case import DisputedItem
 from openimr.domain.citation import Citation
-from openimr.domain.errors import InvalidInput, RuleDataError
+from openimr.domain.errors import IdentityLeak, InvalidInput, RuleDataError
 from openimr.domain.vocabulary import Decision, EvidenceSource
-from openimr.letters.redact import IdentityLeak, assert_absent
+from openimr.letters.redact import assert_absent
 from openimr.letters.render import (
     SECTION_HEADERS,
     WIDTH,
     citation_sentence,
-    determination_to_dict,
+    determination_fields,
     guideline_sentences,
     render_letter_html,
     render_letter_pdf,
@@ -210,8 +210,8 @@ def test_pdf_renders_with_the_same_section_headers_and_page_numbers(seed_pdf_tex
     assert REVIEWER_ID not in flat
 
 
-def test_determination_json_follows_the_parse_contract_without_the_reviewer() -> None:
-    data = determination_to_dict(seed_case(), seed_determination())
+def test_determination_fields_follows_the_parse_contract_without_the_reviewer() -> None:
+    data = determination_fields(seed_case(), seed_determination())
     text = json.dumps(data)
     assert REVIEWER_ID not in text
     assert data["decision_date"] == "2015-06-25" and data["priority"] == "standard"

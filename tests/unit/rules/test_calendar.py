@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from openimr.datafile import load_model
 from openimr.domain.errors import RuleDataError
 from openimr.rules.calendar import HolidayFile, load_calendar, load_holiday_file
-from openimr.rules.loader import load_model
 
 CAL = load_calendar("ca_dwc", "ca_judicial")
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from openimr.datafile import load_model
 from openimr.domain.errors import RuleDataError
 from openimr.rules.clocks import ClockFacts, ClockFile, compute_clocks, load_clock_pack
-from openimr.rules.loader import load_model
 
 PACK = load_clock_pack("ca_dwc")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from openimr.datafile import load_model
 from openimr.domain.case import DisputedItem
 from openimr.domain.errors import RuleDataError
 from openimr.domain.vocabulary import DocumentKind, ServiceMethod
@@ -17,7 +18,7 @@ from openimr.rules.eligibility import (
     dispute_key,
     load_eligibility_rules,
 )
-from openimr.rules.loader import check_no_overlap, load_model
+from openimr.rules.loader import check_no_overlap
 from tests.factories import make_case, make_document
 
 

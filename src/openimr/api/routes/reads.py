@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from openimr.api.context import proposer, published
 from openimr.api.deps import Ctx, CurrentUser, StaffUser, Svc
 from openimr.api.schemas import (
     AlertPublic,
@@ -25,6 +24,7 @@ from openimr.api.schemas import (
 )
 from openimr.domain.errors import InvalidInput, NotFound
 from openimr.domain.vocabulary import CaseState
+from openimr.runtime.context import proposer, published
 from openimr.service.assign import screen_case
 from openimr.service.auth import actor_for
 from openimr.service.queries import audit_trail, get_case, get_document, get_letter, list_cases

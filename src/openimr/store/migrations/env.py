@@ -6,18 +6,15 @@ sees a changed column type.
 
 from __future__ import annotations
 
-import importlib.util
-
 from alembic import context
 from sqlalchemy import Connection, text
 
-import openimr.store.tables  # noqa: F401  (registers the case tables on Base.metadata)
+# Registers every table on Base.metadata: the case tables, accounts, the job ledger.
+import openimr.store.accounts  # noqa: F401
+import openimr.store.job_ledger  # noqa: F401
+import openimr.store.tables  # noqa: F401
 from openimr.store.base import Base
 from openimr.store.engine import make_engine
-
-# The service's own tables (revision 0002_auth) when that module is present.
-if importlib.util.find_spec("openimr.store.auth_tables") is not None:
-    import openimr.store.auth_tables  # noqa: F401
 
 target_metadata = Base.metadata
 

@@ -1,5 +1,8 @@
 """`create_app(settings)`: the FastAPI application (JSON API, web pages, /healthz).
 
+The one place that mounts both front doors, `openimr.api` (JSON) and `openimr.web` (pages),
+on one app; they share the `openimr.runtime` context and never import each other.
+
 Nothing happens at import: the database engine, the services and the job queue
 are built here from the `Settings` value passed in, and kept on `app.state.ctx`.
 """
@@ -13,9 +16,11 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from openimr.api.context import AppContext, build_context
 from openimr.api.errors import error_body, install_error_handlers
+from openimr.api.routes import register_api_routes
+from openimr.runtime.context import AppContext, build_context
 from openimr.settings import Settings
+from openimr.web.pages import register_web_routes
 
 API_DESCRIPTION = (
     "Independent Medical Review: intake, eligibility, reviewer assignment, records, review, "
@@ -70,9 +75,6 @@ class SecurityHeaders:
 
 def create_app(settings: Settings, ctx: AppContext | None = None) -> FastAPI:
     """Build the app; `ctx` lets tests pass a prepared context."""
-    from openimr.api.routes import register_api_routes
-    from openimr.web.pages import register_web_routes
-
     context = ctx or build_context(settings)
 
     app = FastAPI(
