@@ -15,7 +15,7 @@ from openimr.domain.clocks import Clocks
 from openimr.domain.errors import NotFound, PermissionDenied
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import CaseState, PartyRole, Role
-from openimr.rules.deadlines import DeadlineRules
+from openimr.rules.clocks import ClockPack
 from openimr.rules.eligibility import consolidation_key
 from openimr.service.access import (
     Actor,
@@ -66,7 +66,7 @@ def get_case(
     uow: UnitOfWork,
     actor: Actor,
     clock: Clock,
-    rules: DeadlineRules | None = None,
+    rules: ClockPack | None = None,
 ) -> CaseView:
     """One case with its clocks, as `actor` may see it; the read is audited."""
     with uow:
@@ -86,7 +86,7 @@ def list_cases(
     states: frozenset[CaseState] | None = None,
     limit: int = 100,
     offset: int = 0,
-    rules: DeadlineRules | None = None,
+    rules: ClockPack | None = None,
 ) -> list[CaseSummary]:
     """The cases `actor` may see (staff: all; reviewer: assigned; party: its own)."""
     today = clock().date()
@@ -157,7 +157,7 @@ def get_letter(
 ) -> RenderedLetter:
     """The letter of a case. The full letter goes to those who may see the case (it never
     names the reviewer), to a party only from issue on; the redacted public one to anyone
-    once published (LC 4610.6(j)). Every format, JSON included, is built from the same
+    once published (LC 4610.6). Every format, JSON included, is built from the same
     scrubbed text."""
     with uow:
         case = uow.cases.get(case_number)
