@@ -259,4 +259,4 @@ def test_the_roles_hold_on_postgresql(tmp_path: Path, database_url: str) -> None
         pytest.skip("the SQLite run is the module fixture above")
     service, case = seeded_service(tmp_path, database_url, until="issued")
     assert get(service, "party", f"/api/cases/{case}").json()["assigned_reviewer_id"] is None
-    assert get(service, "other-party", f"/api/cases/{case}").status_code == 403
+    assert get(service, "other-party", f"/api/cases/{case}").status_code == 404
