@@ -186,9 +186,9 @@ def provider_of(record: RecordText) -> Provider | None:
     for unit in reversed(record.units):  # no header names the author: the signature does
         if not unit.whole_segment and SIGNATURE.match(unit.text.strip()):
             signed = unit.text.strip().rstrip(".")
-            name = re.split(r",\s*", signed)[0]
-            credential = signed[len(name) :].strip(" ,")
-            return Provider(name, credential, _SPECIALTY_OF_TYPE.get(record.doc.doc_type), unit)
+            signer = re.split(r",\s*", signed)[0]
+            credential = signed[len(signer) :].strip(" ,")
+            return Provider(signer, credential, _SPECIALTY_OF_TYPE.get(record.doc.doc_type), unit)
     return None
 
 
