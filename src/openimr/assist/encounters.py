@@ -20,6 +20,7 @@ from datetime import date
 from openimr.assist.dates import DATE, date_from_match, dates_in
 from openimr.assist.lexicon import PAIN_SCORE, expand_abbreviations, rx
 from openimr.assist.records import Passage, RecordText
+from openimr.assist.sections import STUDY_TYPES
 
 # Sections whose sentences describe the worker's care, in the order a visit is summarised.
 CARE_SECTIONS = (
@@ -74,9 +75,15 @@ _QUALIFIED_SCORE = rx(
     r"at (?:its )?worst|at best|without (?:med|the)|w/o|with med|w/ med|before|\bwas\b|initial|"
     r"pre-|post-|previous|prior|baseline|\bfrom\b|average"
 )
-_SPECIALTY_OF_TYPE = {
-    "therapy_note": "physical therapy",
-}
+# A therapy note's header rarely names the discipline; its title does.
+_THERAPY_TITLE = rx(r"physical therapy|occupational therapy|chiropractic|acupuncture|psychotherapy")
+
+
+def _specialty_of_title(record: RecordText) -> str | None:
+    if record.doc.doc_type != "therapy_note":
+        return None
+    named = _THERAPY_TITLE.search(record.doc.title)
+    return named.group(0).lower() if named else None
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,7 @@ _GENERIC_HEADING = rx(
     r"work|work status|procedure|interval(?: history)?|imaging|treatment(?: plan)?|complaints?|"
     r"rationale(?: for item \d+)?|addendum.*|history of (?:the )?injury|determination|"
     r"decision|request(?:ed treatment)?|guidelines?(?: cited)?|recommendations?|testing|"
-    r"monitoring|visits|goals)$"
+    r"monitoring|visits|goals|chief complaints?|disability status|physical examination)$"
 )
 
 
@@ -177,18 +184,18 @@ def provider_of(record: RecordText) -> Provider | None:
         credentials = _CREDENTIAL.findall(rest.split("supervising")[0])
         specialty = None
         remainder = _CREDENTIAL.sub("", rest.split("supervising")[0])
-        words = re.sub(r"[(),]+", " ", remainder).strip(" .")
-        words = re.sub(r"\s+", " ", words)
+        words = re.sub(r"\s*\(([^)]*)\)", r", \1", remainder)  # "Surgery (Foot and Ankle)"
+        words = re.sub(r"\s+", " ", words).strip(" .,")
         if words:
             specialty = expand_abbreviations(words).lower()
-        specialty = specialty or _SPECIALTY_OF_TYPE.get(record.doc.doc_type)
+        specialty = specialty or _specialty_of_title(record)
         return Provider(name.group(0), ", ".join(credentials), specialty, unit)
     for unit in reversed(record.units):  # no header names the author: the signature does
         if not unit.whole_segment and SIGNATURE.match(unit.text.strip()):
             signed = unit.text.strip().rstrip(".")
             signer = re.split(r",\s*", signed)[0]
             credential = signed[len(signer) :].strip(" ,")
-            return Provider(signer, credential, _SPECIALTY_OF_TYPE.get(record.doc.doc_type), unit)
+            return Provider(signer, credential, _specialty_of_title(record), unit)
     return None
 
 
@@ -327,7 +334,10 @@ def diagnoses_of(record: RecordText) -> list[Diagnosis]:
     rule-outs are not diagnoses."""
     found: list[Diagnosis] = []
     for unit in record.units:
-        if not (unit.whole_segment and unit.section == "diagnoses"):
+        listed = unit.section == "diagnoses" or (
+            unit.section == "impression" and record.doc.doc_type not in STUDY_TYPES
+        )  # a clinic note's "IMPRESSION:" is its assessment; a study's is what it found
+        if not (unit.whole_segment and listed):
             continue
         body = re.sub(r"^[^:]{0,40}:\s*", "", unit.text)
         for piece in re.split(r"(?:^|\s)\d{1,2}[.)]\s+|;\s*|\.\s+(?=[A-Z])", body):

@@ -167,7 +167,8 @@ def _sex(records: list[RecordText], used: list[tuple[RecordText, Passage | None]
     given = _field(records, "sex")
     if given:
         used.append(given[1])
-        return given[0].split()[0].lower()
+        word = given[0].split()[0].lower().rstrip(".")
+        return {"m": "male", "f": "female"}.get(word, word)
     for record in records:
         for unit in record.units:
             match = _SEX.search(unit.text) if not unit.whole_segment else None

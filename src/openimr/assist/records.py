@@ -231,6 +231,10 @@ def _guess_title(text: str, filename: str | None) -> str:
 _LABEL = re.compile(
     r"(?m)(?:^[ \t]*|[ \t]{2,})([A-Z][A-Za-z0-9/'()&-]*(?: [A-Za-z0-9/'()&.-]+){0,4}):(?=\s)"
 )
+# "Patient: Raymond Voss DOB: 07/14/1965 Sex: M" - PDF text keeps one space between a form's
+# fields; a header field's name after a value starts a field of its own.
+_FIELD_AFTER_VALUE = re.compile(r"(?<=[^\s:]) ([A-Z][A-Za-z]*(?: [a-z]+){0,3}):(?=\s)")
+_SPINE_LEVEL = re.compile(r"^[CTLS]\d{1,2}(?:-[CTLS]?\d{1,2})?$")
 # "... no prior treatment. Family history: ..." - a known heading after a sentence's end.
 _INLINE_LABEL = re.compile(r"(?<=[.] )([A-Z][a-z]+(?: [a-z]+){0,2}):(?=\s)")
 # A blank line, or a heading line (capitals, no sentence end: "MRI RIGHT SHOULDER"); PDF text
@@ -301,6 +305,13 @@ def _segments(page: str, doc_type: str) -> list[tuple[str, int, int]]:
         if section_of(match.group(1), doc_type) != "other":
             cuts.add(match.start(1))
             labels[match.start(1)] = match.group(1)
+    for match in _FIELD_AFTER_VALUE.finditer(page):
+        if section_of(match.group(1), doc_type) in _HEADER_FIELDS:
+            cuts.add(match.start(1))
+            labels[match.start(1)] = match.group(1)
+    for start in [s for s, label in labels.items() if _SPINE_LEVEL.match(label)]:
+        del labels[start]  # "C5-6: disc extrusion" is a finding, not a heading
+        cuts.discard(start)
     for match in _BLANK.finditer(page):
         cuts.add(match.end())
     for match in _HEADING_LINE.finditer(page):  # a title line is a segment of its own

@@ -201,6 +201,10 @@ def _encounter_sentences(
     if lead is not None:
         text += f"; the applicant reported: {_lower_first(lead.text)}"
         head += [(record, u) for u in lead.units]
+    elif sections.get("procedure"):  # a procedure note opens with what was done
+        lead = sections["procedure"][0]
+        text += f": {_lower_first(lead.text).rstrip('.')}"
+        head += [(record, u) for u in lead.units]
     opener = sentence(text if text.endswith(".") else text + ".", head)
     if record.date and record.date_unit is None:  # the date the service recorded
         given = Source(record.doc.document_id, None, f"document date: {record.date.isoformat()}")

@@ -100,7 +100,7 @@ def addenda(encounters: list[Encounter]) -> list[Finding]:
             dated = f" dated {long_date(when[0][0])}" if when else ""
             of = f" of {long_date(encounter.date)}" if encounter.date else ""
             change = " changes the note" if _CHANGES.search(unit.text) else " adds to the note"
-            body = clean_sentence(re.sub(r"^[^:]{0,40}:\s*", "", unit.text))
+            body = clean_sentence(re.sub(r"^[^:]{0,40}:\s*", "", unit.text), keep_heading=True)
             body = re.sub(r"\s*[A-Z]\. [A-Z][a-z]+, M\.D\.$", "", body)
             found.append(
                 Finding(
