@@ -19,9 +19,23 @@ from openimr.assist.context import Assertion
 from openimr.assist.facts import CaseFacts, Fact
 from openimr.assist.schema import CitationOut, CriterionResult
 from openimr.evidence.engine import CriterionResult as EngineCriterion
-from openimr.evidence.engine import RankedRecommendation, evaluate
+from openimr.evidence.engine import QuantityCheck, RankedRecommendation, evaluate
 from openimr.evidence.normalise import NormalisedItem, normalise_item
+from openimr.evidence.schema import ReasonCode
 from openimr.evidence.vocab import fact_index
+
+
+@dataclass(frozen=True)
+class Considered:
+    """One applicable recommendation as checked against the record (the governing one and
+    the next ones of the search sequence: reviewers cite and apply several)."""
+
+    citation: CitationOut
+    direction: int
+    native_label: str | None
+    paraphrase: str
+    tree: EngineCriterion | None
+    criteria: tuple[CriterionResult, ...]
 
 
 @dataclass
@@ -39,9 +53,13 @@ class Guidance:
     native_label: str | None = None
     paraphrase: str | None = None
     criteria: list[CriterionResult] = field(default_factory=list)
+    tree: EngineCriterion | None = None  # the governing criteria tree as evaluated
+    considered: list[Considered] = field(default_factory=list)  # governing first, then 2 more
     criteria_met_documented: int = 0  # leaves met on the record's own words, not its silence
     quantity_exceeds_limit: bool = False
     quantity_note: str | None = None
+    over_limits: list[QuantityCheck] = field(default_factory=list)  # the limits exceeded
+    limits: list[QuantityCheck] = field(default_factory=list)  # every limit checked
     reasons: list[str] = field(default_factory=list)
     continuation: bool = False
     retrospective: bool = False
@@ -162,18 +180,25 @@ def guide(
         # has no modification (LC 4610.6 upholds or overturns the request as it stands), so a
         # request beyond the guideline's quantity is not supported as written.
         guidance.support = -1
+    guidance.considered = [
+        _considered(rec, cite, facts, item.category)
+        for rec, cite in zip(result.recommendations[:3], _citation_list(result.recommendations))
+    ]
     guidance.strength = top.strength
     guidance.native_label = top.native_label
     guidance.paraphrase = top.paraphrase
     if top.criteria is not None:
         guidance.criteria_status = top.criteria.status
-        leaves = top.criteria.leaves()
-        guidance.criteria = [_criterion(leaf, facts, item.category) for leaf in leaves]
+        guidance.tree = top.criteria
+        leaves = distinct_leaves(top.criteria)
+        guidance.criteria = [criterion_result(leaf, facts, item.category) for leaf in leaves]
         guidance.criteria_met_documented = sum(
             leaf.status == "met" and _documented(leaf, facts, item.category) for leaf in leaves
         )
-    over = [q for q in (*top.quantity, *result.quantity) if q.status == "exceeds"]
+    guidance.limits = [*top.quantity, *result.quantity]
+    over = [q for q in guidance.limits if q.status == "exceeds"]
     if over:
+        guidance.over_limits = over
         guidance.quantity_exceeds_limit = True
         guidance.quantity_note = "; ".join(
             f"The request exceeds {q.label}"
@@ -182,6 +207,7 @@ def guide(
             for q in over
         )
     _beyond_certified_part(guidance, item, facts)
+    _already_authorized(guidance, item, facts)
     _oral_suspension(guidance, item, facts)
     _leg_nerve_conduction(guidance, item, facts)
     return guidance
@@ -211,17 +237,22 @@ def _leg_nerve_conduction(guidance: Guidance, item: NormalisedItem, facts: CaseF
             "a suspected peripheral neuropathy or entrapment in the leg",
             "nerve conduction studies of the leg without a suspected neuropathy or entrapment "
             "(ODG Low Back, Nerve conduction studies)",
+            "not_recommended",
         )
 
 
 def _needs_documented_reason(
-    guidance: Guidance, facts: CaseFacts, reason: re.Pattern[str], criterion: str, failing: str
+    guidance: Guidance,
+    facts: CaseFacts,
+    reason: re.Pattern[str],
+    criterion: str,
+    failing: str,
+    code: ReasonCode,
 ) -> None:
-    """A supported request that also needs a reason in the record: the first sentence matching
-    `reason` meets it; a substantive record without one makes the request as written not
-    supported (`failing` says why). A thin record leaves the question to the reviewer."""
-    if guidance.support <= 0:
-        return
+    """A request that also needs a reason in the record: the first sentence matching
+    `reason` meets it; a substantive record without one fails it, and a request the guideline
+    otherwise supports becomes not supported as written (`failing` says why). A thin record
+    leaves the question to the reviewer."""
     found = next((s.text for s in facts.sentences if reason.search(s.text)), None)
     if found is None and not facts.substantive:
         return
@@ -229,10 +260,12 @@ def _needs_documented_reason(
         CriterionResult(
             criterion=criterion,
             status="met" if found else "not_met",
-            evidence=found or "not mentioned in the clinical case summary",
+            evidence=found or silence(criterion),
+            evidence_kind="record" if found else "silence",
+            code=code,
         )
     )
-    if found is None:
+    if found is None and guidance.support > 0:
         guidance.support = -1
         guidance.reasons.append(failing)
 
@@ -261,6 +294,7 @@ def _oral_suspension(guidance: Guidance, item: NormalisedItem, facts: CaseFacts)
             _CANNOT_SWALLOW,
             "a reason the tablet or capsule form cannot be taken",
             "oral suspension requested with no documented reason the solid form cannot be taken",
+            "not_recommended",
         )
 
 
@@ -292,9 +326,33 @@ def _beyond_certified_part(guidance: Guidance, item: NormalisedItem, facts: Case
             criterion="disputed part within the course already certified",
             status="not_met",
             evidence=found.evidence,
+            code="conservative_care_not_exhausted",
         )
     )
     guidance.reasons.append("UR certified part of this request: the remainder is disputed")
+
+
+def _already_authorized(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
+    """A service the record says was already authorized is a duplicate request: nothing is
+    left to decide, so it is not supported as requested (an additional or continued course
+    is a new request, not a duplicate)."""
+    if not item.known or _CONTINUATION.search(item.text):
+        return
+    found = treatment_facts.already_authorized(
+        facts.sentences, lambda clause: _same_service(clause, item)
+    )
+    if found is None:
+        return
+    guidance.support = -1
+    guidance.criteria.append(
+        CriterionResult(
+            criterion="not a service already authorized",
+            status="not_met",
+            evidence=found.evidence,
+            code="repeat_without_change",
+        )
+    )
+    guidance.reasons.append("the record says this service was already authorized")
 
 
 def _same_service(clause: str, item: NormalisedItem) -> bool:
@@ -304,6 +362,37 @@ def _same_service(clause: str, item: NormalisedItem) -> bool:
     if item.ingredients:
         return bool(set(item.ingredients) & set(other.ingredients))
     return True
+
+
+def _considered(
+    rec: RankedRecommendation, citation: CitationOut, facts: CaseFacts, category: str
+) -> Considered:
+    leaves = distinct_leaves(rec.criteria) if rec.criteria is not None else []
+    return Considered(
+        citation=citation,
+        direction=_DIRECTION.get(rec.direction, 0),
+        native_label=rec.native_label,
+        paraphrase=rec.paraphrase,
+        tree=rec.criteria,
+        criteria=tuple(criterion_result(leaf, facts, category) for leaf in leaves),
+    )
+
+
+def _citation_list(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:
+    """One citation per recommendation, in rank order (duplicates kept: see `_citations`)."""
+    return [_citation_out(rec) for rec in recs]
+
+
+def _citation_out(rec: RankedRecommendation) -> CitationOut:
+    c = rec.citation()
+    return CitationOut(
+        source=c.source.value,
+        guideline=c.guideline,
+        edition=c.edition,
+        sections=list(c.sections),
+        pages=list(c.pages),
+        strength=c.strength,
+    )
 
 
 def _citations(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:
@@ -346,18 +435,49 @@ def _documented(leaf: EngineCriterion, facts: CaseFacts, category: str) -> bool:
     )
 
 
-def _criterion(leaf: EngineCriterion, facts: CaseFacts, category: str) -> CriterionResult:
-    """One leaf criterion with the sentence of the record that decided it."""
+def distinct_leaves(tree: EngineCriterion) -> list[EngineCriterion]:
+    """The leaves of a criteria tree, each criterion once: shared criteria (the same red-flag
+    test under two branches) are one question to the reviewer, not two."""
+    seen: set[tuple[str, str | None]] = set()
+    out: list[EngineCriterion] = []
+    for leaf in tree.leaves():
+        key = (leaf.label.lower(), leaf.fact)
+        if key not in seen:
+            seen.add(key)
+            out.append(leaf)
+    return out
+
+
+def silence(label: str) -> str:
+    """The record's silence about a criterion, in words (never as a quotation)."""
+    return f"the record does not mention {label}"
+
+
+def criterion_result(leaf: EngineCriterion, facts: CaseFacts, category: str) -> CriterionResult:
+    """One leaf criterion with the sentence of the record that decided it, or the record's
+    silence in words, and the deciding reason it gives when not met."""
     fact = _leaf_fact(leaf, facts, category)
     if fact is not None and fact.assertion is Assertion.NOT_DOCUMENTED:
-        evidence = "not mentioned in the clinical case summary"
-    elif fact is not None:
-        evidence = fact.evidence
+        evidence, kind = silence(leaf.label), "silence"
+    elif fact is not None and fact.evidence:
+        evidence, kind = fact.evidence, "record"
     elif leaf.status == "insufficient":
-        evidence = "the record does not say"
+        evidence, kind = f"the record does not say whether: {leaf.label}", "silence"
+    elif leaf.fact:
+        evidence, kind = f"{leaf.fact} = {_shown(leaf.value)}", "derived"
     else:
-        evidence = f"{leaf.fact} = {leaf.value}" if leaf.fact else ""
-    return CriterionResult(criterion=leaf.label, status=leaf.status, evidence=evidence)
+        evidence, kind = "", "derived"
+    return CriterionResult(
+        criterion=leaf.label,
+        status=leaf.status,
+        evidence=evidence,
+        evidence_kind=kind,  # type: ignore[arg-type]
+        code=leaf.reason,
+    )
+
+
+def _shown(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 # A renewal or an additional course must show functional improvement from the earlier one

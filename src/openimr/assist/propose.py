@@ -63,6 +63,7 @@ class ItemAnalysis:
     facts: CaseFacts
     guidance: Guidance
     hits: list[Hit]
+    item: NormalisedItem | None = None
 
 
 def _iso_date(value: str | None) -> date | None:
@@ -111,6 +112,7 @@ def analyse_case(case: CaseInput, index: PrecedentSearch | None) -> list[ItemAna
             facts=facts,
             guidance=guidance,
             hits=hits,
+            item=n,
         )
     return [by_id[item.id] for item in case.items]
 

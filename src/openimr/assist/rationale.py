@@ -53,7 +53,7 @@ def _criterion_line(c: CriterionResult) -> str:
     head = {"met": "Met", "not_met": "Not met"}.get(c.status, "Cannot be judged from the record")
     if not c.evidence:
         return f"{head}: {c.criterion}."
-    if c.evidence.startswith(("not mentioned", "the record does not say")):
+    if c.evidence_kind != "record":
         return f"{head}: {c.criterion} ({c.evidence})."
     return f"{head}: {c.criterion}. The record: {_quote(c.evidence)}"
 

@@ -156,7 +156,9 @@ _PATTERNS: tuple[tuple[ReasonCode, float, re.Pattern[str]], ...] = (
     (
         "conservative_care_not_exhausted",
         WEAK,
-        rx(r"conservative (?:care|treatment|therapy|management)|first[- ]line|plain (?:films|x-rays|radiographs)"),
+        rx(
+            r"conservative (?:care|treatment|therapy|management)|first[- ]line|plain (?:films|x-rays|radiographs)"
+        ),
     ),
     # -- quantity beyond the guideline -------------------------------------------------------
     (
@@ -173,7 +175,9 @@ _PATTERNS: tuple[tuple[ReasonCode, float, re.Pattern[str]], ...] = (
     (
         "quantity_exceeds",
         WEAK,
-        rx(r"up to \d+ (?:visits|sessions|treatments)|\d+ ?(?:-|to) ?\d+ (?:visits|sessions|treatments)"),
+        rx(
+            r"up to \d+ (?:visits|sessions|treatments)|\d+ ?(?:-|to) ?\d+ (?:visits|sessions|treatments)"
+        ),
     ),
     # -- duration beyond the guideline -------------------------------------------------------
     (
@@ -192,7 +196,9 @@ _PATTERNS: tuple[tuple[ReasonCode, float, re.Pattern[str]], ...] = (
     (
         "duration_exceeds",
         WEAK,
-        rx(r"short[- ](?:term|course)|long[- ]term|2\s?-\s?3 weeks|prolonged use|extend opioid use"),
+        rx(
+            r"short[- ](?:term|course)|long[- ]term|2\s?-\s?3 weeks|prolonged use|extend opioid use"
+        ),
     ),
     # -- already done, nothing changed -------------------------------------------------------
     (
@@ -234,7 +240,9 @@ _PATTERNS: tuple[tuple[ReasonCode, float, re.Pattern[str]], ...] = (
     (
         "request_unclear",
         SOFT,
-        rx(r"(?:unclear|not clear) (?:if|whether) this is (?:a )?(?:first|new|an initial)|\bno RFA\b"),
+        rx(
+            r"(?:unclear|not clear) (?:if|whether) this is (?:a )?(?:first|new|an initial)|\bno RFA\b"
+        ),
     ),
     (
         "request_unclear",
@@ -340,8 +348,10 @@ _GAP_CODES = frozenset(
 )
 # The conclusion every rationale ends on ("the request for X is not medically necessary")
 # names no reason; nor does the item's own name inside a sentence.
-_VERDICT = rx(r"^(?:given the above|as such|therefore|thus|based on)?[, ]*(?:the )?request[^.]{0,200}"
-              r"(?:is|was) (?:determined to )?(?:be )?(?:not )?medically necessary\.?$")
+_VERDICT = rx(
+    r"^(?:given the above|as such|therefore|thus|based on)?[, ]*(?:the )?request[^.]{0,200}"
+    r"(?:is|was) (?:determined to )?(?:be )?(?:not )?medically necessary\.?$"
+)
 _TIE = 0.05  # scores this close count as equal: the first stated wins
 _SECONDARY_MIN = 0.6
 _MAX_SECONDARY = 2

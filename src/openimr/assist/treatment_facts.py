@@ -348,3 +348,38 @@ def ur_certified_part(
                     continue
                 return Found("ur_certified_part", True, sentence.text)
     return None
+
+
+# --- the same service already authorized --------------------------------------------------------
+
+# A request for a service that UR (or an earlier IMR) already authorized is a duplicate: there
+# is nothing left to decide (reasons.md `repeat_without_change`). The record must say so of
+# this very service: "was previously approved", "the requested X was approved", "duplicate".
+# A part, a trial or an initial course is not the whole service (`ur_certified_part`).
+_APPROVED = rx(
+    r"\bduplicat\w*|(?:previously|already) (?:been )?(?:approved|authori[sz]ed|certified)|"
+    r"\brequested\b[^.;]{0,80}\b(?:was|were|has been|had been) (?:approved|authori[sz]ed|"
+    r"certified)|(?:was|were|has been|had been) approved for (?:the |a |an )?(?!\d|trial|"
+    r"initial|one|two|an? \d)[a-z]"
+)
+_NOT_WHOLE = rx(
+    r"non-?certif\w*|\bdenied\b|not (?:approved|authori[sz]ed|certified)|modif\w+|partial\w*|"
+    r"\btrial\b|\binitial\b|remaining|\bof the\b \d"
+)
+
+
+def already_authorized(
+    sentences: Iterable[Sentence], same_service: Callable[[str], bool]
+) -> Found | None:
+    """`already_authorized`: the record says this very service was already authorized (or
+    that the request duplicates one); `same_service(text)` tells whether a clause is about
+    the disputed item."""
+    for sentence in sentences:
+        for clause in _CLAUSE_SPLIT.split(sentence.text):
+            hit = _APPROVED.search(clause)
+            if hit is None or _NOT_WHOLE.search(clause) or not same_service(clause):
+                continue
+            if assertion_of(clause, hit.span()) is Assertion.NEGATED:
+                continue
+            return Found("already_authorized", True, sentence.text)
+    return None

@@ -113,6 +113,9 @@ class Criterion(StrictModel):
 
     label: str
     fact: str | None = None
+    # The deciding reason when this node is not met; default: its fact's `fails_as`
+    # (facts.yaml), or for a composite node the reason of the child that decided it.
+    reason: ReasonCode | None = None
     op: Literal["is", "ge", "le", "gt", "lt", "in"] = "is"
     value: bool | float | str | tuple[str, ...] = True
     all: tuple[Criterion, ...] | None = None
