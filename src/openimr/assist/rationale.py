@@ -9,7 +9,7 @@ it proposes one, since only the expert reviewer decides (Labor Code 4610.6).
 from __future__ import annotations
 
 from openimr.assist.guidance import Guidance
-from openimr.assist.schema import CitationOut, CriterionResult, Proposal
+from openimr.assist.schema import CitationOut, CriterionResult, Proposal, ReasonOut
 
 _DIRECTION_WORDS = {
     1: "a recommendation for the service",
@@ -58,15 +58,26 @@ def _criterion_line(c: CriterionResult) -> str:
     return f"{head}: {c.criterion}. The record: {_quote(c.evidence)}"
 
 
+def _reason_line(reason: ReasonOut) -> str:
+    what = reason.code.replace("_", " ")
+    if reason.evidence_kind == "record":
+        return f"The question that decides this item ({what}): {reason.criterion}. The record: {_quote(reason.evidence)}"
+    return f"The question that decides this item ({what}): {reason.criterion} ({reason.evidence})."
+
+
 def draft_rationale(
     description: str,
     guidance: Guidance,
     proposal: Proposal,
     p_overturn: float,
     precedent_summary: str | None = None,
+    reasons: list[ReasonOut] | None = None,
 ) -> str:
-    """The draft: governing citation, criteria with the record's words, proposed conclusion."""
+    """The draft: the deciding question, governing citation, criteria with the record's
+    words, proposed conclusion."""
     parts: list[str] = []
+    if reasons:
+        parts.append(_reason_line(reasons[0]))
     if guidance.citations:
         first = guidance.citations[0]
         sentence = f"The governing recommendation is {citation_phrase(first)}"
@@ -99,6 +110,12 @@ def _conclusion(description: str, proposal: Proposal, p_overturn: float) -> str:
             f"Proposed conclusion for the reviewer: the record does not allow the deciding "
             f"criteria to be checked for {description}; request the missing documentation or "
             f"decide on the reviewer's own reading ({odds})."
+        )
+    if proposal == "undecided":
+        return (
+            f"No conclusion is proposed for {description}: on records like this one neither "
+            f"upholding nor overturning was proposed reliably enough; the reviewer's reading "
+            f"of the deciding question decides ({odds})."
         )
     verb = "upholding" if proposal == "uphold" else "overturning"
     meaning = "not medically necessary" if proposal == "uphold" else "medically necessary"

@@ -241,6 +241,14 @@ def relief_duration(sentences: Iterable[Sentence]) -> Found | None:
 # --- how long the requested drug has been used -------------------------------------------------
 
 _SINCE = rx(r"\bsince\b")
+# A sentence that opens a visit or report by its date: "On 11/7/2016,", "Per the 12/13/16
+# progress report", "According to the progress report dated October 26, 2016". A date of
+# injury or surgery does not open a visit.
+_VISIT_OPENING = rx(
+    r"^(?:on|as of|at the|during the|per the|in the|according to the)?\s*(?:\w+ ){0,4}?"
+    r"(?:(?:\d{1,2}[-/]\d{1,2}[-/]\d{2,4})|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)\w*\.? \d{1,2},? \d{4})(?![^,.]{0,40}\b(?:injur|accident|surger|operat))"
+)
 _FOR_DURATION = rx(
     r"\bfor (?:at least |over |about |approximately |the past |the last )?"
     + _AMOUNT
@@ -260,15 +268,22 @@ def medication_duration(
 
     From "for N months/years", "since <date>", or the earliest dated visit that documents
     the drug; 0 (a new start) when a substantive record never mentions the drug outside the
-    request itself. A mention with no date leaves the duration unknown.
+    request itself. A sentence without a date of its own takes the date of the visit the
+    narrative is describing ("On 11/7/2016, the worker reported ... Medications included
+    Norco"): summaries tell visits in turn, each opened by its date. A mention with no date
+    at all leaves the duration unknown.
     """
     pattern = _names_pattern(names)
     if pattern is None:
         return None
     earliest: tuple[date, str] | None = None
     mentioned = False
+    visit: date | None = None  # the date of the visit the narrative is on
     for sentence in sentences:
         text = sentence.text
+        opened = _VISIT_OPENING.search(text)
+        if opened:
+            visit = parse_date(opened.group(0))
         hit = pattern.search(text)
         if not hit or is_request(text):
             continue
@@ -285,7 +300,7 @@ def medication_duration(
             weeks = count * 52 if unit.startswith("year") else _weeks(amount, unit)
             return Found("medication_duration_weeks", round(weeks, 1), text)
         since = _SINCE.search(text)
-        when = parse_date(text[since.end() :] if since else text)
+        when = parse_date(text[since.end() :] if since else text) or visit
         in_time = when is not None and (request is None or when <= request)
         if in_time and (earliest is None or when < earliest[0]):  # type: ignore[operator]
             earliest = (when, text)  # type: ignore[assignment]
