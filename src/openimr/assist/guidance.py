@@ -448,9 +448,13 @@ def distinct_leaves(tree: EngineCriterion) -> list[EngineCriterion]:
     return out
 
 
+_ABSENCE = re.compile(r"^(?:no|not|without)\s+(?:an?\s+)?", re.I)
+
+
 def silence(label: str) -> str:
-    """The record's silence about a criterion, in words (never as a quotation)."""
-    return f"the record does not mention {label}"
+    """The record's silence about a criterion, in words (never as a quotation). A criterion
+    that asks for an absence ("no prior imaging") names what the record does not mention."""
+    return f"the record does not mention {_ABSENCE.sub('', label)}"
 
 
 def criterion_result(leaf: EngineCriterion, facts: CaseFacts, category: str) -> CriterionResult:

@@ -113,7 +113,8 @@ def _conclusion(description: str, proposal: Proposal, p_overturn: float) -> str:
         )
     if proposal == "undecided":
         return (
-            f"No conclusion is proposed for {description}: on records like this one neither "
+            f"No conclusion is proposed for the reviewer on {description}: on records like this "
+            f"one neither "
             f"upholding nor overturning was proposed reliably enough; the reviewer's reading "
             f"of the deciding question decides ({odds})."
         )
