@@ -55,6 +55,10 @@ class Guidance:
     criteria: list[CriterionResult] = field(default_factory=list)
     tree: EngineCriterion | None = None  # the governing criteria tree as evaluated
     considered: list[Considered] = field(default_factory=list)  # governing first, then 2 more
+    # criteria added by a rule on the request as written that decides it alone (a duplicate,
+    # an oral suspension, the part UR already certified), as opposed to one more guideline
+    # criterion the assist checks (leg nerve conduction studies)
+    decisive: set[str] = field(default_factory=set)
     criteria_met_documented: int = 0  # leaves met on the record's own words, not its silence
     quantity_exceeds_limit: bool = False
     quantity_note: str | None = None
@@ -238,6 +242,7 @@ def _leg_nerve_conduction(guidance: Guidance, item: NormalisedItem, facts: CaseF
             "nerve conduction studies of the leg without a suspected neuropathy or entrapment "
             "(ODG Low Back, Nerve conduction studies)",
             "not_recommended",
+            decisive=False,
         )
 
 
@@ -248,6 +253,8 @@ def _needs_documented_reason(
     criterion: str,
     failing: str,
     code: ReasonCode,
+    *,
+    decisive: bool = True,
 ) -> None:
     """A request that also needs a reason in the record: the first sentence matching
     `reason` meets it; a substantive record without one fails it, and a request the guideline
@@ -265,6 +272,8 @@ def _needs_documented_reason(
             code=code,
         )
     )
+    if decisive:
+        guidance.decisive.add(criterion)
     if found is None and guidance.support > 0:
         guidance.support = -1
         guidance.reasons.append(failing)
@@ -329,6 +338,7 @@ def _beyond_certified_part(guidance: Guidance, item: NormalisedItem, facts: Case
             code="conservative_care_not_exhausted",
         )
     )
+    guidance.decisive.add("disputed part within the course already certified")
     guidance.reasons.append("UR certified part of this request: the remainder is disputed")
 
 
@@ -352,6 +362,7 @@ def _already_authorized(guidance: Guidance, item: NormalisedItem, facts: CaseFac
             code="repeat_without_change",
         )
     )
+    guidance.decisive.add("not a service already authorized")
     guidance.reasons.append("the record says this service was already authorized")
 
 

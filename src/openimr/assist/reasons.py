@@ -138,9 +138,9 @@ def _criterion_candidates(guidance: Guidance, considered: list[Considered]) -> l
         label = shown.criterion.lower()
         if shown.status == "not_met" and shown.code and label not in tree_labels | seen:
             seen.add(label)
-            out.append(
-                replace(_from_criterion(shown, deciding=True, other=False), source="as_written")
-            )
+            found = _from_criterion(shown, deciding=True, other=False)
+            decisive = shown.criterion in guidance.decisive
+            out.append(replace(found, source="as_written") if decisive else found)
     return out
 
 
