@@ -194,7 +194,9 @@ def metrics(preds: list[Prediction]) -> Metrics:
         overturn_n=len(overturns),
         overturn_precision=_share(sum(p.overturned for p in overturns), len(overturns)),
         reason_n=len(scored),
-        reason_accuracy=_share(sum(p.reason_first in p.reviewer_reasons for p in scored), len(scored)),
+        reason_accuracy=_share(
+            sum(p.reason_first in p.reviewer_reasons for p in scored), len(scored)
+        ),
         reason_baseline=_share(
             sum(p.reason_majority in p.reviewer_reasons for p in scored), len(scored)
         ),
@@ -256,7 +258,9 @@ def read_reason_labels(path: Path) -> dict[tuple[str, int], frozenset[str]]:
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise InvalidInput(f"{path}:{n}: not valid JSON ({exc.msg})", field="labels") from exc
+                raise InvalidInput(
+                    f"{path}:{n}: not valid JSON ({exc.msg})", field="labels"
+                ) from exc
     labels: dict[tuple[str, int], frozenset[str]] = {}
     for n, row in enumerate(rows, start=1):
         try:

@@ -185,8 +185,8 @@ def guide(
         # request beyond the guideline's quantity is not supported as written.
         guidance.support = -1
     guidance.considered = [
-        _considered(rec, cite, facts, item.category)
-        for rec, cite in zip(result.recommendations[:3], _citation_list(result.recommendations))
+        _considered(rec, _citation_out(rec), facts, item.category)
+        for rec in result.recommendations[:3]
     ]
     guidance.strength = top.strength
     guidance.native_label = top.native_label
@@ -387,11 +387,6 @@ def _considered(
         tree=rec.criteria,
         criteria=tuple(criterion_result(leaf, facts, category) for leaf in leaves),
     )
-
-
-def _citation_list(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:
-    """One citation per recommendation, in rank order (duplicates kept: see `_citations`)."""
-    return [_citation_out(rec) for rec in recs]
 
 
 def _citation_out(rec: RankedRecommendation) -> CitationOut:

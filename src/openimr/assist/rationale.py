@@ -60,9 +60,10 @@ def _criterion_line(c: CriterionResult) -> str:
 
 def _reason_line(reason: ReasonOut) -> str:
     what = reason.code.replace("_", " ")
+    head = f"The question that decides this item ({what}): {reason.criterion}"
     if reason.evidence_kind == "record":
-        return f"The question that decides this item ({what}): {reason.criterion}. The record: {_quote(reason.evidence)}"
-    return f"The question that decides this item ({what}): {reason.criterion} ({reason.evidence})."
+        return f"{head}. The record: {_quote(reason.evidence)}"
+    return f"{head} ({reason.evidence})."
 
 
 def draft_rationale(

@@ -53,71 +53,100 @@ def _gap(concept: str) -> re.Pattern[str]:
 FACT_KINDS: tuple[FactKind, ...] = (
     FactKind(
         "functional_improvement_documented",
-        _gap(r"functional (?:improvement|gains?|benefit)|improve(?:ment|d) (?:in )?function|"
-             r"objective (?:improvement|gains)|increased function"),
-        rx(r"(?:functional improvement|improvement in function|reduction in work restrictions)"
-           r" (?:was|is|has been) (?:documented|noted|shown)|(?:showed|shows|reported) "
-           r"(?:functional )?(?:benefit|improvement) (?:with|from)"),
+        _gap(
+            r"functional (?:improvement|gains?|benefit)|improve(?:ment|d) (?:in )?function|"
+            r"objective (?:improvement|gains)|increased function"
+        ),
+        rx(
+            r"(?:functional improvement|improvement in function|reduction in work restrictions)"
+            r" (?:was|is|has been) (?:documented|noted|shown)|(?:showed|shows|reported) "
+            r"(?:functional )?(?:benefit|improvement) (?:with|from)"
+        ),
     ),
     FactKind(
         "pain_relief_documented",
-        _gap(r"(?:numerical |quantified |measurable )?pain relief|reduction in pain|"
-             r"decrease in pain|analgesic (?:benefit|effect)|(?:VAS|pain) (?:scores? )?"
-             r"(?:reduction|improvement)"),
-        rx(r"(?:decreased|reduced|less) pain with (?:the )?medications?|pain relief "
-           r"(?:was|is) (?:documented|noted|reported)"),
+        _gap(
+            r"(?:numerical |quantified |measurable )?pain relief|reduction in pain|"
+            r"decrease in pain|analgesic (?:benefit|effect)|(?:VAS|pain) (?:scores? )?"
+            r"(?:reduction|improvement)"
+        ),
+        rx(
+            r"(?:decreased|reduced|less) pain with (?:the )?medications?|pain relief "
+            r"(?:was|is) (?:documented|noted|reported)"
+        ),
     ),
     FactKind(
         "red_flags",
         _gap(r"red[- ]flags?"),
-        rx(r"red flags? (?:were|was|is|are) (?:identified|present|noted|documented)|"
-           r"(?:these|the) red flags"),
+        rx(
+            r"red flags? (?:were|was|is|are) (?:identified|present|noted|documented)|"
+            r"(?:these|the) red flags"
+        ),
     ),
     FactKind(
         "focal_neurologic_deficit",
-        _gap(r"(?:focal |significant |objective )?(?:neurolog\w*|nerve|motor|sensory) "
-             r"(?:deficits?|findings|compromise|impairment|dysfunction)|"
-             r"definitive neurological deficit"),
-        rx(r"(?:decreased|diminished|reduced|altered) (?:\w+ ){0,2}(?:sensation|strength|"
-           r"reflex\w*)|objective (?:evidence|documentation) of neurolog\w*|positive Spurling|"
-           r"(?:motor|sensory) deficits? (?:was|were|is|are) (?:noted|documented|present)"),
+        _gap(
+            r"(?:focal |significant |objective )?(?:neurolog\w*|nerve|motor|sensory) "
+            r"(?:deficits?|findings|compromise|impairment|dysfunction)|"
+            r"definitive neurological deficit"
+        ),
+        rx(
+            r"(?:decreased|diminished|reduced|altered) (?:\w+ ){0,2}(?:sensation|strength|"
+            r"reflex\w*)|objective (?:evidence|documentation) of neurolog\w*|positive Spurling|"
+            r"(?:motor|sensory) deficits? (?:was|were|is|are) (?:noted|documented|present)"
+        ),
     ),
     FactKind(
         "radiculopathy",
         _gap(r"radiculopathy|radicular (?:complaints|findings|signs|symptoms)"),
-        rx(r"(?:objective )?evidence of (?:\w+ ){0,2}radiculopathy(?! on)|positive "
-           r"straight[- ]leg|radicular symptoms|diagnosis of (?:\w+ ){0,2}radiculopathy"),
+        rx(
+            r"(?:objective )?evidence of (?:\w+ ){0,2}radiculopathy(?! on)|positive "
+            r"straight[- ]leg|radicular symptoms|diagnosis of (?:\w+ ){0,2}radiculopathy"
+        ),
     ),
     FactKind(
         "prior_conservative_care_failed",
-        _gap(r"(?:trial(?:ed)?|tried) and failed|fail(?:ed|ure of|ure to respond to) "
-             r"(?:a |an |the )?(?:proper |adequate |complete |exhaustive )?(?:course of )?"
-             r"conservative|exhausted (?:\w+ ){0,2}conservative|completion of (?:a )?"
-             r"(?:trial of )?conservative|complete course of conservative"),
-        rx(r"(?:has|had) (?:already )?(?:had|failed|tried) conservative (?:care|treatment)|"
-           r"(?:failed|despite) (?:\w+ ){0,3}conservative (?:care|treatment|therapy)"),
+        _gap(
+            r"(?:trial(?:ed)?|tried) and failed|fail(?:ed|ure of|ure to respond to) "
+            r"(?:a |an |the )?(?:proper |adequate |complete |exhaustive )?(?:course of )?"
+            r"conservative|exhausted (?:\w+ ){0,2}conservative|fail\w* to (?:improve|respond) "
+            r"(?:with|to) conservative|completion of (?:a )?"
+            r"(?:trial of )?conservative|complete course of conservative"
+        ),
+        rx(
+            r"(?:has|had) (?:already )?(?:had|failed|tried) conservative (?:care|treatment)|"
+            r"(?:failed|despite) (?:\w+ ){0,3}conservative (?:care|treatment|therapy)"
+        ),
     ),
     FactKind(
         "prior_imaging_same_region",
         None,
-        rx(r"(?:prior|previous|earlier|recent) (?:\w+ ){0,2}(?:MRI|CT(?: scan)?|x-?rays?|"
-           r"radiographs?|imaging|scan)(?: (?:of|dated|in|from|which|that|revealed|showed))|"
-           r"(?:had|received|underwent) (?:an? |the )?(?:\w+ ){0,3}(?:MRI|CT scan|x-?ray)"
-           r"[^.]{0,40}(?:dated|previously|of unknown date|in \d|revealed|showed)|"
-           r"(?:the patient|he|she) had a normal CT"),
+        rx(
+            r"(?:prior|previous|earlier|recent) (?:\w+ ){0,2}(?:MRI|CT(?: scan)?|x-?rays?|"
+            r"radiographs?|imaging|scan)(?: (?:of|dated|in|from|which|that|revealed|showed))|"
+            r"(?:had|received|underwent) (?:an? |the )?(?:\w+ ){0,3}(?:MRI|CT scan|x-?ray)"
+            r"[^.]{0,40}(?:dated|previously|of unknown date|in \d|revealed|showed)|"
+            r"(?:the patient|he|she) had a normal CT"
+        ),
     ),
     FactKind(
         "surgery_planned",
-        rx(r"\b" + _NO_NEAR + r"(?:surg\w+|surgical (?:candidate|intervention))|not (?:a )?"
-           r"(?:\w+ )?candidate for (?:surgery|surgical)"),
-        rx(r"(?:surgery|surgical intervention) (?:is|was|has been) (?:planned|scheduled|"
-           r"being considered)|candidate for surgery(?! was not)"),
+        rx(
+            r"\b" + _NO_NEAR + r"(?:surg\w+|surgical (?:candidate|intervention))|not (?:a )?"
+            r"(?:\w+ )?candidate for (?:surgery|surgical)"
+        ),
+        rx(
+            r"(?:surgery|surgical intervention) (?:is|was|has been) (?:planned|scheduled|"
+            r"being considered)|candidate for surgery(?! was not)"
+        ),
     ),
     FactKind(
         "urine_drug_screen_done",
         _gap(r"urine drug (?:screens?|tests?|testing)|\bUDS\b|drug screen"),
-        rx(r"urine drug (?:screens?|tests?) (?:was|were|is|are|has been) "
-           r"(?:performed|done|consistent|appropriate)|consistent urine drug"),
+        rx(
+            r"urine drug (?:screens?|tests?) (?:was|were|is|are|has been) "
+            r"(?:performed|done|consistent|appropriate)|consistent urine drug"
+        ),
     ),
     FactKind(
         "cures_checked",
@@ -126,10 +155,14 @@ FACT_KINDS: tuple[FactKind, ...] = (
     ),
     FactKind(
         "gi_risk_factors",
-        _gap(r"(?:GI|gastrointestinal) (?:risk|events?|complaints|symptoms|bleed\w*)|"
-             r"peptic ulcer|history of (?:GI|gastrointestinal)"),
-        rx(r"(?:history of|reports?|complain\w* of) (?:GI upset|gastritis|GERD|dyspepsia|"
-           r"reflux|peptic ulcer)"),
+        _gap(
+            r"(?:GI|gastrointestinal) (?:risk|events?|complaints|symptoms|bleed\w*)|"
+            r"peptic ulcer|history of (?:GI|gastrointestinal)"
+        ),
+        rx(
+            r"(?:history of|reports?|complain\w* of) (?:GI upset|gastritis|GERD|dyspepsia|"
+            r"reflux|peptic ulcer)"
+        ),
     ),
     FactKind(
         "neuropathic_pain",
@@ -139,16 +172,20 @@ FACT_KINDS: tuple[FactKind, ...] = (
     FactKind(
         "long_term_use",
         None,
-        rx(r"(?:using|been on|taking|prescribed|used) (?:\w+ ){0,4}since (?:at least )?|"
-           r"(?:for|over|beyond) (?:at least |more than |the past )?(?:\d+|several|many) "
-           r"(?:months|years)|long[- ]term use|chronic (?:opioid|use)|continued use|"
-           r"ongoing use|(?:is|was) a refill"),
+        rx(
+            r"(?:using|been on|taking|prescribed|used) (?:\w+ ){0,4}since (?:at least )?|"
+            r"(?:for|over|beyond) (?:at least |more than |the past )?(?:\d+|several|many) "
+            r"(?:months|years)|long[- ]term use|chronic (?:opioid|use)|continued use|"
+            r"ongoing use|(?:is|was) a refill"
+        ),
     ),
     FactKind(
         "already_authorized",
         None,
-        rx(r"(?:previously|already) (?:been )?(?:authori[sz]ed|approved|certified)|"
-           r"duplicat\w+|redundant|(?:had|has) been approved for"),
+        rx(
+            r"(?:previously|already) (?:been )?(?:authori[sz]ed|approved|certified)|"
+            r"duplicat\w+|redundant|(?:had|has) been approved for"
+        ),
     ),
 )
 
@@ -188,9 +225,12 @@ def assist_reading(kind: str, facts: CaseFacts, guidance: Guidance) -> bool | No
         weeks = facts.value("medication_duration_weeks")
         return None if not isinstance(weeks, float) else weeks >= LONG_TERM_WEEKS
     if kind == "already_authorized":
-        duplicate = any(c.code == "repeat_without_change" and c.status == "not_met"
-                        and c.criterion == "not a service already authorized"
-                        for c in guidance.criteria)
+        duplicate = any(
+            c.code == "repeat_without_change"
+            and c.status == "not_met"
+            and c.criterion == "not a service already authorized"
+            for c in guidance.criteria
+        )
         return True if duplicate else None
     value = facts.value(kind)
     return value if isinstance(value, bool) else None

@@ -358,7 +358,7 @@ class CodeCounts:
     def distribution(self, category: str | None) -> dict[str, float]:
         """P(code | category), each level shrunk toward the one above (all -> family ->
         category) by `SMOOTHING` pseudo-counts; never zero for a code."""
-        uniform = {code: 1.0 / len(REASON_CODES) for code in REASON_CODES}
+        uniform: dict[str, float] = {code: 1.0 / len(REASON_CODES) for code in REASON_CODES}
         estimate = uniform
         for key in ("*", *_keys(category)[1:]):
             row = self.counts.get(key, {})

@@ -95,7 +95,8 @@ _PATTERNS: tuple[tuple[ReasonCode, float, re.Pattern[str]], ...] = (
             r"urine drug (?:screens?|tests?|testing|toxicology)|\bUDS\b|\bUDT\b|\bCURES\b|"
             r"(?:opioid|pain|narcotic|medication) (?:agreement|contract)|aberrant|"
             r"risk (?:of|for) (?:addiction|abuse|misuse|aberrant)|(?:opioid )?risk assessment|"
-            r"screening for (?:risk|drug|substance)|(?:continued |ongoing )?monitoring (?:and|of|for)|"
+            r"screening for (?:risk|drug|substance)|"
+            r"(?:continued |ongoing )?monitoring (?:and|of|for)|"
             r"four a'?s|4 a'?s"
         ),
     ),
@@ -157,7 +158,8 @@ _PATTERNS: tuple[tuple[ReasonCode, float, re.Pattern[str]], ...] = (
         "conservative_care_not_exhausted",
         WEAK,
         rx(
-            r"conservative (?:care|treatment|therapy|management)|first[- ]line|plain (?:films|x-rays|radiographs)"
+            r"conservative (?:care|treatment|therapy|management)|first[- ]line|"
+            r"plain (?:films|x-rays|radiographs)"
         ),
     ),
     # -- quantity beyond the guideline -------------------------------------------------------
@@ -176,7 +178,8 @@ _PATTERNS: tuple[tuple[ReasonCode, float, re.Pattern[str]], ...] = (
         "quantity_exceeds",
         WEAK,
         rx(
-            r"up to \d+ (?:visits|sessions|treatments)|\d+ ?(?:-|to) ?\d+ (?:visits|sessions|treatments)"
+            r"up to \d+ (?:visits|sessions|treatments)|"
+            r"\d+ ?(?:-|to) ?\d+ (?:visits|sessions|treatments)"
         ),
     ),
     # -- duration beyond the guideline -------------------------------------------------------
@@ -241,7 +244,8 @@ _PATTERNS: tuple[tuple[ReasonCode, float, re.Pattern[str]], ...] = (
         "request_unclear",
         SOFT,
         rx(
-            r"(?:unclear|not clear) (?:if|whether) this is (?:a )?(?:first|new|an initial)|\bno RFA\b"
+            r"(?:unclear|not clear) (?:if|whether) this is (?:a )?(?:first|new|an initial)|"
+            r"\bno RFA\b"
         ),
     ),
     (

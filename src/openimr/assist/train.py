@@ -81,9 +81,7 @@ def analyse_letters(
             reason = label_rationale(
                 str(item.get("rationale") or ""), item.get("decision"), item.get("description")
             ).primary
-            rows.append(
-                TrainingRow(analysis, key, int(item["decision"] == "overturned"), reason)
-            )
+            rows.append(TrainingRow(analysis, key, int(item["decision"] == "overturned"), reason))
     return rows
 
 
@@ -128,10 +126,10 @@ def fit_rows(rows: list[TrainingRow], meta: dict[str, Any]) -> OutcomeModel:
         [features(r.analysis, rate, base_rate) for r, rate in zip(rows, oof, strict=True)]
     )
     groups = np.array([r.letter for r in rows])
-    coef, intercept, a, b, oof = fit_logistic(x, y, groups)
+    coef, intercept, a, b, out_of_fold = fit_logistic(x, y, groups)
     target = published_rates()["*"]
     shift = prior_shift(base_rate, target)
-    shifted = 1 / (1 + np.exp(-(np.log(oof / (1 - oof)) + shift)))
+    shifted = 1 / (1 + np.exp(-(np.log(out_of_fold / (1 - out_of_fold)) + shift)))
     ranker = fit_ranker([r.reason_example() for r in rows])
     return OutcomeModel(
         features=FEATURES,

@@ -641,12 +641,12 @@ def _assess(
     fit: _Fit,
     seen: Mapping[str, object],
     request_date: date,
-    reasons: Mapping[str, ReasonCode] | None = None,
+    fact_reasons: Mapping[str, ReasonCode] | None = None,
 ) -> _Assessed:
     """One applicable entry against the record: criteria, quantity, the reasons in words,
     and its sort key in the search sequence."""
     applies = fit.applies
-    crit = evaluate_criterion(rec.criteria, seen, reasons) if rec.criteria else None
+    crit = evaluate_criterion(rec.criteria, seen, fact_reasons) if rec.criteria else None
     checks = tuple(c for c in (check_limit(q, item, seen) for q in rec.quantity) if c is not None)
     reasons = [f"{doc.source} ({doc.step.value}), in force on {request_date.isoformat()}"]
     if fit.region_hit:

@@ -477,9 +477,41 @@ def normalise_item(text: str) -> NormalisedItem:
 
 # Words that name no service: a placeholder, a filler or a reference elsewhere.
 _NO_SERVICE = frozenset(
-    "n/a na none unknown blank tbd tba see attached attachment other item items request "
-    "requested requests the of and for to a an as per above below same previous not "
-    "applicable specified listed".split()
+    [
+        "n/a",
+        "na",
+        "none",
+        "unknown",
+        "blank",
+        "tbd",
+        "tba",
+        "see",
+        "attached",
+        "attachment",
+        "other",
+        "item",
+        "items",
+        "request",
+        "requested",
+        "requests",
+        "the",
+        "of",
+        "and",
+        "for",
+        "to",
+        "a",
+        "an",
+        "as",
+        "per",
+        "above",
+        "below",
+        "same",
+        "previous",
+        "not",
+        "applicable",
+        "specified",
+        "listed",
+    ]
 )
 
 

@@ -19,7 +19,6 @@ from pydantic import Field, model_validator
 
 from openimr.datafile import StrictModel
 
-
 # The deciding reasons of ../shared/docs/reasons.md: why a reviewer finds an item necessary
 # (criteria_met) or not. Each criterion of the knowledge base names the code that fails when
 # the criterion is not met (`Criterion.reason`, else its fact's `fails_as` in facts.yaml).

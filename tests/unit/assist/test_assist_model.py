@@ -47,7 +47,7 @@ def test_fitted_model_ranks_by_the_informative_feature() -> None:
     low, high = np.zeros(len(FEATURES)), np.zeros(len(FEATURES))
     high[support] = 2.0
     assert model.predict(high)[0] > model.predict(low)[0]
-    assert oof.shape == y.shape and ((0 < oof) & (oof < 1)).all()
+    assert oof.shape == y.shape and ((oof > 0) & (oof < 1)).all()
 
 
 def test_thresholds_propose_only_where_out_of_fold_precision_is_high() -> None:
@@ -83,7 +83,15 @@ def test_artifact_round_trips_without_retraining(tmp_path: Path) -> None:
     coef, intercept, a, b, _ = fit_logistic(x, y, groups)
     rates = RateTable.from_items([("imaging/mri", "knee")] * 4, [1, 0, 0, 0])
     model = OutcomeModel(
-        FEATURES, coef, intercept, a, b, Thresholds(0.1, 0.6, 0.95), 0.1, rates, {"k": "v"},
+        FEATURES,
+        coef,
+        intercept,
+        a,
+        b,
+        Thresholds(0.1, 0.6, 0.95),
+        0.1,
+        rates,
+        {"k": "v"},
         shift=0.3,
     )
     model.save(tmp_path)

@@ -158,7 +158,7 @@ def test_thirty_services_the_dev_letters_never_name_all_get_a_category() -> None
     assert len(items) == 30
     placed = [normalise_item(i["text"]) for i in items]
     assert all(item.known for item in placed), [i.text for i in placed if not i.known]
-    as_expected = sum(item.category == i["category"] for item, i in zip(placed, items))
+    as_expected = sum(item.category == i["category"] for item, i in zip(placed, items, strict=True))
     assert as_expected >= 26  # 27 of 30 when written; see the file's header
 
 
