@@ -95,7 +95,10 @@ PRIOR_STRENGTH = 100.0
 # letters unlike the training ones.
 UPHOLD_PRECISION = 0.95
 OVERTURN_PRECISION = 0.5
-MIN_PROPOSALS = 3  # an overturn threshold needs at least this many out-of-fold overturns
+# An overturn region must hold at least this many out-of-fold proposals, two of them real
+# overturns: one overturn among a handful of items is chance, not precision.
+MIN_PROPOSALS = 3
+MIN_OVERTURNS = 2
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ def choose_thresholds(p: np.ndarray, y: np.ndarray, target_rate: float) -> Thres
     overturn, o_prec, o_cov = 1.01, None, 0.0
     for t in candidates[::-1]:
         inside = p >= t
-        if inside.sum() < MIN_PROPOSALS or not (inside & (y == 1)).any():
+        if inside.sum() < MIN_PROPOSALS or (inside & (y == 1)).sum() < MIN_OVERTURNS:
             continue
         precision = _weighted_precision(inside & (y == 1), inside & (y == 0), w1, w0)
         if precision >= OVERTURN_PRECISION and t > uphold:
