@@ -60,9 +60,8 @@ def main() -> int:
             for k in keys
             if k in annotators and labelled[k]["primary"]["code"] not in annotators[k]
         )
-        print(
-            f"  {name} confusions (annotators' code, labeller's): {json.dumps(misses.most_common(6))}"
-        )
+        worst = json.dumps(misses.most_common(6))
+        print(f"  {name} confusions (annotators' code, labeller's): {worst}")
     return 0
 
 
