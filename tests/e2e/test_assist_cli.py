@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from openimr.cli import app
+from openimr.evidence.schema import REASON_CODES
 
 CASE = {
     "id": "case-1",
@@ -37,20 +38,6 @@ PROPOSAL_FIELDS = {
     "reasons",
     "precedents",
     "rationale",
-}
-REASON_CODES = {
-    "criteria_met",
-    "not_recommended",
-    "indication_not_documented",
-    "conservative_care_not_exhausted",
-    "no_functional_improvement",
-    "quantity_exceeds",
-    "duration_exceeds",
-    "monitoring_not_documented",
-    "repeat_without_change",
-    "request_unclear",
-    "dependent_on_denied",
-    "other",
 }
 
 

@@ -35,7 +35,7 @@ from openimr.assist.precedents import build_index
 from openimr.assist.propose import decide_proposal, features
 from openimr.assist.rationale_facts import assist_reading, stated_facts
 from openimr.assist.reason_fit import first_code
-from openimr.assist.reasons import ReasonRanker
+from openimr.assist.reason_rank import ReasonRanker
 from openimr.assist.train import TrainingRow, analyse_letters, decided_letters, fit_rows
 from openimr.datafile import read_yaml
 from openimr.domain.errors import InvalidInput

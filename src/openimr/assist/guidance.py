@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from openimr.assist import treatment_facts
+from openimr.assist import as_written
 from openimr.assist.context import Assertion
 from openimr.assist.facts import CaseFacts, Fact
-from openimr.assist.schema import CitationOut, CriterionResult
+from openimr.assist.lexicon import CONTINUATION
+from openimr.assist.schema import CitationOut, CriterionResult, silence
 from openimr.evidence.engine import CriterionResult as EngineCriterion
 from openimr.evidence.engine import QuantityCheck, RankedRecommendation, evaluate
 from openimr.evidence.normalise import NormalisedItem, normalise_item
-from openimr.evidence.schema import ReasonCode
 from openimr.evidence.vocab import fact_index
 
 
@@ -115,7 +115,7 @@ def engine_facts(item: NormalisedItem, facts: CaseFacts) -> dict[str, object]:
             out["prior_visits_completed"] = visits
         elif prior is not None and prior.value is True:
             out["prior_visits_completed"] = 1.0  # a prior course, count not stated: at least one
-        elif _CONTINUATION.search(item.text):
+        elif CONTINUATION.search(item.text):
             # "additional / continued therapy": the request itself says a course came before
             out["prior_visits_completed"] = 1.0
         elif prior is not None and prior.value is False:
@@ -145,7 +145,7 @@ def _postoperative_visits(facts: CaseFacts, item: NormalisedItem) -> float | Non
     for mention in facts.mentions.get("prior_physical_therapy", []):
         if mention.value is True and _POST_OP.search(mention.evidence):
             return 1.0
-    if _CONTINUATION.search(item.text):
+    if CONTINUATION.search(item.text):
         return 1.0
     return 0.0 if facts.substantive else None
 
@@ -163,7 +163,7 @@ def guide(
     guidance = Guidance(
         category=item.category if item.known else None,
         body_region=item.body_region,
-        continuation=bool(_CONTINUATION.search(description)),
+        continuation=bool(CONTINUATION.search(description)),
         retrospective=item.retrospective or bool(_RETROSPECTIVE.search(description)),
         reasons=[item.reason],
     )
@@ -210,169 +210,25 @@ def guide(
             + (f", {q.citation}" if q.citation else "")
             for q in over
         )
-    _beyond_certified_part(guidance, item, facts)
-    _already_authorized(guidance, item, facts)
-    _oral_suspension(guidance, item, facts)
-    _leg_nerve_conduction(guidance, item, facts)
+    for check in as_written.checks(item, facts, guidance.support > 0):
+        _apply(guidance, check)
     return guidance
 
 
-# ODG Low Back, "Nerve conduction studies (NCS)": not recommended when the leg symptoms are
-# presumed radicular; they belong to a suspected peripheral neuropathy or entrapment. The
-# MTUS low back chapter speaks of EMG and H-reflex only, so for the NCS part of a request the
-# search passes to ODG (8 CCR 9792.21.1(a)(2)), and IMR decides a combined EMG/NCS request whole.
-_NCS = re.compile(r"\bNC[SV]s?\b|nerve conduction", re.I)
-_LEG_NEUROPATHY = re.compile(
-    r"peripheral neuropathy|polyneuropathy|diabet\w+ neuropathy|tarsal tunnel|peroneal|"
-    r"entrapment|neuropathy of the (?:leg|foot|feet)",
-    re.I,
-)
-
-
-def _leg_nerve_conduction(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
-    """Leg nerve conduction studies need a suspected neuropathy or entrapment, not only
-    radicular symptoms; without one the request as written is not supported."""
-    legs = {"lower-extremity", "lumbar-spine"} & set(item.body_regions)
-    if item.category == "diagnostic/electrodiagnostic" and legs and _NCS.search(item.text):
-        _needs_documented_reason(
-            guidance,
-            facts,
-            _LEG_NEUROPATHY,
-            "a suspected peripheral neuropathy or entrapment in the leg",
-            "nerve conduction studies of the leg without a suspected neuropathy or entrapment "
-            "(ODG Low Back, Nerve conduction studies)",
-            "not_recommended",
-            decisive=False,
-        )
-
-
-def _needs_documented_reason(
-    guidance: Guidance,
-    facts: CaseFacts,
-    reason: re.Pattern[str],
-    criterion: str,
-    failing: str,
-    code: ReasonCode,
-    *,
-    decisive: bool = True,
-) -> None:
-    """A request that also needs a reason in the record: the first sentence matching
-    `reason` meets it; a substantive record without one fails it, and a request the guideline
-    otherwise supports becomes not supported as written (`failing` says why). A thin record
-    leaves the question to the reviewer."""
-    found = next((s.text for s in facts.sentences if reason.search(s.text)), None)
-    if found is None and not facts.substantive:
-        return
-    guidance.criteria.append(
-        CriterionResult(
-            criterion=criterion,
-            status="met" if found else "not_met",
-            evidence=found or silence(criterion),
-            evidence_kind="record" if found else "silence",
-            code=code,
-        )
-    )
-    if decisive:
-        guidance.decisive.add(criterion)
-    if found is None and guidance.support > 0:
-        guidance.support = -1
-        guidance.reasons.append(failing)
-
-
-# Compounded oral-suspension kits of drugs sold as tablets (cyclobenzaprine, tramadol,
-# ranitidine, diphenhydramine, gabapentin): the liquid form is justified only when the worker
-# cannot take the tablet or capsule. The named kits are suspensions whatever the request says.
-_SUSPENSION = re.compile(
-    r"oral suspension|\bsuspension\b|\b(?:tabradol|synapryn|deprizine|dicopanol|fanatrex)\b", re.I
-)
-_CANNOT_SWALLOW = re.compile(
-    r"dysphagia|(?:difficulty|trouble|problems?|unable to|cannot|can't|inability to) "
-    r"(?:in )?swallow\w*|(?:unable to|cannot|can't) (?:take|tolerate) (?:oral )?"
-    r"(?:pills|tablets|capsules)|feeding tube|\bNPO\b",
-    re.I,
-)
-
-
-def _oral_suspension(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
-    """A drug requested as an oral suspension needs a documented reason the worker cannot take
-    its tablet or capsule form; without one the request as written is not supported."""
-    if item.category.startswith("medication/") and _SUSPENSION.search(item.text):
-        _needs_documented_reason(
-            guidance,
-            facts,
-            _CANNOT_SWALLOW,
-            "a reason the tablet or capsule form cannot be taken",
-            "oral suspension requested with no documented reason the solid form cannot be taken",
-            "not_recommended",
-        )
-
-
-# Services whose UR modifications cut the quantity (visits, tablets, rental days) rather than
-# swap the service for another one, as a modified EMG/NCS becomes an NCS alone.
-_QUANTITY_MODIFIED = ("therapy/", "psych/psychotherapy", "medication/", "program/")
-
-
-def _beyond_certified_part(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
-    """When UR already certified part of this service, the disputed remainder goes beyond
-    the course the guideline supports before its results are documented: not supported as
-    requested, whatever the initial-course criteria say."""
-    if guidance.support <= 0 or not item.category.startswith(_QUANTITY_MODIFIED):
-        return
-    found = treatment_facts.ur_certified_part(
-        facts.sentences, lambda clause: _same_service(clause, item)
-    )
-    if found is None:
+def _apply(guidance: Guidance, check: as_written.Check) -> None:
+    """Add a check on the request as written to the guidance (`assist.as_written`)."""
+    guidance.criteria.append(check.criterion)
+    if check.decisive:
+        guidance.decisive.add(check.criterion.criterion)
+    if not check.fails or (guidance.support <= 0 and not check.overrides_guideline):
         return
     guidance.support = -1
-    guidance.quantity_exceeds_limit = True
-    note = (
-        "Utilization review already certified part of this request; the disputed remainder "
-        "goes beyond that course before its results are documented"
-    )
-    guidance.quantity_note = "; ".join(n for n in (guidance.quantity_note, note) if n)
-    guidance.criteria.append(
-        CriterionResult(
-            criterion="disputed part within the course already certified",
-            status="not_met",
-            evidence=found.evidence,
-            code="conservative_care_not_exhausted",
+    guidance.reasons.append(check.failing)
+    if check.quantity_note:
+        guidance.quantity_exceeds_limit = True
+        guidance.quantity_note = "; ".join(
+            n for n in (guidance.quantity_note, check.quantity_note) if n
         )
-    )
-    guidance.decisive.add("disputed part within the course already certified")
-    guidance.reasons.append("UR certified part of this request: the remainder is disputed")
-
-
-def _already_authorized(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
-    """A service the record says was already authorized is a duplicate request: nothing is
-    left to decide, so it is not supported as requested (an additional or continued course
-    is a new request, not a duplicate)."""
-    if not item.known or _CONTINUATION.search(item.text):
-        return
-    found = treatment_facts.already_authorized(
-        facts.sentences, lambda clause: _same_service(clause, item)
-    )
-    if found is None:
-        return
-    guidance.support = -1
-    guidance.criteria.append(
-        CriterionResult(
-            criterion="not a service already authorized",
-            status="not_met",
-            evidence=found.evidence,
-            code="repeat_without_change",
-        )
-    )
-    guidance.decisive.add("not a service already authorized")
-    guidance.reasons.append("the record says this service was already authorized")
-
-
-def _same_service(clause: str, item: NormalisedItem) -> bool:
-    other = normalise_item(clause)
-    if other.category != item.category:
-        return False
-    if item.ingredients:
-        return bool(set(item.ingredients) & set(other.ingredients))
-    return True
 
 
 def _considered(
@@ -405,21 +261,11 @@ def _citations(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:
     out: list[CitationOut] = []
     seen: set[tuple[str, str | None, tuple[str, ...]]] = set()
     for rec in recs:
-        c = rec.citation()
-        key = (c.guideline or "", c.edition, c.sections)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(
-            CitationOut(
-                source=c.source.value,
-                guideline=c.guideline,
-                edition=c.edition,
-                sections=list(c.sections),
-                pages=list(c.pages),
-                strength=c.strength,
-            )
-        )
+        citation = _citation_out(rec)
+        key = (citation.guideline or "", citation.edition, tuple(citation.sections))
+        if key not in seen:
+            seen.add(key)
+            out.append(citation)
     return out
 
 
@@ -454,15 +300,6 @@ def distinct_leaves(tree: EngineCriterion) -> list[EngineCriterion]:
     return out
 
 
-_ABSENCE = re.compile(r"^(?:no|not|without)\s+(?:an?\s+)?", re.I)
-
-
-def silence(label: str) -> str:
-    """The record's silence about a criterion, in words (never as a quotation). A criterion
-    that asks for an absence ("no prior imaging") names what the record does not mention."""
-    return f"the record does not mention {_ABSENCE.sub('', label)}"
-
-
 def criterion_result(leaf: EngineCriterion, facts: CaseFacts, category: str) -> CriterionResult:
     """One leaf criterion with the sentence of the record that decided it, or the record's
     silence in words, and the deciding reason it gives when not met."""
@@ -490,11 +327,4 @@ def _shown(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-# A renewal or an additional course must show functional improvement from the earlier one
-# (8 CCR 9792.20(f); 9792.24.1(d) for acupuncture); an initial trial need not.
-_CONTINUATION = re.compile(
-    r"\b(?:additional|continued|continuing|continue|ongoing|further|more|extra|renewal|refills?|"
-    r"repeat|second|third|remaining|x\s?\d+ more)\b",
-    re.IGNORECASE,
-)
 _RETROSPECTIVE = re.compile(r"retrospective|retro\b|\bDOS\b|date of service|dispensed", re.I)

@@ -35,7 +35,8 @@ from openimr.assist.precedents import (
     to_refs,
 )
 from openimr.assist.rationale import draft_rationale
-from openimr.assist.reasons import ReasonRanker, candidates, reasons_for
+from openimr.assist.reason_rank import ReasonRanker
+from openimr.assist.reasons import candidates, reasons_for
 from openimr.assist.schema import CaseInput, ItemInput, ItemProposal, Proposal
 from openimr.corpus.search import Hit, ItemIndex
 from openimr.evidence.normalise import NormalisedItem

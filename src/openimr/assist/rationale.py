@@ -63,6 +63,8 @@ def _reason_line(reason: ReasonOut) -> str:
     head = f"The question that decides this item ({what}): {reason.criterion}"
     if reason.evidence_kind == "record":
         return f"{head}. The record: {_quote(reason.evidence)}"
+    if reason.evidence_kind == "guideline":
+        return f"{head}: {reason.evidence.rstrip('.')}."
     return f"{head} ({reason.evidence})."
 
 

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from openimr.assist.reasons import (
+from openimr.assist.reason_rank import (
     FEATURES,
     PRIOR_WEIGHTS,
-    Candidate,
     CodeCounts,
     ReasonRanker,
     feature_row,
 )
+from openimr.assist.reasons import Candidate
 
 # L2 pull of the fitted weights toward PRIOR_WEIGHTS (per squared unit). Set once, before
 # measuring: large enough that a category seen twice cannot swing a weight.

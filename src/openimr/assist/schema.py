@@ -7,6 +7,7 @@ the contract and ignored; the output may carry extra fields too (`facts`).
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -108,3 +109,12 @@ class ItemProposal(BaseModel):
     precedents: list[PrecedentRef] = Field(default_factory=list)
     rationale: str = ""
     facts: list[dict[str, object]] = Field(default_factory=list)
+
+
+_ABSENCE = re.compile(r"^(?:no|not|without)\s+(?:an?\s+)?", re.I)
+
+
+def silence(label: str) -> str:
+    """The record's silence about a criterion, in words (never as a quotation). A criterion
+    that asks for an absence ("no prior imaging") names what the record does not mention."""
+    return f"the record does not mention {_ABSENCE.sub('', label)}"

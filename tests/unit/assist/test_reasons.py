@@ -9,15 +9,8 @@ from openimr.assist.model import FEATURES as OUTCOME_FEATURES
 from openimr.assist.model import OutcomeModel, Thresholds
 from openimr.assist.propose import Assistant, analyse_case
 from openimr.assist.reason_fit import ReasonExample, cross_validate_reasons, fit_ranker
-from openimr.assist.reasons import (
-    FEATURES,
-    PRIOR_WEIGHTS,
-    Candidate,
-    CodeCounts,
-    ReasonRanker,
-    candidates,
-    failing_leaves,
-)
+from openimr.assist.reason_rank import FEATURES, PRIOR_WEIGHTS, CodeCounts, ReasonRanker
+from openimr.assist.reasons import Candidate, candidates, failing_leaves
 from openimr.assist.schema import CaseInput
 from openimr.evidence.engine import CriterionResult as EngineCriterion
 
