@@ -138,8 +138,10 @@ def test_each_line_names_its_jurisdiction_and_gets_that_packs_clocks(tmp_path: P
         {"id": "dmhc", "jurisdiction": "ca_dmhc", "priority": "expedited",
          "review_type": "medical_necessity",
          "events": {"plan_decision": "2026-01-09", "eligibility_notice": "2026-02-13T10:00:00"}},
-        {"id": "hi", "jurisdiction": "hi_external", "events": {"final_denial_received": "2026-01-05"}},
-        {"id": "bad", "jurisdiction": "us_federal", "events": {"ur_decision": "2026-01-05"}},
+        {"id": "hi", "jurisdiction": "hi_external",
+         "events": {"final_denial_received": "2026-01-05"}},
+        {"id": "bad", "jurisdiction": "us_federal",
+         "events": {"ur_decision": "2026-01-05"}},
         {"id": "nowhere", "jurisdiction": "xx_none", "events": {}},
     ]  # fmt: skip
     code, (fed, dmhc, hi, bad, nowhere) = run(tmp_path, *(json.dumps(line) for line in lines))
