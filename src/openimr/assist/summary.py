@@ -39,7 +39,7 @@ from openimr.assist.visits import (
 )
 from openimr.domain.case import Case
 from openimr.domain.errors import InvalidInput
-from openimr.domain.vocabulary import PartyRole
+from openimr.rules.pack import load_pack
 
 # -- public types -------------------------------------------------------------------------
 
@@ -111,7 +111,10 @@ def case_header(case: Case) -> CaseHeader:
         applicant_age=case.applicant_age,
         applicant_sex=case.applicant_sex,
         date_of_injury=case.date_of_injury,
-        represented=bool(case.parties_with_role(PartyRole.REPRESENTATIVE)),
+        represented=any(
+            p.role in load_pack(case.jurisdiction).roles_of_kind("representative")
+            for p in case.parties
+        ),
     )
 
 

@@ -64,6 +64,7 @@ class DocumentKindDef(Term):
     """A kind of document of the case file."""
 
     decision_under_review: bool = False  # the payer's written decision the case disputes
+    clinical: bool = False  # read by the reviewer for the clinical picture (and the assist)
 
 
 class CaseFact(Term):
@@ -176,6 +177,10 @@ class JurisdictionPack:
 
     def review_type(self, type_id: str) -> ReviewType | None:
         return next((t for t in self.data.review_types if t.id == type_id), None)
+
+    @property
+    def clinical_kinds(self) -> frozenset[str]:
+        return frozenset(d.id for d in self.data.document_kinds if d.clinical)
 
     @property
     def decision_document_kind(self) -> str:

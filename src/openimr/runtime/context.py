@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import text
 
 from openimr.domain.errors import AssistUnavailable, OpenIMRError
+from openimr.letters.texts import validate_letters
 from openimr.rules.pack import validate_all_packs
 from openimr.runtime.cookies import CookieSigner
 from openimr.runtime.writer_lock import SerializedUnitOfWork, WriterLock
@@ -68,7 +69,7 @@ class AppContext:
 def build_context(settings: Settings, *, with_jobs: bool = True) -> AppContext:
     """Connect (no migration: `openimr serve` and the tests migrate first). Every
     jurisdiction pack is validated first: a broken pack stops start-up naming the file."""
-    validate_all_packs()
+    validate_letters(validate_all_packs())
     services = bootstrap(settings.database_url, migrate=False)
     lock = None
     if services.engine.dialect.name == "sqlite":

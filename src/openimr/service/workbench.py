@@ -15,22 +15,13 @@ from openimr.assist.records import records_from_case_documents
 from openimr.assist.summary import CaseHeader, draft_case_summary
 from openimr.domain.case import Case, CaseDocument
 from openimr.domain.errors import OpenIMRError, PermissionDenied, UnreadablePdf
-from openimr.domain.vocabulary import DocumentKind, PartyRole, Role
+from openimr.domain.vocabulary import Role
 from openimr.pdftext import pdf_pages
+from openimr.rules.pack import load_pack
 from openimr.service.access import Actor, ensure_can_view
 from openimr.service.events import audit
 from openimr.service.ports import Clock, UnitOfWork
 
-# The documents a reviewer reads for the clinical picture (the application form is not one).
-CLINICAL_KINDS = frozenset(
-    {
-        DocumentKind.MEDICAL_RECORD,
-        DocumentKind.PROGRESS_REPORT,
-        DocumentKind.IMAGING_REPORT,
-        DocumentKind.UR_DECISION,
-        DocumentKind.RFA,
-    }
-)
 MAX_CHARS = 200_000
 
 
@@ -61,8 +52,9 @@ def case_file_text(case: Case, uow: UnitOfWork) -> str:
     """The clinical documents of the case file as one text, in filing order."""
     parts: list[str] = []
     size = 0
+    clinical = load_pack(case.jurisdiction).clinical_kinds
     for doc in case.documents:
-        if doc.kind not in CLINICAL_KINDS:
+        if doc.kind not in clinical:
             continue
         text = document_text(uow.documents.get(doc.content_hash), doc.media_type).strip()
         if text:
@@ -78,7 +70,7 @@ def case_input(case: Case, summary: str) -> dict[str, Any]:
     return {
         "id": case.case_number,
         "case_number": case.case_number,
-        "date_of_injury": case.date_of_injury.isoformat(),
+        "date_of_injury": case.date_of_injury.isoformat() if case.date_of_injury else None,
         "ur_denial_date": case.ur_decision_date.isoformat(),
         "priority": case.priority.value,
         "clinical_case_summary": summary,
@@ -123,11 +115,12 @@ def workbench_proposals(
 def _draft_summary(case: Case, stored: list[tuple[CaseDocument, bytes]]) -> tuple[str, str]:
     errors: list[str] = []
     records = records_from_case_documents(stored, errors)
+    pack = load_pack(case.jurisdiction)
     header = CaseHeader(
         applicant_age=case.applicant_age,
         applicant_sex=case.applicant_sex,
         date_of_injury=case.date_of_injury,
-        represented=any(p.role is PartyRole.REPRESENTATIVE for p in case.parties),
+        represented=any(p.role in pack.roles_of_kind("representative") for p in case.parties),
     )
     try:
         draft = draft_case_summary(records, case=header)

@@ -253,6 +253,7 @@ async def intake(
     if not lines:
         raise InvalidInput("name at least one disputed item", field="items")
     cmd = SubmitApplication(
+        jurisdiction="ca_dwc",  # the staff intake form is the workers' comp application
         priority=priority,
         date_of_injury=date_of_injury,
         ur_decision_date=ur_decision_date,
