@@ -274,7 +274,7 @@ async def intake(
 
 
 def _key(name: str, role: PartyRole) -> str:
-    kind = "person" if role is PartyRole.REQUESTING_PHYSICIAN else "org"
+    kind = "person" if role == PartyRole.REQUESTING_PHYSICIAN else "org"
     slug = "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
     return f"{kind}:{slug}"
 

@@ -22,10 +22,13 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("jurisdiction", sa.String(40), nullable=False, server_default="ca_dwc")
         )
-        batch.add_column(sa.Column("facts", sa.JSON(), nullable=True))
+        batch.add_column(
+            sa.Column("facts", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
         batch.alter_column("date_of_injury", existing_type=sa.Date(), nullable=True)
     with op.batch_alter_table("cases") as batch:
         batch.alter_column("jurisdiction", server_default=None)
+        batch.alter_column("facts", existing_type=sa.JSON(), server_default=None)
         batch.create_index("ix_cases_jurisdiction", ["jurisdiction"])
 
 
