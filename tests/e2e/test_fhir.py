@@ -167,6 +167,11 @@ def test_the_api_takes_a_bundle_and_gives_the_determination_back(
     )
     assert refused.status_code == 422
     assert "entry[0] Patient/p1: gender" in refused.json()["error"]["message"]
+    assist = service.client.get(f"/api/cases/{number}/assist", headers=service.headers("staff"))
+    assert assist.status_code == 200, assist.text
+    (proposal,) = assist.json()["proposals"]
+    assert proposal["proposal"] == "undecided" and 0 < proposal["p_overturn"] < 1
+    assert "California DMHC IMR decisions" in proposal["rationale"]
     live_the_case(service.ctx.services, number)
     exported = service.client.get(
         f"/api/fhir/cases/{number}/Bundle", headers=service.headers("staff")

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Proposal = Literal["uphold", "overturn", "insufficient"]
+Proposal = Literal["uphold", "overturn", "insufficient", "undecided"]
 CriterionStatus = Literal["met", "not_met", "insufficient"]
 
 

@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from openimr.domain.errors import InvalidInput
 from openimr.domain.vocabulary import Priority, ServiceMethod
-from openimr.rules.pack import JurisdictionPack, load_pack
+from openimr.rules.pack import JurisdictionPack, pack_named
 from openimr.service.intake import DocumentUpload, ItemInput, PartyInput, SubmitApplication
 
 MEDIA = {"application/pdf": "application/pdf", "text/plain": "text/plain"}
@@ -259,7 +259,7 @@ def case_file_from_bundle(
     review_type: str = "medical_necessity",
 ) -> FhirCaseFile:
     """The application a FHIR R4 Bundle makes, for a pack of `jurisdiction`."""
-    pack = load_pack(jurisdiction)
+    pack = pack_named(jurisdiction)
     if pack.review_type(review_type) is None:
         known = ", ".join(t.id for t in pack.data.review_types)
         raise InvalidInput(

@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from openimr.datafile import StrictModel, load_model, read_yaml
-from openimr.domain.errors import RuleDataError
+from openimr.domain.errors import InvalidInput, RuleDataError
 from openimr.rules.cited import Cited, Source
 from openimr.rules.clocks import ClockPack, load_clock_pack
 from openimr.rules.grounds import GroundBook, check_references, load_grounds
@@ -121,6 +121,10 @@ class PackFile(StrictModel):
     outcomes: list[Outcome] = Field(min_length=2)
     evidence_hierarchy: list[EvidenceTier] = Field(min_length=1)
     lifecycle: Lifecycle
+    # The reviewer's decision support: the guideline engine and outcome model of the
+    # workers' comp assist, or the category rates learnt from DMHC decisions (assist/dmhc.py).
+    decision_support: Literal["guideline_engine", "category_rates"]
+    decision_support_note: str | None = None
 
     @model_validator(mode="after")
     def _closed_and_complete(self) -> PackFile:
@@ -213,6 +217,17 @@ def _check_events(data: PackFile, clocks: ClockPack, path: str) -> None:
                 file=path,
                 field=where,
             )
+
+
+def pack_named(jurisdiction: str) -> JurisdictionPack:
+    """The pack a request names: InvalidInput (422) when no pack has that name, so a caller's
+    typo is the caller's error and only a broken shipped pack is a RuleDataError."""
+    if jurisdiction not in jurisdictions():
+        known = ", ".join(jurisdictions())
+        raise InvalidInput(
+            f"unknown jurisdiction {jurisdiction!r} (known: {known})", field="jurisdiction"
+        )
+    return load_pack(jurisdiction)
 
 
 def jurisdictions() -> list[str]:

@@ -15,7 +15,8 @@ from sqlalchemy import text
 
 from openimr.domain.errors import AssistUnavailable, OpenIMRError
 from openimr.letters.texts import validate_letters
-from openimr.rules.pack import validate_all_packs
+from openimr.rules.loader import DEFAULT_JURISDICTION
+from openimr.rules.pack import load_pack, validate_all_packs
 from openimr.runtime.cookies import CookieSigner
 from openimr.runtime.writer_lock import SerializedUnitOfWork, WriterLock
 from openimr.service.auth import AuthService
@@ -106,6 +107,12 @@ def proposer(ctx: AppContext) -> Callable[[dict[str, Any]], list[dict[str, Any]]
     def run(line: dict[str, Any]) -> list[dict[str, Any]]:
         from openimr.assist.schema import CaseInput
 
+        # Which decision support a case gets is its pack's choice (pack.yaml).
+        pack = load_pack(str(line.get("jurisdiction") or DEFAULT_JURISDICTION))
+        if pack.data.decision_support == "category_rates":
+            from openimr.assist.dmhc import category_proposals
+
+            return category_proposals(line)
         helper = assistant(ctx)
         proposals = helper.propose_case(CaseInput.model_validate(line))
         return [p.model_dump(mode="json") for p in proposals]

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from openimr.domain.case import Case, CaseDocument, DisputedItem, EligibilityFinding, Party
-from openimr.domain.errors import ConcurrentUpdate, InvalidInput, RuleDataError, UnreadablePdf
+from openimr.domain.errors import ConcurrentUpdate, InvalidInput, UnreadablePdf
 from openimr.domain.vocabulary import CaseState, Priority, ServiceMethod
 from openimr.pdftext import pdf_page_count
 from openimr.rules.case_clocks import case_clocks
 from openimr.rules.eligibility import EligibilityRules, check_eligibility, dispute_key
 from openimr.rules.grounds import CaseForEligibility, evaluate
-from openimr.rules.pack import JurisdictionPack, grounds_of, load_pack
+from openimr.rules.pack import JurisdictionPack, grounds_of, load_pack, pack_named
 from openimr.service.access import Actor, ensure_can_submit, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, plain, record_events
@@ -211,10 +211,7 @@ def _add_documents(
 
 
 def _pack(jurisdiction: str) -> JurisdictionPack:
-    try:
-        return load_pack(jurisdiction)
-    except RuleDataError as err:
-        raise InvalidInput(err.message, field="jurisdiction") from err
+    return pack_named(jurisdiction)
 
 
 def _validate(cmd: SubmitApplication) -> None:

@@ -73,6 +73,9 @@ def case_input(case: Case, summary: str) -> dict[str, Any]:
         "date_of_injury": case.date_of_injury.isoformat() if case.date_of_injury else None,
         "ur_denial_date": case.ur_decision_date.isoformat(),
         "priority": case.priority.value,
+        "jurisdiction": case.jurisdiction,
+        "review_type": case.dispute_type,
+        "facts": dict(case.facts),
         "clinical_case_summary": summary,
         "items": [{"id": i.item_id, "description": i.description} for i in case.items],
     }
