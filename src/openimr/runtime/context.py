@@ -20,7 +20,7 @@ from openimr.rules.pack import load_pack, validate_all_packs
 from openimr.runtime.cookies import CookieSigner
 from openimr.runtime.writer_lock import SerializedUnitOfWork, WriterLock
 from openimr.service.auth import AuthService
-from openimr.service.bootstrap import Services, account_store, bootstrap
+from openimr.service.bootstrap import Services, account_store, audit_keys, bootstrap
 from openimr.service.decisions import PublishedDecisions
 from openimr.service.jobs import JobQueue, build_job_queue
 from openimr.settings import Settings
@@ -71,7 +71,7 @@ def build_context(settings: Settings, *, with_jobs: bool = True) -> AppContext:
     """Connect (no migration: `openimr serve` and the tests migrate first). Every
     jurisdiction pack is validated first: a broken pack stops start-up naming the file."""
     validate_letters(validate_all_packs())
-    services = bootstrap(settings.database_url, migrate=False)
+    services = bootstrap(settings.database_url, migrate=False, audit_keys=audit_keys(settings))
     lock = None
     if services.engine.dialect.name == "sqlite":
         database = services.engine.url.database

@@ -1,8 +1,8 @@
 """Every case carries its jurisdiction and the pack's case facts; the date of injury is
 optional (a health plan's case has none).
 
-Revision ID: 0004_jurisdiction
-Revises: 0003_filed_by
+Revision ID: 0005_jurisdiction
+Revises: 0004_audit_keys
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_jurisdiction"
-down_revision = "0003_filed_by"
+revision = "0005_jurisdiction"
+down_revision = "0004_audit_keys"
 branch_labels = None
 depends_on = None
 
