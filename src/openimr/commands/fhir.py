@@ -46,7 +46,7 @@ def import_(
     from openimr.domain.vocabulary import Role
     from openimr.fhir.cases import import_bundle
     from openimr.service.access import Actor
-    from openimr.service.bootstrap import bootstrap
+    from openimr.service.bootstrap import audit_keys, bootstrap
 
     try:
         raw = bundle.read_bytes()
@@ -60,7 +60,7 @@ def import_(
         raise _fail(
             InvalidInput(f"--received {received!r} is not a date", field="received")
         ) from err
-    services = bootstrap(settings.database_url)
+    services = bootstrap(settings.database_url, audit_keys=audit_keys(settings))
     try:
         result = import_bundle(
             raw,
@@ -98,10 +98,10 @@ def export(
     from openimr.domain.vocabulary import Role
     from openimr.fhir.cases import export_case
     from openimr.service.access import Actor
-    from openimr.service.bootstrap import bootstrap
+    from openimr.service.bootstrap import audit_keys, bootstrap
 
     settings = Settings(database_url=database_url) if database_url else Settings()
-    services = bootstrap(settings.database_url, migrate=False)
+    services = bootstrap(settings.database_url, migrate=False, audit_keys=audit_keys(settings))
     try:
         bundle = export_case(
             case_number, uow=services.uow(), actor=Actor("cli", Role.STAFF), clock=services.clock
