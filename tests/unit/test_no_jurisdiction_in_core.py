@@ -51,7 +51,9 @@ def _offences(folder: str) -> list[str]:
             if token.type == tokenize.STRING:
                 hits = [f for f in FORBIDDEN_TEXT if f.lower() in token.string.lower()]
                 found += [f"{path.name}:{token.start[0]} {token.string[:60]} ({h})" for h in hits]
-            elif token.type == tokenize.NAME and token.string in FORBIDDEN_NAMES:
+            elif token.type == tokenize.NAME and (
+                token.string in FORBIDDEN_NAMES or "MTUS" in token.string
+            ):
                 found.append(f"{path.name}:{token.start[0]} {token.string}")
     return found
 

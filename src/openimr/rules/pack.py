@@ -25,6 +25,7 @@ from pydantic import Field, model_validator
 
 from openimr.datafile import StrictModel, load_model, read_yaml
 from openimr.domain.errors import InvalidInput, RuleDataError
+from openimr.domain.vocabulary import EvidenceSource
 from openimr.rules.cited import Cited, Source
 from openimr.rules.clocks import ClockPack, load_clock_pack
 from openimr.rules.grounds import GroundBook, check_references, load_grounds
@@ -33,6 +34,8 @@ from openimr.rules.reviewer_policy import load_reviewer_policy_book
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 DecisionWord = Literal["upheld", "overturned", "modified"]
+# The citation sources of the letters (docs/product.md `letter parse`), which a rank covers.
+CITATION_SOURCES = frozenset(s.value for s in EvidenceSource)
 
 
 class Term(StrictModel):
@@ -84,9 +87,11 @@ class Outcome(Cited):
 
 
 class EvidenceTier(Term, Cited):
-    """One rank of the evidence hierarchy; rank 1 governs."""
+    """One rank of the evidence hierarchy; rank 1 governs. `covers` are the citation
+    sources of the letters (MTUS, non-MTUS, outside-MTUS, none) this rank takes in."""
 
     rank: int = Field(ge=1)
+    covers: list[str] = Field(default_factory=list)
 
 
 class Lifecycle(StrictModel):
@@ -136,6 +141,13 @@ class PackFile(StrictModel):
         decisions = {o.decision for o in self.outcomes}
         if not {"upheld", "overturned"} <= decisions:
             raise ValueError("outcomes: needs a word for upheld and for overturned")
+        for tier in self.evidence_hierarchy:
+            unknown = set(tier.covers) - CITATION_SOURCES
+            if unknown:
+                raise ValueError(
+                    f"evidence_hierarchy ({tier.id}): covers {sorted(unknown)}, not one of "
+                    f"{sorted(CITATION_SOURCES)}"
+                )
         ranks = sorted(t.rank for t in self.evidence_hierarchy)
         if ranks != list(range(1, len(ranks) + 1)):
             raise ValueError("evidence_hierarchy: ranks must be 1, 2, 3... without gaps")
@@ -181,6 +193,10 @@ class JurisdictionPack:
 
     def review_type(self, type_id: str) -> ReviewType | None:
         return next((t for t in self.data.review_types if t.id == type_id), None)
+
+    def evidence_rank(self, source: str) -> int | None:
+        """The rank of the hierarchy a citation's source belongs to (1 governs)."""
+        return next((t.rank for t in self.data.evidence_hierarchy if source in t.covers), None)
 
     @property
     def clinical_kinds(self) -> frozenset[str]:
