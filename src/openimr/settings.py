@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     environment: Literal["local", "test", "production"] = "local"
     log_level: str = "INFO"
     queue_url: str = ""  # empty: huey on SQLite under data_dir; redis://... for Redis
+    smtp_url: str = ""  # empty: notifications in the app only; smtp://host:port to e-mail them
+    mail_from: str = "openimr <no-reply@localhost>"
+    base_url: str = "http://127.0.0.1:8000"  # links in e-mails
 
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:

@@ -91,6 +91,7 @@ class IntakeResult:
     state: CaseState
     created: bool  # False when the same application had already been received
     version: int
+    ocr_queued: list[tuple[str, str]] = field(default_factory=list)  # (document id, hash)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class RecordsResult:
     state: CaseState
     documents_added: int
     version: int
+    ocr_queued: list[tuple[str, str]] = field(default_factory=list)  # (document id, hash)
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,7 @@ def _submit(
         )
         case.documents = _add_documents(uow, case, checked)
         uow.cases.add(case, intake_key=key, dispute_key=dispute_key(case))
+        queued = _queue_ocr(uow, case.documents, checked, clock)
         audit(
             uow,
             "ApplicationReceived",
@@ -297,7 +300,20 @@ def _submit(
             version=case.version,
         )
         uow.commit()
-        return IntakeResult(case.case_number, case.state, True, case.version)
+        return IntakeResult(case.case_number, case.state, True, case.version, queued)
+
+
+def _queue_ocr(
+    uow: UnitOfWork, added: list[CaseDocument], checked: list[CheckedDocument], clock: Clock
+) -> list[tuple[str, str]]:
+    """Scanned PDFs among the documents just filed, for the OCR job."""
+    from openimr.service.document_text import queue_ocr
+
+    return [
+        (doc.document_id, doc.content_hash)
+        for doc, upload in zip(added, checked, strict=True)
+        if queue_ocr(uow, doc, upload.upload.content, clock)
+    ]
 
 
 def determine_eligibility(
@@ -337,6 +353,8 @@ def receive_records(
         added = _add_documents(uow, case, checked)
         case.receive_records(cmd.received_on, cmd.served_by, clock())
         case.documents = [*case.documents, *added]
+        case.answer_records_requests(clock())
+        queued = _queue_ocr(uow, added, checked, clock)
         uow.cases.save(case)
         record_events(uow, case, actor)
         audit(
@@ -348,7 +366,7 @@ def receive_records(
             documents=[d.filename for d in added],
         )
         uow.commit()
-        return RecordsResult(case.case_number, case.state, len(added), case.version)
+        return RecordsResult(case.case_number, case.state, len(added), case.version, queued)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,9 @@ audited like any other read of the case.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from openimr.assist.records import records_from_case_documents
 from openimr.assist.summary import CaseHeader, draft_case_summary
@@ -21,6 +17,7 @@ from openimr.domain.case import Case, CaseDocument
 from openimr.domain.errors import OpenIMRError, PermissionDenied
 from openimr.domain.vocabulary import DocumentKind, PartyRole, Role
 from openimr.service.access import Actor
+from openimr.service.document_text import as_text_document, document_pages
 from openimr.service.events import audit
 from openimr.service.ports import Clock, UnitOfWork
 
@@ -49,19 +46,6 @@ def _ensure_reviewer_or_staff(actor: Actor, case: Case) -> None:
     )
 
 
-def document_text(content: bytes, media_type: str) -> str:
-    """Plain text of a stored document (PDF text layer, or UTF-8 text)."""
-    if media_type == "application/pdf":
-        try:
-            reader = PdfReader(io.BytesIO(content))
-            if reader.is_encrypted:
-                reader.decrypt("")
-            return "\n".join(page.extract_text() or "" for page in reader.pages)
-        except (PyPdfError, ValueError, KeyError, TypeError, OSError):
-            return ""  # checked at intake; an unreadable text layer just gives no text
-    return content.decode("utf-8", errors="replace")
-
-
 def case_file_text(case: Case, uow: UnitOfWork) -> str:
     """The clinical documents of the case file as one text, in filing order."""
     parts: list[str] = []
@@ -69,7 +53,7 @@ def case_file_text(case: Case, uow: UnitOfWork) -> str:
     for doc in case.documents:
         if doc.kind not in CLINICAL_KINDS:
             continue
-        text = document_text(uow.documents.get(doc.content_hash), doc.media_type).strip()
+        text = "\n".join(p.text for p in document_pages(uow, doc)).strip()
         if text:
             parts.append(text)
             size += len(text)
@@ -117,7 +101,11 @@ def workbench_proposals(
     with uow:
         case = uow.cases.get(case_number)
         _ensure_reviewer_or_staff(actor, case)
-        stored = [(doc, uow.documents.get(doc.content_hash)) for doc in case.documents]
+        # A scan's OCR text stands in for its empty text layer (service/document_text.py).
+        stored = [
+            as_text_document(uow, doc, uow.documents.get(doc.content_hash))
+            for doc in case.documents
+        ]
         text = case_file_text(case, uow)
         audit(uow, "AssistRequested", actor, clock(), case_number)
         uow.commit()

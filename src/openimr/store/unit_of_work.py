@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from openimr.store.audit import SqlAuditLog
+from openimr.store.casework import SqlDraftStore, SqlNotificationStore, SqlTextStore
 from openimr.store.documents import SqlDocumentStore
 from openimr.store.repository import SqlCaseRepository, SqlReviewerRepository
 
@@ -18,6 +19,9 @@ class SqlUnitOfWork:
     reviewers: SqlReviewerRepository
     documents: SqlDocumentStore
     audit: SqlAuditLog
+    drafts: SqlDraftStore
+    texts: SqlTextStore
+    notifications: SqlNotificationStore
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -31,6 +35,9 @@ class SqlUnitOfWork:
         self.reviewers = SqlReviewerRepository(self._session)
         self.documents = SqlDocumentStore(self._session)
         self.audit = SqlAuditLog(self._session)
+        self.drafts = SqlDraftStore(self._session)
+        self.texts = SqlTextStore(self._session)
+        self.notifications = SqlNotificationStore(self._session)
         return self
 
     def __exit__(
