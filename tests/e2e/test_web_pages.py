@@ -292,7 +292,7 @@ def test_the_queue_answers_a_fragment_request_with_only_its_table(
     client = browser(service)
     login(client, "staff")
     fragment = client.get("/queue", headers={"HX-Request": "true"})
-    assert fragment.text.lstrip().startswith("<table id=\"queue-table\"")
+    assert fragment.text.lstrip().startswith('<table id="queue-table"')
     assert f'data-case="{case}"' in fragment.text and "<html" not in fragment.text
 
 
