@@ -49,9 +49,9 @@ def another_case(
     uow, clock = svc.uow, svc.clock
     submit_application(cmd, uow(), STAFF, clock)
     stop = ORDER.index(until)
-    if stop >= 1 or not signed:
-        if not determine_eligibility(case_number, uow(), STAFF, clock).eligible:
-            return case_number
+    decide = stop >= 1 or not signed
+    if decide and not determine_eligibility(case_number, uow(), STAFF, clock).eligible:
+        return case_number
     today = clock().date()
     if stop >= 2:
         result = assign_reviewer(AssignReviewer(case_number, today), uow(), STAFF, clock)

@@ -70,7 +70,7 @@ def queue(
 ) -> Response:
     """Every case, findable: by case number, worker, claim number or state; most urgent first."""
     svc = _svc(request)
-    if state == "all":
+    if state == "all" or (q.strip() and not state):  # a search looks at every case
         states: frozenset[CaseState] | None = frozenset(CaseState)
     elif state in CaseState.__members__.values():
         states = frozenset({CaseState(state)})
