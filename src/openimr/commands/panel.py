@@ -36,9 +36,6 @@ def assign(
     reviewers: Path = typer.Option(..., "--reviewers", help="Reviewer file (JSON or CSV)."),
     cases: Path = typer.Option(..., "--cases", help="Case file (JSON)."),
     explain: str | None = typer.Option(None, "--explain", help="Show every exclusion for a case."),
-    k: int | None = typer.Option(
-        None, "--k", min=1, help="Candidates kept per case before solving (default: adaptive)."
-    ),
 ) -> None:
     """Assign one qualified, conflict-free reviewer per case (LC 139.5; 8 CCR 9792.10.4)."""
     from openimr.panel.assignment import assign as run_assign
@@ -56,18 +53,15 @@ def assign(
         if explain is not None and explain not in {p.case_id for p in profiles}:
             raise InvalidInput(f"--explain: no case {explain!r} in {cases}", field="explain")
         screener = Screener(registry.reviewers, as_of, relations=registry.relations)
-        result = run_assign(screener, profiles, k=k)
+        result = run_assign(screener, profiles)
         screening = None
         if explain is not None:
             profile = next(p for p in profiles if p.case_id == explain)
             screening = screener.screen(profile)
     except OpenIMRError as exc:
         _fail(exc.message)
-    out = result.to_dict(screening)
-    if registry.warnings:
-        out["warnings"] = registry.warnings
-    json.dump(out, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    extra: dict[str, object] = {"warnings": registry.warnings} if registry.warnings else {}
+    result.write_json(sys.stdout, explain=screening, extra=extra)
 
 
 @app.command("import")

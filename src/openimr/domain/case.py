@@ -231,7 +231,7 @@ class Case:
         at: datetime,
         noarfi_served_by: ServiceMethod | None = None,
     ) -> None:
-        """8 CCR 9792.10.4(b): one expert reviewer; NOARFI asks for the records."""
+        """8 CCR 9792.10.6(b)(1): the IMRO designates one medical reviewer."""
         self._move(CaseState.ASSIGNED, "ReviewerAssigned", at, reviewer_id=reviewer_id)
         self.assigned_reviewer_id = reviewer_id
         self.assigned_on = on
@@ -267,7 +267,7 @@ class Case:
         self.decision_date = on
 
     def publish(self, on: date, at: datetime) -> None:
-        """LC 4610.6(j)-style publication of the redacted letter."""
+        """Publication (LC 4610.6; subdivision not verified) of the redacted letter."""
         self._move(CaseState.PUBLISHED, "DeterminationPublished", at)
         self.published_on = on
 

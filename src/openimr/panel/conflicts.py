@@ -87,13 +87,14 @@ class ConflictPath:
             return "financial"
         return "professional"
 
-    def reason(self) -> str:
-        """The sentence of an exclusion: category, party, the path that joins them, the rule."""
+    def reason(self, prior_involvement_citation: str = "prior involvement") -> str:
+        """The sentence of an exclusion: category, party, the path that joins them, the rule
+        (a prior-involvement path cites the policy's `prior_involvement` rule)."""
         number, label = self.category
         path = "; ".join(s.text() for s in self.steps)
         policy = "policy reviewer_policy.yaml: conflicts"
         if number == 0:
-            rule = "LC 4610.6(h)(3); 8 CCR 9768.2 (prior involvement)"
+            rule = prior_involvement_citation
             return f"prior involvement: {label}, via {path} ({rule}; {policy})"
         item = f"LC 139.5 conflict list item {number}" if number > 0 else "LC 139.5"
         return (
@@ -151,6 +152,7 @@ class ConflictIndex:
         self.graph = graph or RelationGraph()
         self._reviewer_nodes = {reviewer_node(r.reviewer_id): r.reviewer_id for r in reviewers}
         self._cache: dict[str, dict[str, tuple[Step, ...]]] = {}
+        self._ids: dict[str, frozenset[str]] = {}
         # Affiliation edges from the reviewer records, kept apart so the caller's graph is not
         # mutated: key -> [(reviewer node, kind)].
         self._extra: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
@@ -184,36 +186,52 @@ class ConflictIndex:
         """Only the ids of `conflicts(parties)`: what a large batch needs, built cheaply."""
         out: set[str] = set()
         for key in parties:
-            out.update(self._from_party(key))
+            out |= self._ids_from_party(key)
         return out
+
+    def _ids_from_party(self, key: str) -> frozenset[str]:
+        """The reviewers within reach of one party (no paths kept: a batch meets thousands)."""
+        ids = self._ids.get(key)
+        if ids is None:
+            paths = self._cache.get(key)
+            ids = frozenset(paths if paths is not None else self._search(key)[0])
+            self._ids[key] = ids
+        return ids
 
     def _from_party(self, key: str) -> dict[str, tuple[Step, ...]]:
         """Breadth-first from one party: reviewer id -> shortest path back to the party."""
         cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        found: dict[str, tuple[Step, ...]] = {}
-        if key in self._reviewer_nodes:  # the reviewer is itself a party of the case
-            found[self._reviewer_nodes[key]] = (Step(key, "is", key),)
-        else:
-            # parent[node] = (previous node, kind, forward) on the way back to the party
-            parent: dict[str, tuple[str, str, bool] | None] = {key: None}
-            queue: deque[tuple[str, int]] = deque([(key, 0)])
-            while queue:
-                node, depth = queue.popleft()
-                if depth >= self.max_hops:
+        if cached is None:
+            reached, parent = self._search(key)
+            if key in self._reviewer_nodes:  # the reviewer is itself a party of the case
+                cached = {self._reviewer_nodes[key]: (Step(key, "is", key),)}
+            else:
+                cached = {rid: self._path(node, parent) for rid, node in reached.items()}
+            self._cache[key] = cached
+        return cached
+
+    def _search(self, key: str) -> tuple[dict[str, str], dict[str, tuple[str, str, bool] | None]]:
+        """(reviewer id -> its node, parent links) of a breadth-first walk from `key`."""
+        if key in self._reviewer_nodes:
+            return {self._reviewer_nodes[key]: key}, {key: None}
+        reached: dict[str, str] = {}
+        # parent[node] = (previous node, kind, forward) on the way back to the party
+        parent: dict[str, tuple[str, str, bool] | None] = {key: None}
+        queue: deque[tuple[str, int]] = deque([(key, 0)])
+        while queue:
+            node, depth = queue.popleft()
+            if depth >= self.max_hops:
+                continue
+            for nxt, kind, forward in self._neighbours(node):
+                if kind not in self.kinds or nxt in parent:
                     continue
-                for nxt, kind, forward in self._neighbours(node):
-                    if kind not in self.kinds or nxt in parent:
-                        continue
-                    parent[nxt] = (node, kind, forward)
-                    rid = self._reviewer_nodes.get(nxt)
-                    if rid is not None:
-                        found[rid] = self._path(nxt, parent)
-                        continue  # never walk on through another reviewer
-                    queue.append((nxt, depth + 1))
-        self._cache[key] = found
-        return found
+                parent[nxt] = (node, kind, forward)
+                rid = self._reviewer_nodes.get(nxt)
+                if rid is not None:
+                    reached[rid] = nxt
+                    continue  # never walk on through another reviewer
+                queue.append((nxt, depth + 1))
+        return reached, parent
 
     @staticmethod
     def _path(end: str, parent: Mapping[str, tuple[str, str, bool] | None]) -> tuple[Step, ...]:

@@ -19,12 +19,11 @@ from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import Priority
 from openimr.evidence.normalise import normalise_item
 from openimr.panel.conflicts import ConflictIndex, ConflictPath, RelationGraph, case_node
-from openimr.panel.model import free_capacity
+from openimr.panel.licensure import LicenceNeed
+from openimr.panel.model import PanelReviewer
 from openimr.panel.qualification import Finding, qualification_findings
 from openimr.panel.specialties import Need, SpecialtyMap, SpecialtyMatch, default_specialty_map
 from openimr.rules.reviewer_policy import ReviewerPolicy, reviewer_policy
-
-CASE_EXCLUSION_CITATION = "8 CCR 9792.10.4(b): the case file excludes this reviewer"
 
 
 @dataclass(frozen=True)
@@ -40,6 +39,7 @@ class CaseProfile:
     parties: Mapping[str, str | None] = field(default_factory=dict)  # key -> role
     excluded_reviewers: frozenset[str] = frozenset()
     prior_reviewer_ids: frozenset[str] = frozenset()
+    licence: LicenceNeed | None = None  # where the reviewer must be licensed (jurisdiction)
 
     @classmethod
     def of(
@@ -128,8 +128,12 @@ class Screener:
         relations: RelationGraph | None = None,
         specialties: SpecialtyMap | None = None,
         open_cases: Mapping[str, int] | None = None,
+        week_capacity: Mapping[str, int] | None = None,
     ) -> None:
         self.reviewers = list(reviewers)
+        # This week's capacity where it differs from the record's (absences prorate it).
+        self.week_capacity = dict(week_capacity or {})
+        self._states: dict[str, frozenset[str]] = {}
         self.as_of = as_of
         self.policy = policy or reviewer_policy(as_of)
         self.specialties = specialties or default_specialty_map()
@@ -163,7 +167,25 @@ class Screener:
 
     # -- pieces shared with the batch assignment ---------------------------------------
     def capacity(self, reviewer_id: str) -> int:
-        return max(0, free_capacity(self.by_id[reviewer_id]) - self.open_cases.get(reviewer_id, 0))
+        """Cases the reviewer may still take this week."""
+        reviewer = self.by_id[reviewer_id]
+        week = self.week_capacity.get(reviewer_id, reviewer.capacity_per_week)
+        return max(0, week - self.held(reviewer_id))
+
+    def held(self, reviewer_id: str) -> int:
+        """Cases the reviewer already holds this week (the record's and the caller's count)."""
+        reviewer = self.by_id[reviewer_id]
+        own = reviewer.open_cases if isinstance(reviewer, PanelReviewer) else 0
+        return own + self.open_cases.get(reviewer_id, 0)
+
+    def licence_states(self, reviewer_id: str) -> frozenset[str]:
+        """The states of the reviewer's licences valid on the screening date."""
+        states = self._states.get(reviewer_id)
+        if states is None:
+            reviewer = self.by_id[reviewer_id]
+            states = frozenset(x.state.upper() for x in reviewer.valid_licenses(self.as_of))
+            self._states[reviewer_id] = states
+        return states
 
     def need(self, profile: CaseProfile) -> Need:
         key = (profile.condition, profile.items, profile.specialties)
@@ -239,7 +261,8 @@ class Screener:
             if rid in profile.excluded_reviewers:
                 rules.append("excluded_by_case")
                 reasons.append(
-                    f"listed in the case's excluded_reviewers ({CASE_EXCLUSION_CITATION})"
+                    "listed in the case's excluded_reviewers "
+                    f"({self.policy.rules.case_exclusion.citation})"
                 )
             if rid in profile.prior_reviewer_ids:
                 rules.append("prior_involvement")
@@ -251,13 +274,18 @@ class Screener:
             for finding in self.findings[rid]:
                 rules.append(finding.rule)
                 reasons.append(finding.reason)
+            licence = profile.licence
+            if licence is not None and not licence.allows(self.licence_states(rid)):
+                held = ", ".join(sorted(self.licence_states(rid))) or "none valid"
+                rules.append("licence_jurisdiction")
+                reasons.append(f"licensed in {held}, not where the case requires: {licence.rule}")
             if self.capacity(rid) <= 0:
                 rules.append("capacity")
                 reasons.append(f"no capacity left this week (capacity {r.capacity_per_week})")
             path = conflicts.get(rid)
             if path is not None:
                 rules.append("conflict" if path.category[0] != 0 else "prior_involvement")
-                reasons.append(path.reason())
+                reasons.append(path.reason(self.policy.rules.prior_involvement.citation))
             match = self.match(rid, need)
             if match is None:
                 rules.append("specialty_match")
@@ -298,7 +326,7 @@ def screen_reviewers(
     open_cases: Mapping[str, int] | None = None,
     specialties: SpecialtyMap | None = None,
 ) -> Screening:
-    """Screen the panel for one case (LC 139.5; 8 CCR 9792.10.4(b)).
+    """Screen the panel for one case (LC 139.5; 8 CCR 9792.10.6(b)(1)).
 
     Conflicts are checked against every party of the case (`Party.key`), through `relations`
     when given, and against the case itself (prior involvement); `prior_reviewer_ids` are

@@ -10,7 +10,6 @@ viewer and the case-file search.
 
 from __future__ import annotations
 
-import io
 import logging
 import shutil
 import subprocess
@@ -20,12 +19,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
-
 from openimr.domain.case import CaseDocument
 from openimr.domain.document_text import MIN_TEXT_CHARS, OcrProgress, PageText
-from openimr.domain.errors import Unavailable
+from openimr.domain.errors import Unavailable, UnreadablePdf
+from openimr.pdftext import pdf_page_alone, pdf_page_png, pdf_pages
 from openimr.service.access import SYSTEM, Actor, ensure_can_view
 from openimr.service.events import audit
 from openimr.service.ports import Clock, UnitOfWork
@@ -78,12 +75,9 @@ def text_layer(content: bytes, media_type: str) -> list[str]:
     if media_type != "application/pdf":
         return content.decode("utf-8", errors="replace").split("\f")
     try:
-        reader = PdfReader(io.BytesIO(content))
-        if reader.is_encrypted:
-            reader.decrypt("")
-        return [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
-        return []
+        return pdf_pages(content)
+    except UnreadablePdf:
+        return []  # checked at intake; an unreadable text layer just gives no text
 
 
 def is_scanned(text: str) -> bool:
@@ -92,14 +86,7 @@ def is_scanned(text: str) -> bool:
 
 def one_page(content: bytes, page_no: int) -> bytes:
     """Page `page_no` (from 1) of a PDF as a PDF of its own."""
-    reader = PdfReader(io.BytesIO(content))
-    if reader.is_encrypted:
-        reader.decrypt("")
-    writer = PdfWriter()
-    writer.add_page(reader.pages[page_no - 1])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return pdf_page_alone(content, page_no)
 
 
 def needs_ocr(content: bytes, media_type: str) -> bool:
@@ -279,20 +266,10 @@ def read_document_pages(
 
 
 def page_image(content: bytes, page_no: int, width: int = 1000) -> bytes:
-    """Page `page_no` (from 1) of a PDF as a PNG `width` pixels wide (pypdfium2)."""
-    import pypdfium2
-
+    """Page `page_no` (from 1) of a PDF as a PNG `width` pixels wide."""
     from openimr.domain.errors import NotFound
 
-    pdf = pypdfium2.PdfDocument(content)
     try:
-        if not 1 <= page_no <= len(pdf):
-            raise NotFound(f"the document has no page {page_no}")
-        page = pdf[page_no - 1]
-        scale = width / page.get_width()
-        image = page.render(scale=scale, grayscale=True).to_pil()
-        out = io.BytesIO()
-        image.save(out, format="PNG", optimize=True)
-        return out.getvalue()
-    finally:
-        pdf.close()
+        return pdf_page_png(content, page_no, width)
+    except UnreadablePdf as err:
+        raise NotFound(err.message) from err

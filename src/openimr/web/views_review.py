@@ -251,9 +251,9 @@ def release(
         raise InvalidInput("choose decline or recuse", field="kind")
     cmd = ReleaseCase(
         case_number,
-        kind,
+        "recuse" if kind == "recuse" else "decline",
         reason,
-        int(version) if version.isdigit() else None,  # type: ignore[arg-type]
+        int(version) if version.isdigit() else None,
     )
     release_case(cmd, svc.uow(), actor_for(user), svc.clock)
     return RedirectResponse("/reviews?flash=released", status_code=303)
