@@ -17,6 +17,7 @@ from functools import cache
 from openimr.assist import treatment_facts
 from openimr.assist.context import Assertion
 from openimr.assist.facts import CaseFacts, Fact
+from openimr.assist.lexicon import areas_named
 from openimr.assist.schema import CitationOut, CriterionResult
 from openimr.evidence.engine import CriterionResult as EngineCriterion
 from openimr.evidence.engine import RankedRecommendation, evaluate
@@ -151,7 +152,7 @@ def guide(
     result = evaluate(item, engine_facts(item, facts), request_date, date_of_injury=date_of_injury)
     guidance.engine_proposal = result.proposal
     guidance.reasons.extend(result.reasons)
-    guidance.citations = _citations(result.recommendations)
+    guidance.citations = _for_region(_citations(result.recommendations), description)
     top = result.top
     if top is None:
         return guidance
@@ -304,6 +305,15 @@ def _same_service(clause: str, item: NormalisedItem) -> bool:
     if item.ingredients:
         return bool(set(item.ingredients) & set(other.ingredients))
     return True
+
+
+def _for_region(citations: list[CitationOut], description: str) -> list[CitationOut]:
+    """Drop a citation of a guideline written for another body area than the one the request
+    names (physical therapy for the neck does not cite ODG Low Back)."""
+    wanted = areas_named(description)
+    if not wanted:
+        return citations
+    return [c for c in citations if not (named := areas_named(c.guideline or "")) or named & wanted]
 
 
 def _citations(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:

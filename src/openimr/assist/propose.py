@@ -116,6 +116,15 @@ def analyse_case(case: CaseInput, index: PrecedentSearch | None) -> list[ItemAna
     return [by_id[item.id] for item in case.items]
 
 
+def same_kind(hits: list[Hit], category: str | None) -> list[Hit]:
+    """The precedents a reviewer is shown: only decided items of the same kind of treatment
+    (an opioid request is not judged by NSAID or muscle-relaxant decisions). The model's
+    precedent feature still reads every hit, as it was trained."""
+    if not category:
+        return hits
+    return [h for h in hits if normalise(h.description).category == category]
+
+
 def _is_surgery(item: NormalisedItem) -> bool:
     return item.category.startswith("surgery/") and item.category != "surgery/perioperative"
 
@@ -245,9 +254,13 @@ class Assistant:
             body_region=g.body_region,
             citations=g.citations,
             criteria=g.criteria,
-            precedents=to_refs(analysis.hits),
+            precedents=to_refs(same_kind(analysis.hits, g.category)),
             rationale=draft_rationale(
-                analysis.description, g, proposal, p, _precedent_sentence(analysis.hits)
+                analysis.description,
+                g,
+                proposal,
+                p,
+                _precedent_sentence(same_kind(analysis.hits, g.category)),
             ),
             facts=[
                 fact.to_dict()

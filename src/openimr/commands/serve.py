@@ -53,9 +53,11 @@ def prepare(settings: Settings, load_seed: bool) -> list[tuple[str, str, str]]:
         staff = Actor("setup", Role.STAFF)
         screening = screen_case(run.case_number, services.uow(), staff, services.clock)
         best = screening.best()
-        worker = next(p.key for p in seed_data().case.parties if p.role is PartyRole.INJURED_WORKER)
+        worker = next(p for p in seed_data().case.parties if p.role is PartyRole.INJURED_WORKER)
         auth = AuthService(account_store(services))
-        accounts = auth.ensure_demo_accounts(best.reviewer_id if best else None, worker)
+        accounts = auth.ensure_demo_accounts(
+            best.reviewer_id if best else None, worker.key, worker.name
+        )
         return [(a.username, a.password, a.role.value) for a in accounts]
     finally:
         services.close()

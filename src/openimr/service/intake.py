@@ -26,6 +26,7 @@ from openimr.rules.eligibility import EligibilityRules, check_eligibility, dispu
 from openimr.service.access import Actor, ensure_can_submit, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, plain, record_events
+from openimr.service.notify import notify_parties
 from openimr.service.ports import Clock, UnitOfWork
 
 PDF = "application/pdf"
@@ -331,6 +332,17 @@ def determine_eligibility(
         case.record_eligibility(findings, clock())
         uow.cases.save(case)
         record_events(uow, case, actor)
+        if findings:  # the parties hear why at once; the written notice follows (#13)
+            notify_parties(
+                uow,
+                [p.key for p in case.parties],
+                "ineligible",
+                case.case_number,
+                f"The application for IMR {case.case_number} was found not eligible: "
+                + "; ".join(f"{f.reason} ({f.citation})" for f in findings),
+                clock(),
+                key=str(case.version),
+            )
         uow.commit()
         return EligibilityResult(case.case_number, not findings, findings, case.state, case.version)
 

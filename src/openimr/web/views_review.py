@@ -67,7 +67,7 @@ def _machine_values(request: Request, case: Any, user: Any) -> tuple[dict[str, s
     for item_id, p in proposals.items():
         if p.get("citations"):
             values.update(citation_values(f"guideline-{item_id}", p["citations"][0]))
-    return values, (proposals, bench.draft_summary_with_sources), ""
+    return values, (proposals, bench.draft_summary_with_sources, bench.evidence_pages), ""
 
 
 def _signed_values(case: Any) -> dict[str, str]:
@@ -100,12 +100,20 @@ def _workbench(
     proposals: dict[str, Any] = {}
     sources, assist_message = "", ""
     draft = None
+    evidence_pages: dict[str, dict[str, str]] = {}
     if signed:
         values = _signed_values(case)
     else:
         values, found, assist_message = _machine_values(request, case, user)
         if found:
-            proposals, sources = found
+            proposals, sources, located = found
+            evidence_pages = {
+                quote: {
+                    "href": f"/cases/{case_number}/documents/{doc}/view?page={page}",
+                    "label": f"{doc}, page {page}",
+                }
+                for quote, (doc, page) in located.items()
+            }
         draft = get_draft(case_number, svc.uow(), actor_for(user), svc.clock)
         if draft is not None:  # what the reviewer typed wins over the machine drafts
             values = {**values, **draft.values}
@@ -126,6 +134,7 @@ def _workbench(
         sources=[s.value for s in EvidenceSource],
         citation_parts=CITATION_PARTS,
         draft=draft,
+        evidence_pages=evidence_pages,
         request_records_url=f"/reviews/{case_number}#more-records",
     )
 
