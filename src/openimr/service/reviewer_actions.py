@@ -14,7 +14,7 @@ from typing import Literal
 
 from openimr.domain.drafting import ReviewDraft
 from openimr.domain.vocabulary import CaseState
-from openimr.service.access import Actor, ensure_assigned_reviewer
+from openimr.service.access import Actor, ensure_assigned_reviewer, ensure_can_view
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, record_events
 from openimr.service.notify import notify_staff
@@ -28,6 +28,7 @@ def get_draft(case_number: str, uow: UnitOfWork, actor: Actor, clock: Clock) -> 
     """The reviewer's saved draft of this case, if any (the assigned reviewer only)."""
     with uow:
         case = uow.cases.get(case_number)
+        ensure_can_view(actor, case)  # not yours: NotFound, as an unknown number
         ensure_assigned_reviewer(actor, case)
         assert actor.reviewer_id is not None
         return uow.drafts.get(case_number, actor.reviewer_id)
@@ -49,6 +50,7 @@ def save_draft(
         raise InvalidInput("the draft is too large to save", field="values")
     with uow:
         case = uow.cases.get(case_number)
+        ensure_can_view(actor, case)  # not yours: NotFound, as an unknown number
         ensure_assigned_reviewer(actor, case)
         if case.determination is not None:
             raise InvalidTransition(
@@ -88,6 +90,7 @@ def release_case(cmd: ReleaseCase, uow: UnitOfWork, actor: Actor, clock: Clock) 
     8 CCR 9792.10.4(b) assignment); audited with the reason, staff notified."""
     with uow:
         case = uow.cases.get(cmd.case_number)
+        ensure_can_view(actor, case)  # not yours: NotFound, as an unknown number
         ensure_assigned_reviewer(actor, case)
         ensure_version(case, cmd.expected_version)
         now = clock()
@@ -116,6 +119,7 @@ def request_records(
     requests are open. Staff answer by adding the documents."""
     with uow:
         case = uow.cases.get(case_number)
+        ensure_can_view(actor, case)  # not yours: NotFound, as an unknown number
         ensure_assigned_reviewer(actor, case)
         now = clock()
         assert actor.reviewer_id is not None

@@ -167,12 +167,12 @@ def test_a_records_request_is_answered_when_staff_add_documents(
 def test_only_the_assigned_reviewer_acts_on_the_case(
     uow: FakeUnitOfWork, clock: FixedClock
 ) -> None:
-    from openimr.domain.errors import PermissionDenied
+    from openimr.domain.errors import NotFound
 
     number = case_at_review(uow, clock)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # not yours reads as no such case
         save_draft(number, {}, None, uow, OTHER_REVIEWER, clock)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         release_case(ReleaseCase(number, "decline", "busy"), uow, OTHER_REVIEWER, clock)
 
 

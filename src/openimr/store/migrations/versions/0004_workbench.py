@@ -1,8 +1,8 @@
 """Workbench and case management: reviewer exclusions and records requests on the case,
 autosaved review drafts, page texts and OCR progress, notifications and e-mail addresses.
 
-Revision ID: 0003_workbench
-Revises: 0002_auth
+Revision ID: 0004_workbench
+Revises: 0003_filed_by
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_workbench"
-down_revision = "0002_auth"
+revision = "0004_workbench"
+down_revision = "0003_filed_by"
 branch_labels = None
 depends_on = None
 
