@@ -1,5 +1,5 @@
-"""More cases for the browser tests: the seed application under another case number,
-worker and claim number, taken through the service up to a state."""
+"""More cases for the browser tests: the seed application for another worker and claim
+number (the organization numbers it), taken through the service up to a state."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ ORDER = ["received", "eligible", "assigned", "records_received", "reviewed", "is
 
 def another_case(
     ctx: Any,
-    case_number: str,
     worker: str,
     claim: str,
     until: str = "received",
@@ -42,12 +41,10 @@ def another_case(
         else p
         for p in cmd.parties
     ]
-    cmd = dataclasses.replace(
-        cmd, case_number=case_number, claim_number=claim, parties=parties, application_signed=signed
-    )
+    cmd = dataclasses.replace(cmd, claim_number=claim, parties=parties, application_signed=signed)
     svc = ctx.services
     uow, clock = svc.uow, svc.clock
-    submit_application(cmd, uow(), STAFF, clock)
+    case_number = submit_application(cmd, uow(), STAFF, clock).case_number
     stop = ORDER.index(until)
     decide = stop >= 1 or not signed
     if decide and not determine_eligibility(case_number, uow(), STAFF, clock).eligible:
