@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from openimr.domain.errors import OpenIMRError
+
+if TYPE_CHECKING:
+    from openimr.corpus.dmhc import DmhcDecision
 
 app = typer.Typer(help="assist commands", no_args_is_help=True)
 
@@ -129,25 +133,40 @@ def evaluate(
 def summarize(
     records_dir: Path = typer.Argument(..., help="Folder of the case's records (.txt / .pdf)."),
     as_json: bool = typer.Option(False, "--json", help="JSON: sentences with their sources."),
+    ocr: bool = typer.Option(
+        True, help="Read scanned PDF pages with Tesseract when it is installed."
+    ),
 ) -> None:
     """Draft the clinical case summary from a folder of records, each sentence with its source.
 
     Files are numbered D1, D2, ... in name order; each sentence ends with e.g. "[D4 p1]".
-    An unreadable file is reported and skipped (exit code 1); the others are summarised.
+    A scanned page is read by OCR when Tesseract is installed; otherwise the draft names it
+    as unread. A file that cannot be read at all, or a page left unread, is listed on stderr
+    and the exit code is 1; the other records are still summarised.
     """
     from openimr.assist.records import records_from_folder
     from openimr.assist.summary import draft_case_summary
+    from openimr.ocr import page_reader
 
     errors: list[str] = []
+    reader = page_reader() if ocr else None
     try:
-        records = records_from_folder(records_dir, errors)
+        records = records_from_folder(records_dir, errors, ocr=reader)
         if not records:
             _fail(f"{records_dir}: no readable record ({len(errors)} unreadable)")
         draft = draft_case_summary(records)
     except OpenIMRError as exc:
         _fail(exc.message)
+    why = "no OCR available" if reader is None else "OCR found no text"
+    for record in records:
+        if record.unread_pages:
+            pages = ", ".join(map(str, record.unread_pages))
+            errors.append(
+                f"{record.document_id} {record.filename}: page {pages} has no text layer "
+                f"(scanned image) and was not read ({why}); the draft names it"
+            )
     for error in errors:
-        typer.echo(f"skipped: {error}", err=True)
+        typer.echo(f"skipped: {error}" if "not read" not in error else f"unread: {error}", err=True)
     if as_json:
         payload = {
             **draft.to_dict(),
@@ -157,6 +176,9 @@ def summarize(
                     "filename": r.filename,
                     "title": r.title,
                     "kind": r.kind,
+                    "type": r.doc_type,
+                    "unread_pages": list(r.unread_pages),
+                    "ocr_pages": list(r.ocr_pages),
                 }
                 for r in records
             ],
@@ -166,6 +188,69 @@ def summarize(
     else:
         typer.echo(draft.text())
         typer.echo("")
+        typer.echo("Sources:")
         for record in records:
-            typer.echo(f"{record.document_id}: {record.filename} - {record.title} ({record.kind})")
+            read = " - NOT READ (scanned, no text)" if record.unread else ""
+            read = read or (" - read by OCR" if record.ocr_pages else "")
+            name = f"{record.document_id}: {record.filename} - {record.title}"
+            typer.echo(f"{name} ({record.doc_type}){read}")
     raise typer.Exit(1 if errors else 0)
+
+
+DmhcData = typer.Option(
+    ..., "--data", help="DMHC IMR decisions (the state's CSV), files or folders."
+)
+
+
+def _dmhc_decisions(data: list[Path]) -> tuple[list[DmhcDecision], str]:
+    from openimr.assist.dmhc import load_decisions
+    from openimr.corpus.dmhc import discover_dmhc
+
+    files = list(discover_dmhc(data))
+    if not files:
+        _fail("no DMHC decision file (.csv) under " + ", ".join(map(str, data)))
+    try:
+        decisions, sha = load_decisions(files)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    return decisions, sha
+
+
+@app.command("dmhc-evaluate")
+def dmhc_evaluate(
+    data: list[Path] = DmhcData,
+    learn_to: int = typer.Option(2012, help="Learn on years up to this one, measure after."),
+) -> None:
+    """Measure the DMHC p_overturn by time: settings chosen on the last two learnt years,
+    learnt up to --learn-to, AUC and Brier on the later years (JSON)."""
+    from openimr.assist.dmhc import evaluate
+
+    decisions, sha = _dmhc_decisions(data)
+    try:
+        result = evaluate(decisions, learn_to, sha)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    typer.echo(json.dumps(result.to_dict(), indent=1))
+
+
+@app.command("dmhc-train")
+def dmhc_train(
+    data: list[Path] = DmhcData,
+    out: Path = typer.Option(..., "--out", help="The model file to write (JSON)."),
+    learn_to: int = typer.Option(2016, help="Learn on years up to this one."),
+) -> None:
+    """Learn the DMHC p_overturn model (settings chosen as dmhc-evaluate does) and save it."""
+    from openimr.assist.dmhc import choose_settings, fit
+
+    decisions, sha = _dmhc_decisions(data)
+    try:
+        c, half_life, _ = choose_settings(decisions, learn_to)
+        learn = [d for d in decisions if d.report_year <= learn_to]
+        model = fit(learn, c=c, half_life=half_life, data_sha256=sha)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    model.save(out)
+    typer.echo(
+        f"{out}: learnt on {model.decisions} decisions {model.learnt_years[0]}-"
+        f"{model.learnt_years[1]} (C={c}, half-life {half_life} years)"
+    )
