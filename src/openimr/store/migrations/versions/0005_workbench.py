@@ -1,8 +1,8 @@
 """Workbench and case management: reviewer exclusions and records requests on the case,
 autosaved review drafts, page texts and OCR progress, notifications and e-mail addresses.
 
-Revision ID: 0004_workbench
-Revises: 0003_filed_by
+Revision ID: 0005_workbench
+Revises: 0004_audit_keys
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_workbench"
-down_revision = "0003_filed_by"
+revision = "0005_workbench"
+down_revision = "0004_audit_keys"
 branch_labels = None
 depends_on = None
 
