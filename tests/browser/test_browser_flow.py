@@ -66,6 +66,7 @@ def test_the_walk_for_every_role(people: Any, served: Served, tmp_path: Path) ->
     _no_serious_axe(rpage, "workbench")
     panel = rpage.locator("#assist-1")
     expect(panel).to_contain_text("Governing citation")
+    expect(panel).to_contain_text("Deciding reasons")  # the question that decides, first
     summary = rpage.locator("#clinical_case_summary")
     assert summary.input_value().startswith("[DRAFT]")  # the machine draft is marked
     expect(rpage.locator('[data-flag-for="clinical_case_summary"]')).to_be_visible()
