@@ -56,9 +56,11 @@ def prepare(settings: Settings, load_seed: bool) -> list[tuple[str, str, str]]:
         best = screening.best()
         case = seed_data().case
         patients = load_pack(case.jurisdiction).roles_of_kind("patient")
-        worker = next(p.key for p in case.parties if p.role in patients)
+        worker = next(p for p in case.parties if p.role in patients)
         auth = AuthService(account_store(services))
-        accounts = auth.ensure_demo_accounts(best.reviewer_id if best else None, worker)
+        accounts = auth.ensure_demo_accounts(
+            best.reviewer_id if best else None, worker.key, worker.name
+        )
         return [(a.username, a.password, a.role.value) for a in accounts]
     finally:
         services.close()

@@ -83,13 +83,34 @@ class CaseEvent:
     data: dict[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RecordsRequest:
+    """The expert reviewer's request for records missing from the case file; staff answer
+    it by adding the documents (8 CCR 9792.10.5(b): the IMR organization may ask for them)."""
+
+    what: str
+    requested_at: datetime
+    requested_by: str  # reviewer id
+    answered_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
 # Which state may follow which: anything else is an InvalidTransition.
 ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.RECEIVED: frozenset({CaseState.ELIGIBLE, CaseState.INELIGIBLE, CaseState.WITHDRAWN}),
-    CaseState.INELIGIBLE: frozenset(),
+    # Not a dead end: a missing document may arrive and the decision be taken again.
+    CaseState.INELIGIBLE: frozenset({CaseState.RECEIVED, CaseState.WITHDRAWN}),
     CaseState.ELIGIBLE: frozenset({CaseState.ASSIGNED, CaseState.WITHDRAWN}),
-    CaseState.ASSIGNED: frozenset({CaseState.RECORDS_RECEIVED, CaseState.WITHDRAWN}),
-    CaseState.RECORDS_RECEIVED: frozenset({CaseState.REVIEWED, CaseState.WITHDRAWN}),
+    # A reviewer who declines or recuses puts the case back for another (ELIGIBLE).
+    CaseState.ASSIGNED: frozenset(
+        {CaseState.RECORDS_RECEIVED, CaseState.ELIGIBLE, CaseState.WITHDRAWN}
+    ),
+    CaseState.RECORDS_RECEIVED: frozenset(
+        {CaseState.REVIEWED, CaseState.ELIGIBLE, CaseState.WITHDRAWN}
+    ),
     CaseState.REVIEWED: frozenset({CaseState.ISSUED}),
     CaseState.ISSUED: frozenset({CaseState.PUBLISHED}),
     CaseState.PUBLISHED: frozenset(),
@@ -136,6 +157,9 @@ class Case:
     published_on: date | None = None
     eligibility_findings: list[EligibilityFinding] = field(default_factory=list)
     determination: Determination | None = None
+    # Reviewers who declined or recused: never assigned to this case again.
+    excluded_reviewer_ids: list[str] = field(default_factory=list)
+    records_requests: list[RecordsRequest] = field(default_factory=list)
     version: int = 0  # optimistic-locking counter, bumped by the store on every save
     events: list[CaseEvent] = field(default_factory=list, compare=False, repr=False)
 
@@ -180,6 +204,14 @@ class Case:
 
     def record_eligibility(self, findings: list[EligibilityFinding], at: datetime) -> None:
         """The programme's eligibility decision: no finding means eligible."""
+        if self.state is not CaseState.RECEIVED:
+            to = CaseState.INELIGIBLE if findings else CaseState.ELIGIBLE
+            raise InvalidTransition(
+                f"case {self.case_number} is {self.state.value}; it cannot become {to.value}",
+                case_number=self.case_number,
+                state=self.state.value,
+                to=to.value,
+            )
         self.eligibility_findings = list(findings)
         if findings:
             self._move(
@@ -190,6 +222,12 @@ class Case:
             )
         else:
             self._move(CaseState.ELIGIBLE, "FoundEligible", at)
+
+    def reopen_eligibility(self, at: datetime, reason: str) -> None:
+        """An ineligible application comes back for a new eligibility decision, e.g. once
+        the missing signature or document has arrived (8 CCR 9792.10.3)."""
+        self._move(CaseState.RECEIVED, "EligibilityReopened", at, reason=reason)
+        self.eligibility_findings = []
 
     def assign(
         self,
@@ -237,6 +275,54 @@ class Case:
         """Publication of the redacted letter."""
         self._move(CaseState.PUBLISHED, "DeterminationPublished", at)
         self.published_on = on
+
+    def release_reviewer(self, kind: str, reason: str, at: datetime) -> str:
+        """The assigned reviewer declines or recuses (a conflict found late, LC 139.5): the
+        case goes back for another reviewer, this one excluded from it for good."""
+        if kind not in ("decline", "recuse"):
+            raise InvalidInput("a reviewer declines or recuses", field="kind")
+        if not reason.strip():
+            raise InvalidInput("say why you decline or recuse", field="reason")
+        reviewer_id = self.assigned_reviewer_id or ""
+        self._move(
+            CaseState.ELIGIBLE,
+            "ReviewerReleased",
+            at,
+            reviewer_id=reviewer_id,
+            kind=kind,
+            reason=reason.strip(),
+        )
+        if reviewer_id and reviewer_id not in self.excluded_reviewer_ids:
+            self.excluded_reviewer_ids = [*self.excluded_reviewer_ids, reviewer_id]
+        self.assigned_reviewer_id = None
+        self.assigned_on = None
+        return reviewer_id
+
+    def request_records(self, what: str, by: str, at: datetime) -> RecordsRequest:
+        """The reviewer asks for records missing from the file; the case stays with them."""
+        if self.state not in (CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED):
+            raise InvalidTransition(
+                f"case {self.case_number} is {self.state.value}: records are requested "
+                "during the review",
+                case_number=self.case_number,
+                state=self.state.value,
+                to=self.state.value,
+            )
+        if not what.strip():
+            raise InvalidInput("say which records are missing", field="what")
+        request = RecordsRequest(what.strip()[:2000], at, by)
+        self.records_requests = [*self.records_requests, request]
+        self.events.append(CaseEvent("RecordsRequested", at, {"what": request.what}))
+        return request
+
+    def answer_records_requests(self, at: datetime) -> int:
+        """Documents arrived: every open request is answered; returns how many."""
+        open_ones = [r for r in self.records_requests if r.is_open]
+        self.records_requests = [
+            RecordsRequest(r.what, r.requested_at, r.requested_by, at) if r.is_open else r
+            for r in self.records_requests
+        ]
+        return len(open_ones)
 
     def withdraw(self, at: datetime, reason: str) -> None:
         self._move(CaseState.WITHDRAWN, "CaseWithdrawn", at, reason=reason)

@@ -25,6 +25,7 @@ from openimr.rules.pack import JurisdictionPack, grounds_of, load_pack, pack_nam
 from openimr.service.access import Actor, ensure_can_submit, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, plain, record_events
+from openimr.service.notify import notify_parties
 from openimr.service.ports import Clock, UnitOfWork
 
 PDF = "application/pdf"
@@ -91,6 +92,7 @@ class IntakeResult:
     state: CaseState
     created: bool  # False when the same application had already been received
     version: int
+    ocr_queued: list[tuple[str, str]] = field(default_factory=list)  # (document id, hash)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class RecordsResult:
     state: CaseState
     documents_added: int
     version: int
+    ocr_queued: list[tuple[str, str]] = field(default_factory=list)  # (document id, hash)
 
 
 @dataclass(frozen=True)
@@ -344,6 +347,7 @@ def _submit(
         )
         case.documents = _add_documents(uow, case, checked)
         uow.cases.add(case, intake_key=key, dispute_key=dispute_key(case))
+        queued = _queue_ocr(uow, case.documents, checked, clock)
         audit(
             uow,
             "ApplicationReceived",
@@ -356,7 +360,20 @@ def _submit(
             version=case.version,
         )
         uow.commit()
-        return IntakeResult(case.case_number, case.state, True, case.version)
+        return IntakeResult(case.case_number, case.state, True, case.version, queued)
+
+
+def _queue_ocr(
+    uow: UnitOfWork, added: list[CaseDocument], checked: list[CheckedDocument], clock: Clock
+) -> list[tuple[str, str]]:
+    """Scanned PDFs among the documents just filed, for the OCR job."""
+    from openimr.service.document_text import queue_ocr
+
+    return [
+        (doc.document_id, doc.content_hash)
+        for doc, upload in zip(added, checked, strict=True)
+        if queue_ocr(uow, doc, upload.upload.content, clock)
+    ]
 
 
 def determine_eligibility(
@@ -381,6 +398,17 @@ def determine_eligibility(
         case.record_eligibility(findings, clock())
         uow.cases.save(case)
         record_events(uow, case, actor)
+        if findings:  # the parties hear why at once; the written notice follows (#13)
+            notify_parties(
+                uow,
+                [p.key for p in case.parties],
+                "ineligible",
+                case.case_number,
+                f"The application for IMR {case.case_number} was found not eligible: "
+                + "; ".join(f"{f.reason} ({f.citation})" for f in findings),
+                clock(),
+                key=str(case.version),
+            )
         uow.commit()
         return EligibilityResult(case.case_number, not findings, findings, case.state, case.version)
 
@@ -443,6 +471,8 @@ def receive_records(
         added = _add_documents(uow, case, checked)
         case.receive_records(cmd.received_on, cmd.served_by, clock())
         case.documents = [*case.documents, *added]
+        case.answer_records_requests(clock())
+        queued = _queue_ocr(uow, added, checked, clock)
         uow.cases.save(case)
         record_events(uow, case, actor)
         audit(
@@ -454,7 +484,7 @@ def receive_records(
             documents=[d.filename for d in added],
         )
         uow.commit()
-        return RecordsResult(case.case_number, case.state, len(added), case.version)
+        return RecordsResult(case.case_number, case.state, len(added), case.version, queued)
 
 
 @dataclass(frozen=True)

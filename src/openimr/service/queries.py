@@ -234,3 +234,50 @@ def consolidation_candidates(
         audit(uow, "ConsolidationChecked", actor, clock(), case_number, candidates=found)
         uow.commit()
     return found
+
+
+@dataclass(frozen=True)
+class PublishedHit:
+    """A decided item of a letter published here (its redacted letter is public)."""
+
+    case_number: str
+    description: str
+    decision: str
+    decision_date: date | None
+    score: float
+
+
+def search_published_here(uow: UnitOfWork, query: str, limit: int = 50) -> list[PublishedHit]:
+    """Items of the decisions published by this organization whose description or rationale
+    holds the words of `query` (LC 4610.6(j): published letters are public; no login)."""
+    words = [w.lower() for w in query.split() if len(w) > 1]
+    if not words:
+        return []
+    hits: list[PublishedHit] = []
+    with uow:
+        offset = 0
+        while True:
+            batch = uow.cases.list(
+                states=frozenset({CaseState.PUBLISHED}), limit=500, offset=offset
+            )
+            for case in batch:
+                det = case.determination
+                for item in case.items if det is not None else []:
+                    decided = det.decision_for(item.item_id) if det else None
+                    text = f"{item.description} {decided.rationale if decided else ''}".lower()
+                    found = sum(w in text for w in words)
+                    if found and decided is not None:
+                        hits.append(
+                            PublishedHit(
+                                case.case_number,
+                                item.description,
+                                decided.decision.value,
+                                case.decision_date,
+                                found / len(words),
+                            )
+                        )
+            if len(batch) < 500:
+                break
+            offset += 500
+    hits.sort(key=lambda h: (-h.score, h.case_number))
+    return hits[:limit]

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from openimr.domain.case import Case, CaseDocument, DisputedItem, EligibilityFinding, Party
+from openimr.domain.case import (
+    Case,
+    CaseDocument,
+    DisputedItem,
+    EligibilityFinding,
+    Party,
+    RecordsRequest,
+)
 from openimr.domain.citation import Citation
 from openimr.domain.determination import Determination, ItemDetermination
 from openimr.domain.reviewer import BoardCertification, ExpertReviewer, License, ReviewerCredentials
@@ -153,8 +160,29 @@ def case_from_row(
         determination=(
             determination_from_column(row.determination) if row.determination is not None else None
         ),
+        excluded_reviewer_ids=list(row.excluded_reviewers or []),
+        records_requests=[_request_from_column(r) for r in row.records_requests or []],
         version=row.version,
     )
+
+
+def _request_from_column(data: dict[str, Any]) -> RecordsRequest:
+    answered = data.get("answered_at")
+    return RecordsRequest(
+        what=data["what"],
+        requested_at=datetime.fromisoformat(data["requested_at"]),
+        requested_by=data["requested_by"],
+        answered_at=datetime.fromisoformat(answered) if answered else None,
+    )
+
+
+def _request_to_column(request: RecordsRequest) -> dict[str, Any]:
+    return {
+        "what": request.what,
+        "requested_at": request.requested_at.isoformat(),
+        "requested_by": request.requested_by,
+        "answered_at": request.answered_at.isoformat() if request.answered_at else None,
+    }
 
 
 def case_columns(case: Case) -> dict[str, Any]:
@@ -190,6 +218,8 @@ def case_columns(case: Case) -> dict[str, Any]:
         "determination": (
             determination_to_column(case.determination) if case.determination is not None else None
         ),
+        "excluded_reviewers": list(case.excluded_reviewer_ids),
+        "records_requests": [_request_to_column(r) for r in case.records_requests],
     }
 
 

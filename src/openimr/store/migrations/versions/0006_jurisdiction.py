@@ -1,8 +1,8 @@
 """Every case carries its jurisdiction and the pack's case facts; the date of injury is
 optional (a health plan's case has none).
 
-Revision ID: 0005_jurisdiction
-Revises: 0004_audit_keys
+Revision ID: 0006_jurisdiction
+Revises: 0005_workbench
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_jurisdiction"
-down_revision = "0004_audit_keys"
+revision = "0006_jurisdiction"
+down_revision = "0005_workbench"
 branch_labels = None
 depends_on = None
 
