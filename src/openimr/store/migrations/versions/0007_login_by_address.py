@@ -1,15 +1,15 @@
 """Login attempts are looked up by address too (the per-address throttle).
 
-Revision ID: 0005_login_by_address
-Revises: 0004_audit_keys
+Revision ID: 0007_login_by_address
+Revises: 0006_jurisdiction
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0005_login_by_address"
-down_revision = "0004_audit_keys"
+revision = "0007_login_by_address"
+down_revision = "0006_jurisdiction"
 branch_labels = None
 depends_on = None
 
