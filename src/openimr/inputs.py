@@ -10,11 +10,13 @@ ends in a traceback or is silently taken for something else. The limits are sett
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from openimr.domain.errors import InvalidInput
@@ -211,3 +213,24 @@ def limits_of(settings: Settings) -> InputLimits:
         max_text_chars=settings.max_text_chars,
         max_file_bytes=settings.max_upload_mb * 1024 * 1024,
     )
+
+
+def read_input_file(path: Path, limits: InputLimits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of an input file, refused past the file-size limit, InvalidInput naming it."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise InvalidInput(
+                f"{path}: {size // (1024 * 1024)} MB is more than the "
+                f"{limits.max_file_bytes // (1024 * 1024)} MB an input file may have "
+                "(OPENIMR_MAX_UPLOAD_MB)",
+                field="size",
+            )
+        return path.read_bytes()
+    except OSError as err:
+        raise InvalidInput(f"{path}: cannot read: {err.strerror or err}", field="file") from err
+
+
+def whole_file(limits: InputLimits) -> InputLimits:
+    """The limits for a whole JSON document (not one line): its size is the file's."""
+    return dataclasses.replace(limits, max_line_bytes=limits.max_file_bytes)

@@ -133,9 +133,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         proc.wait(timeout=20)
 
 
-def _send_until_answered(
-    port: int, head: bytes, chunk: bytes, total: int
-) -> tuple[int, bytes]:
+def _send_until_answered(port: int, head: bytes, chunk: bytes, total: int) -> tuple[int, bytes]:
     """Send `head`, then whole `chunk`s up to `total` bytes until the server answers;
     returns the bytes of body sent and the first line of the answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:

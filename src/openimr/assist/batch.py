@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from openimr.assist.propose import Assistant
 from openimr.assist.schema import CaseInput
 from openimr.domain.errors import InvalidInput
+from openimr.inputs import DEFAULT_LIMITS, InputLimits, loads
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -26,27 +27,49 @@ def _validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def run_batch(lines: Iterable[str], assistant: Assistant) -> Iterator[dict[str, Any]]:
-    """Output records for the input lines; errors are records with `line` and `error`."""
-    for number, raw in enumerate(lines, start=1):
+def _error(where: str, number: int, field: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The error record of one bad line: file, line, field and one readable sentence."""
+    prefix = f"{where}:{number}"
+    text = message if message.startswith(prefix) else f"{prefix}: {message}"
+    return {"file": where, "line": number, **extra, "field": field, "error": text}
+
+
+def run_batch(
+    lines: Iterable[tuple[int, str | InvalidInput]],
+    assistant: Assistant,
+    *,
+    where: str = "<stdin>",
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> Iterator[dict[str, Any]]:
+    """Output records for the numbered input lines (`inputs.text_lines`); a bad line gives
+    one error record naming the file, the line and the field, and the batch goes on."""
+    for number, raw in lines:
+        if isinstance(raw, InvalidInput):
+            yield _error(where, number, str(raw.details.get("field", "line")), raw.message)
+            continue
         if not raw.strip():
             continue
         try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield {"line": number, "error": f"line {number}: not valid JSON ({exc.msg})"}
+            data = loads(raw, where, limits, line=number)
+        except InvalidInput as exc:
+            yield _error(where, number, str(exc.details.get("field", "json")), exc.message)
             continue
         if not isinstance(data, dict):
-            yield {"line": number, "error": f"line {number}: expected a JSON object per line"}
+            yield _error(where, number, "line", "expected a JSON object per line")
             continue
         try:
             case = CaseInput.model_validate(data)
         except ValidationError as exc:
-            yield {
-                "line": number,
-                "case_id": data.get("id"),
-                "error": f"line {number}: {_validation_message(exc)}",
-            }
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "case"
+            case_id = data.get("id")
+            yield _error(
+                where,
+                number,
+                field,
+                _validation_message(exc),
+                case_id=case_id if isinstance(case_id, str | int) else None,
+            )
             continue
         for proposal in assistant.propose_case(case):
             yield proposal.model_dump(mode="json")

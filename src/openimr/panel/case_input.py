@@ -25,7 +25,7 @@ from pydantic import Field, ValidationError, field_validator
 from openimr.domain.errors import InvalidInput
 from openimr.domain.vocabulary import Priority
 from openimr.panel.conflicts import CATEGORY_BY_ROLE
-from openimr.panel.records import IdentifiedIn, InputModel, invalid, validate_records
+from openimr.panel.records import IdentifiedIn, InputModel, IsoDate, invalid, validate_records
 from openimr.panel.screening import CaseProfile
 
 
@@ -49,7 +49,7 @@ class PartyIn(InputModel):
 
 class CaseIn(IdentifiedIn):
     priority: Priority = Priority.STANDARD
-    due: date | None = None
+    due: IsoDate | None = None
     condition: str = ""
     items: list[ItemIn] = Field(default_factory=list)
     specialties: list[str] | None = None
@@ -86,7 +86,7 @@ class CaseIn(IdentifiedIn):
 
 
 class CaseFileHead(InputModel):
-    as_of: date
+    as_of: IsoDate
 
 
 def parse_cases(data: Any) -> tuple[date, list[CaseProfile]]:
