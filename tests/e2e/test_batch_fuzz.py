@@ -365,3 +365,41 @@ def test_corpus_ingest_names_each_bad_file_and_stores_the_rest(
     for line in result.stderr.splitlines():
         if line.startswith("error:"):
             assert str(folder / "bad.txt") in line
+
+
+# -- single-file inputs: a FHIR bundle, a summary for kb match ---------------------------------
+
+
+@FUZZ
+@given(document=bad_documents)
+def test_fhir_import_refuses_any_bad_bundle_without_a_traceback(
+    tmp_path: Path, document: bytes
+) -> None:
+    bundle = tmp_path / "bundle.json"
+    bundle.write_bytes(document)
+    result = runner.invoke(
+        app,
+        [
+            "fhir",
+            "import",
+            str(bundle),
+            "--jurisdiction",
+            "ca_dmhc",
+            "--database-url",
+            f"sqlite:///{tmp_path / 'f.db'}",
+        ],
+    )
+    no_traceback(result)
+    assert result.exit_code == 2 and result.stderr.startswith("error: "), result.output
+
+
+@FUZZ
+@given(content=bad_files)
+def test_kb_match_reads_a_summary_or_names_why_not(tmp_path: Path, content: bytes) -> None:
+    summary = tmp_path / "summary.txt"
+    summary.write_bytes(content)
+    result = runner.invoke(app, ["kb", "match", "MRI lumbar spine", "--summary", str(summary)])
+    no_traceback(result)
+    assert result.exit_code in (0, 2)
+    if result.exit_code == 2:
+        assert str(summary) in result.stderr

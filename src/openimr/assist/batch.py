@@ -6,7 +6,6 @@ line number and what is wrong; the batch goes on with the next line.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from pydantic import ValidationError
 from openimr.assist.propose import Assistant
 from openimr.assist.schema import CaseInput
 from openimr.domain.errors import InvalidInput
-from openimr.inputs import DEFAULT_LIMITS, InputLimits, loads
+from openimr.inputs import DEFAULT_LIMITS, InputLimits, loads, read_input_file, text_lines
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -84,15 +83,20 @@ def read_letters(path: Path, errors: list[str]) -> list[dict[str, Any]]:
         raise InvalidInput(f"{path}: no such file or folder", field="letters")
     if path.is_file() and path.suffix == ".jsonl":
         letters = []
-        for n, line in enumerate(path.read_text().splitlines(), start=1):
+        for n, line in text_lines(read_input_file(path), str(path)):
+            if isinstance(line, InvalidInput):
+                errors.append(line.message)
+                continue
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{path}:{n}: not valid JSON ({exc.msg})")
+                record = loads(line, str(path), line=n)
+            except InvalidInput as exc:
+                errors.append(exc.message)
                 continue
-            if "error" in record:
+            if not isinstance(record, dict):
+                errors.append(f"{path}:{n}: expected a letter-parse JSON object")
+            elif "error" in record:
                 errors.append(f"{path}:{n}: {record['error']}")
             else:
                 letters.append(record)
