@@ -37,7 +37,7 @@ def another_case(
     cmd = _application(seed)
     parties = [
         PartyInput(p.role, worker, f"person:{worker.lower().replace(' ', '-')}")
-        if p.role is PartyRole.INJURED_WORKER
+        if p.role == PartyRole.INJURED_WORKER
         else p
         for p in cmd.parties
     ]

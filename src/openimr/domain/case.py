@@ -1,9 +1,10 @@
 """The IMR case: the aggregate that moves from application to published letter.
 
-Transitions follow 8 CCR 9792.10.3-9792.10.7: an application is checked for
-eligibility, an eligible case is assigned to one expert reviewer (NOARFI sent),
-the claims administrator's records arrive and start the decision clock, the
-reviewer signs a determination, the IMR organization issues the final
+Every case carries its jurisdiction, whose pack (rules/data/<jurisdiction>/) says what its
+words, parties, documents, clocks and grounds are; the aggregate itself knows no programme.
+The life is the same everywhere: an application is checked for eligibility, an eligible
+case is assigned to one expert reviewer, the payer's records arrive and start the decision
+clock, the reviewer signs a determination, the review organization issues the final
 determination letter and later publishes a redacted copy.
 """
 
@@ -14,20 +15,15 @@ from datetime import date, datetime
 
 from openimr.domain.determination import Determination
 from openimr.domain.errors import InvalidInput, InvalidTransition
-from openimr.domain.vocabulary import (
-    CaseState,
-    DocumentKind,
-    PartyRole,
-    Priority,
-    ServiceMethod,
-)
+from openimr.domain.vocabulary import CaseState, Priority, ServiceMethod
 
 
 @dataclass(frozen=True)
 class Party:
-    """A person or organisation in the case. `key` is its id in the relation graph."""
+    """A person or organisation in the case. `key` is its id in the relation graph; `role`
+    is one of the party roles of the case's jurisdiction pack."""
 
-    role: PartyRole
+    role: str
     name: str
     key: str  # e.g. "org:acme-insurance", "person:dr-jones"
     organization: str | None = None
@@ -39,7 +35,7 @@ class CaseDocument:
     """One document of the case file, identified by the hash of its content."""
 
     document_id: str
-    kind: DocumentKind
+    kind: str  # a document kind of the case's jurisdiction pack
     title: str
     content_hash: str  # sha256 hex of the stored bytes
     media_type: str  # application/pdf or text/plain
@@ -127,17 +123,22 @@ class Case:
     """An IMR case (aggregate root). Dates are passed in: the domain never asks the clock."""
 
     case_number: str
+    jurisdiction: str  # the pack of rules/data/ whose law governs the case
     priority: Priority
-    date_of_injury: date
+    date_of_injury: date | None  # workers' comp cases; None for a health plan's
+    # The payer's decision the case disputes (a UR decision, a plan's grievance decision, a
+    # final internal adverse benefit determination), and how it was served.
     ur_decision_date: date
     ur_decision_served_by: ServiceMethod
     application_received_on: date
     application_signed: bool
-    dispute_type: str  # "medical_necessity" is the only kind IMR decides
+    dispute_type: str  # the review type (medical_necessity...) or what else the dispute is
     claim_number: str | None = None
     applicant_age: int | None = None
     applicant_sex: str | None = None
     condition: str = ""
+    # The pack's other case facts (member id, plan, categories...), as text (ISO dates).
+    facts: dict[str, str] = field(default_factory=dict)
     # The party key of the party account that filed the application; None when the IMR
     # organization's staff entered it. Other parties see a party-filed case only once staff
     # have decided its eligibility (service/access.py).
@@ -150,7 +151,7 @@ class Case:
     assigned_on: date | None = None
     records_received_on: date | None = None
     records_served_by: ServiceMethod | None = None
-    # How the NOARFI went to the claims administrator: sets the records clock (8 CCR 9792.10.5).
+    # How the notice of assignment went to the payer: some packs' records clocks depend on it.
     noarfi_served_by: ServiceMethod | None = None
     decision_date: date | None = None
     published_on: date | None = None
@@ -163,14 +164,14 @@ class Case:
     events: list[CaseEvent] = field(default_factory=list, compare=False, repr=False)
 
     # -- queries -------------------------------------------------------
-    def parties_with_role(self, role: PartyRole) -> list[Party]:
-        return [p for p in self.parties if p.role is role]
+    def parties_with_role(self, role: str) -> list[Party]:
+        return [p for p in self.parties if p.role == role]
 
     def party_keys(self) -> set[str]:
         return {p.key for p in self.parties}
 
-    def has_document(self, kind: DocumentKind) -> bool:
-        return any(d.kind is kind for d in self.documents)
+    def has_document(self, kind: str) -> bool:
+        return any(d.kind == kind for d in self.documents)
 
     def item(self, item_id: str) -> DisputedItem:
         for item in self.items:
@@ -202,7 +203,7 @@ class Case:
         self.events.append(CaseEvent(event, at, {"state": to.value, **data}))
 
     def record_eligibility(self, findings: list[EligibilityFinding], at: datetime) -> None:
-        """8 CCR 9792.10.3: the Administrative Director decides eligibility."""
+        """The programme's eligibility decision: no finding means eligible."""
         if self.state is not CaseState.RECEIVED:
             to = CaseState.INELIGIBLE if findings else CaseState.ELIGIBLE
             raise InvalidTransition(
@@ -235,14 +236,14 @@ class Case:
         at: datetime,
         noarfi_served_by: ServiceMethod | None = None,
     ) -> None:
-        """8 CCR 9792.10.6(b)(1): the IMRO designates one medical reviewer."""
+        """The review organization designates one expert reviewer."""
         self._move(CaseState.ASSIGNED, "ReviewerAssigned", at, reviewer_id=reviewer_id)
         self.assigned_reviewer_id = reviewer_id
         self.assigned_on = on
         self.noarfi_served_by = noarfi_served_by
 
     def receive_records(self, on: date, served_by: ServiceMethod, at: datetime) -> None:
-        """The records' arrival starts the decision clock (LC 4610.6(d))."""
+        """The payer's records arrive: in every pack read, that starts the decision clock."""
         self._move(CaseState.RECORDS_RECEIVED, "RecordsReceived", at, served_by=served_by.value)
         self.records_received_on = on
         self.records_served_by = served_by
@@ -266,12 +267,12 @@ class Case:
         self.determination = determination
 
     def issue(self, on: date, at: datetime) -> None:
-        """The final determination letter goes to the parties (8 CCR 9792.10.6)."""
+        """The final determination letter goes to the parties."""
         self._move(CaseState.ISSUED, "DeterminationIssued", at)
         self.decision_date = on
 
     def publish(self, on: date, at: datetime) -> None:
-        """Publication (LC 4610.6; subdivision not verified) of the redacted letter."""
+        """Publication of the redacted letter."""
         self._move(CaseState.PUBLISHED, "DeterminationPublished", at)
         self.published_on = on
 

@@ -14,9 +14,10 @@ from openimr.domain.case import Case, CaseDocument
 from openimr.domain.clocks import Clocks
 from openimr.domain.errors import NotFound, PermissionDenied
 from openimr.domain.reviewer import ExpertReviewer
-from openimr.domain.vocabulary import CaseState, PartyRole, Role
+from openimr.domain.vocabulary import CaseState, Role
 from openimr.rules.clocks import ClockPack
 from openimr.rules.eligibility import consolidation_key
+from openimr.rules.pack import load_pack
 from openimr.service.access import (
     Actor,
     as_seen_by,
@@ -222,7 +223,8 @@ def consolidation_candidates(
         case = uow.cases.get(case_number)
         key = consolidation_key(case)
         found: list[str] = []
-        workers = case.parties_with_role(PartyRole.INJURED_WORKER)
+        patients = load_pack(case.jurisdiction).roles_of_kind("patient")
+        workers = [p for p in case.parties if p.role in patients]
         if key is not None and workers:
             for other in uow.cases.list(
                 states=CONSOLIDATABLE, party_key=workers[0].key, limit=1000

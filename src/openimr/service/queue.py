@@ -13,7 +13,8 @@ from datetime import date
 from typing import Literal
 
 from openimr.domain.case import Case
-from openimr.domain.vocabulary import CaseState, PartyRole, Role
+from openimr.domain.vocabulary import CaseState, Role
+from openimr.rules.pack import load_pack
 from openimr.service.access import Actor, ensure_staff
 from openimr.service.deadlines import case_clocks, running_clock
 from openimr.service.events import audit
@@ -103,7 +104,8 @@ def deadline_badge(case: Case, today: date) -> tuple[Badge, str | None, date | N
 
 def _row(case: Case, today: date) -> QueueRow:
     badge, label, due_on, left = deadline_badge(case, today)
-    workers = case.parties_with_role(PartyRole.INJURED_WORKER)
+    patients = load_pack(case.jurisdiction).roles_of_kind("patient")
+    workers = [p for p in case.parties if p.role in patients]
     return QueueRow(
         case.case_number,
         case.state,

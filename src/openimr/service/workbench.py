@@ -17,22 +17,13 @@ from openimr.assist.summary import CaseHeader, draft_case_summary
 from openimr.domain.case import Case, CaseDocument
 from openimr.domain.document_text import PageText
 from openimr.domain.errors import OpenIMRError, PermissionDenied
-from openimr.domain.vocabulary import DocumentKind, PartyRole, Role
+from openimr.domain.vocabulary import Role
+from openimr.rules.pack import load_pack
 from openimr.service.access import Actor, ensure_can_view
 from openimr.service.document_text import as_text_document, document_pages
 from openimr.service.events import audit
 from openimr.service.ports import Clock, UnitOfWork
 
-# The documents a reviewer reads for the clinical picture (the application form is not one).
-CLINICAL_KINDS = frozenset(
-    {
-        DocumentKind.MEDICAL_RECORD,
-        DocumentKind.PROGRESS_REPORT,
-        DocumentKind.IMAGING_REPORT,
-        DocumentKind.UR_DECISION,
-        DocumentKind.RFA,
-    }
-)
 MAX_CHARS = 200_000
 
 
@@ -53,8 +44,9 @@ def case_file_text(case: Case, uow: UnitOfWork) -> str:
     """The clinical documents of the case file as one text, in filing order."""
     parts: list[str] = []
     size = 0
+    clinical = load_pack(case.jurisdiction).clinical_kinds
     for doc in case.documents:
-        if doc.kind not in CLINICAL_KINDS:
+        if doc.kind not in clinical:
             continue
         text = "\n".join(p.text for p in document_pages(uow, doc)).strip()
         if text:
@@ -70,9 +62,12 @@ def case_input(case: Case, summary: str) -> dict[str, Any]:
     return {
         "id": case.case_number,
         "case_number": case.case_number,
-        "date_of_injury": case.date_of_injury.isoformat(),
+        "date_of_injury": case.date_of_injury.isoformat() if case.date_of_injury else None,
         "ur_denial_date": case.ur_decision_date.isoformat(),
         "priority": case.priority.value,
+        "jurisdiction": case.jurisdiction,
+        "review_type": case.dispute_type,
+        "facts": dict(case.facts),
         "clinical_case_summary": summary,
         "items": [{"id": i.item_id, "description": i.description} for i in case.items],
     }
@@ -161,11 +156,12 @@ def _draft_summary(
 ) -> tuple[str, str, list[tuple[str, list[tuple[str, int]]]]]:
     errors: list[str] = []
     records = records_from_case_documents(stored, errors)
+    pack = load_pack(case.jurisdiction)
     header = CaseHeader(
         applicant_age=case.applicant_age,
         applicant_sex=case.applicant_sex,
         date_of_injury=case.date_of_injury,
-        represented=any(p.role is PartyRole.REPRESENTATIVE for p in case.parties),
+        represented=any(p.role in pack.roles_of_kind("representative") for p in case.parties),
     )
     try:
         draft = draft_case_summary(records, case=header)

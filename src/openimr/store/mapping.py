@@ -20,8 +20,6 @@ from openimr.domain.reviewer import BoardCertification, ExpertReviewer, License,
 from openimr.domain.vocabulary import (
     CaseState,
     Decision,
-    DocumentKind,
-    PartyRole,
     Priority,
     ServiceMethod,
 )
@@ -128,6 +126,7 @@ def case_from_row(
     items = row.items if items is None else items
     return Case(
         case_number=row.case_number,
+        jurisdiction=row.jurisdiction,
         priority=Priority(row.priority),
         date_of_injury=row.date_of_injury,
         ur_decision_date=row.ur_decision_date,
@@ -139,11 +138,11 @@ def case_from_row(
         applicant_age=row.applicant_age,
         applicant_sex=row.applicant_sex,
         condition=row.condition,
+        facts=dict(row.facts or {}),
         filed_by=row.filed_by,
-        parties=[Party(role=PartyRole(p.role), **_same_named(p, _PARTY_FIELDS)) for p in parties],
+        parties=[Party(role=p.role, **_same_named(p, _PARTY_FIELDS)) for p in parties],
         documents=[
-            CaseDocument(kind=DocumentKind(d.kind), **_same_named(d, _DOCUMENT_FIELDS))
-            for d in documents
+            CaseDocument(kind=d.kind, **_same_named(d, _DOCUMENT_FIELDS)) for d in documents
         ],
         items=[DisputedItem(**_same_named(i, _ITEM_FIELDS)) for i in items],
         state=CaseState(row.state),
@@ -190,6 +189,7 @@ def case_columns(case: Case) -> dict[str, Any]:
     """The scalar columns of a case row (children are written separately)."""
     return {
         "case_number": case.case_number,
+        "jurisdiction": case.jurisdiction,
         "state": case.state.value,
         "priority": case.priority.value,
         "date_of_injury": case.date_of_injury,
@@ -202,6 +202,7 @@ def case_columns(case: Case) -> dict[str, Any]:
         "applicant_age": case.applicant_age,
         "applicant_sex": case.applicant_sex,
         "condition": case.condition,
+        "facts": dict(case.facts),
         "filed_by": case.filed_by,
         "assigned_reviewer_id": case.assigned_reviewer_id,
         "assigned_on": case.assigned_on,
@@ -224,14 +225,14 @@ def case_columns(case: Case) -> dict[str, Any]:
 
 def party_rows(case: Case) -> list[PartyRow]:
     return [
-        PartyRow(position=n, role=p.role.value, **_same_named(p, _PARTY_FIELDS))
+        PartyRow(position=n, role=p.role, **_same_named(p, _PARTY_FIELDS))
         for n, p in enumerate(case.parties)
     ]
 
 
 def document_rows(case: Case) -> list[CaseDocumentRow]:
     return [
-        CaseDocumentRow(position=n, kind=d.kind.value, **_same_named(d, _DOCUMENT_FIELDS))
+        CaseDocumentRow(position=n, kind=d.kind, **_same_named(d, _DOCUMENT_FIELDS))
         for n, d in enumerate(case.documents)
     ]
 

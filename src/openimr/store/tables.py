@@ -33,13 +33,14 @@ class CaseRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    jurisdiction: Mapped[str] = mapped_column(String(40), index=True)
     # Idempotent intake: the same application submitted twice finds the first case.
     intake_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     # sha256 of rules.eligibility.dispute_key: finds earlier applications for the same dispute.
     dispute_key: Mapped[str] = mapped_column(String(64), index=True)
     state: Mapped[str] = mapped_column(String(30), index=True)
     priority: Mapped[str] = mapped_column(String(20))
-    date_of_injury: Mapped[date] = mapped_column(Date)
+    date_of_injury: Mapped[date | None] = mapped_column(Date, nullable=True)
     ur_decision_date: Mapped[date] = mapped_column(Date)
     ur_decision_served_by: Mapped[str] = mapped_column(String(20))
     application_received_on: Mapped[date] = mapped_column(Date)
@@ -49,6 +50,7 @@ class CaseRow(Base):
     applicant_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     applicant_sex: Mapped[str | None] = mapped_column(String(20), nullable=True)
     condition: Mapped[str] = mapped_column(Text, default="")
+    facts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     filed_by: Mapped[str | None] = mapped_column(String(300), nullable=True)
     assigned_reviewer_id: Mapped[str | None] = mapped_column(
         ForeignKey("reviewers.reviewer_id"), nullable=True, index=True

@@ -306,6 +306,7 @@ async def intake(
     if not lines:
         raise InvalidInput("name at least one disputed item", field="items")
     cmd = SubmitApplication(
+        jurisdiction="ca_dwc",  # the staff intake form is the workers' comp application
         priority=priority,
         date_of_injury=date_of_injury,
         ur_decision_date=ur_decision_date,
@@ -325,6 +326,6 @@ async def intake(
 
 
 def _key(name: str, role: PartyRole) -> str:
-    kind = "person" if role is PartyRole.REQUESTING_PHYSICIAN else "org"
+    kind = "person" if role == PartyRole.REQUESTING_PHYSICIAN else "org"
     slug = "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
     return f"{kind}:{slug}"
