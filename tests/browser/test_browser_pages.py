@@ -255,7 +255,8 @@ def test_every_other_page_passes_axe_and_speaks_in_words(people: Any, served: Se
     visitor.go("/login")
     assert not axe_violations(visitor.page), axe_violations(visitor.page)
     staff = people("staff")
-    for path in ("/intake", "/notifications", "/cases/CM99-9999999", f"/cases/{case}/search?q=pain"):
+    pages = ("/intake", "/notifications", "/cases/CM99-9999999", f"/cases/{case}/search?q=pain")
+    for path in pages:
         staff.go(path)
         assert not axe_violations(staff.page), (path, axe_violations(staff.page))
     staff.go(f"/cases/{case}")
