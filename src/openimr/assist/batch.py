@@ -12,10 +12,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from openimr.assist.dmhc import category_proposals
 from openimr.assist.propose import Assistant
 from openimr.assist.schema import CaseInput
 from openimr.domain.errors import InvalidInput
 from openimr.inputs import DEFAULT_LIMITS, InputLimits, loads, read_input_file, text_lines
+from openimr.rules.pack import pack_named
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -70,6 +72,17 @@ def run_batch(
                 case_id=case_id if isinstance(case_id, str | int) else None,
             )
             continue
+        jurisdiction = data.get("jurisdiction")
+        if jurisdiction is not None:
+            try:
+                support = pack_named(str(jurisdiction)).data.decision_support
+            except InvalidInput as exc:
+                yield _error(where, number, "jurisdiction", exc.message, case_id=case.id)
+                continue
+            if support == "category_rates":
+                # A health plan's case: the category rates of the DMHC decisions, no MTUS.
+                yield from category_proposals(data)
+                continue
         for proposal in assistant.propose_case(case):
             yield proposal.model_dump(mode="json")
 
