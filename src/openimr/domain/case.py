@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NoReturn
 
 from openimr.domain.determination import Determination
 from openimr.domain.errors import InvalidInput, InvalidTransition
@@ -19,6 +20,7 @@ from openimr.domain.vocabulary import (
     DocumentKind,
     PartyRole,
     Priority,
+    ReleaseKind,
     ServiceMethod,
 )
 
@@ -99,6 +101,19 @@ ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.PUBLISHED: frozenset(),
     CaseState.WITHDRAWN: frozenset(),
 }
+# Off the lifecycle's main line: a reviewer taken off the case (`release_reviewer`) sends it
+# back to ELIGIBLE; reassigned with the records already in, it returns to RECORDS_RECEIVED.
+RELEASE_FROM = frozenset({CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED})
+
+
+@dataclass(frozen=True)
+class ReviewerRelease:
+    """A reviewer taken off the case: who, why (kind and words), when. Never assigned again."""
+
+    reviewer_id: str
+    kind: ReleaseKind
+    reason: str
+    on: date
 
 
 @dataclass
@@ -122,7 +137,11 @@ class Case:
     items: list[DisputedItem] = field(default_factory=list)
     state: CaseState = CaseState.RECEIVED
     assigned_reviewer_id: str | None = None
+    # The first assignment's date: the NOARFI went out then and the records clock runs from
+    # it; a reassignment does not move it (`reviewer_assigned_on` is the current reviewer's).
     assigned_on: date | None = None
+    reviewer_assigned_on: date | None = None
+    released_reviewers: list[ReviewerRelease] = field(default_factory=list)
     records_received_on: date | None = None
     records_served_by: ServiceMethod | None = None
     # How the NOARFI went to the claims administrator: sets the records clock (8 CCR 9792.10.5).
@@ -164,12 +183,18 @@ class Case:
     # -- transitions ---------------------------------------------------
     def _move(self, to: CaseState, event: str, at: datetime, **data: object) -> None:
         if to not in ALLOWED_TRANSITIONS[self.state]:
-            raise InvalidTransition(
-                f"case {self.case_number} is {self.state.value}; it cannot become {to.value}",
-                case_number=self.case_number,
-                state=self.state.value,
-                to=to.value,
-            )
+            self._refuse(to)
+        self._record(to, event, at, **data)
+
+    def _refuse(self, to: CaseState) -> NoReturn:
+        raise InvalidTransition(
+            f"case {self.case_number} is {self.state.value}; it cannot become {to.value}",
+            case_number=self.case_number,
+            state=self.state.value,
+            to=to.value,
+        )
+
+    def _record(self, to: CaseState, event: str, at: datetime, **data: object) -> None:
         self.state = to
         self.events.append(CaseEvent(event, at, {"state": to.value, **data}))
 
@@ -193,11 +218,57 @@ class Case:
         at: datetime,
         noarfi_served_by: ServiceMethod | None = None,
     ) -> None:
-        """8 CCR 9792.10.4(b): one expert reviewer; NOARFI asks for the records."""
-        self._move(CaseState.ASSIGNED, "ReviewerAssigned", at, reviewer_id=reviewer_id)
+        """8 CCR 9792.10.4(b): one expert reviewer; NOARFI asks for the records.
+
+        A reassignment (after a release) keeps the first NOARFI and its records clock; with
+        the records already in, the case goes straight back to RECORDS_RECEIVED.
+        """
+        if reviewer_id in self.excluded_reviewer_ids:
+            raise InvalidInput(
+                f"reviewer {reviewer_id} was taken off case {self.case_number} and may not "
+                "be assigned to it again",
+                field="reviewer_id",
+            )
+        first = self.assigned_on is None
+        if first or self.records_received_on is None:
+            event = "ReviewerAssigned" if first else "ReviewerReassigned"
+            self._move(CaseState.ASSIGNED, event, at, reviewer_id=reviewer_id)
+        else:
+            if self.state is not CaseState.ELIGIBLE:
+                self._refuse(CaseState.RECORDS_RECEIVED)
+            self._record(
+                CaseState.RECORDS_RECEIVED, "ReviewerReassigned", at, reviewer_id=reviewer_id
+            )
         self.assigned_reviewer_id = reviewer_id
-        self.assigned_on = on
-        self.noarfi_served_by = noarfi_served_by
+        self.reviewer_assigned_on = on
+        if first:
+            self.assigned_on = on
+            self.noarfi_served_by = noarfi_served_by
+
+    def release_reviewer(self, kind: ReleaseKind, reason: str, on: date, at: datetime) -> None:
+        """Take the assigned reviewer off (decline, recusal, missed deadline): the case waits
+        for another reviewer, and this one is excluded from it for good (8 CCR 9792.10.4(b))."""
+        reviewer_id = self.assigned_reviewer_id
+        if reviewer_id is None or self.state not in RELEASE_FROM:
+            self._refuse(CaseState.ELIGIBLE)
+        if not reason.strip():
+            raise InvalidInput("a release needs its reason in words", field="reason")
+        self._record(
+            CaseState.ELIGIBLE,
+            "ReviewerReleased",
+            at,
+            reviewer_id=reviewer_id,
+            kind=kind.value,
+            reason=reason.strip(),
+        )
+        self.released_reviewers.append(ReviewerRelease(reviewer_id, kind, reason.strip(), on))
+        self.assigned_reviewer_id = None
+        self.reviewer_assigned_on = None
+
+    @property
+    def excluded_reviewer_ids(self) -> frozenset[str]:
+        """Reviewers taken off this case: never assigned to it again."""
+        return frozenset(r.reviewer_id for r in self.released_reviewers)
 
     def receive_records(self, on: date, served_by: ServiceMethod, at: datetime) -> None:
         """The records' arrival starts the decision clock (LC 4610.6(d))."""
