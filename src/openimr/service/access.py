@@ -94,6 +94,11 @@ def as_seen_by(actor: Actor, case: Case) -> Case:
     determination = case.determination
     if determination is not None:
         determination = dataclasses.replace(determination, signed_by="")
+    # Who was taken off the case is reviewer identity too (LC 4610.6(f)).
     return dataclasses.replace(
-        case, assigned_reviewer_id=None, determination=determination, events=[]
+        case,
+        assigned_reviewer_id=None,
+        determination=determination,
+        events=[],
+        released_reviewers=[],
     )
