@@ -16,6 +16,7 @@ The clocks themselves are those of LC 4610.6(d) and 8 CCR 9792.10.5-9792.10.6
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,12 +30,15 @@ from openimr.domain.errors import InvalidInput
 from openimr.domain.ledger import AlertRecord, JobRecord
 from openimr.service.access import SYSTEM
 from openimr.service.bootstrap import Services, bootstrap, job_ledger
+from openimr.service.continuous import assign_waiting
 from openimr.service.deadlines import due_alerts
 from openimr.service.ports import JobLedger
 from openimr.service.queries import get_letter
+from openimr.service.reassign import release_overdue
 from openimr.settings import Settings
 
 log = logging.getLogger("openimr.jobs")
+_ASSIGNING = threading.Lock()
 
 Handler = Callable[[dict[str, Any]], None]
 LEASE = timedelta(minutes=2)
@@ -121,6 +125,9 @@ class JobQueue:
             # jobs finished long ago.
             self.enqueue("deadline_scan")
             self.store.prune_jobs(now - KEEP_FINISHED)
+        if "assign_waiting" in self.handlers and lease == LEASE:
+            # ... and gives waiting cases their reviewers (continuous assignment).
+            self.enqueue("assign_waiting")
         return len(stale)
 
     def recover(self) -> int:
@@ -201,5 +208,22 @@ def build_job_queue(settings: Settings, services: Services | None = None) -> Job
     def render_pdf(payload: dict[str, Any]) -> None:
         render_letter_pdf_file(services, settings, str(payload["case_number"]))
 
-    handlers: dict[str, Handler] = {"deadline_scan": deadline_scan, "render_pdf": render_pdf}
+    def assign_pending(payload: dict[str, Any]) -> None:
+        # One pass at a time: two at once would both count the same free capacity.
+        with _ASSIGNING:
+            release_overdue(services.uow(), SYSTEM, services.clock)
+            run = assign_waiting(services.uow(), SYSTEM, services.clock)
+        log.info(
+            "assignment pass: %d assigned, %d waiting, %d skipped in %.2f s",
+            len(run.assigned),
+            len(run.waiting),
+            len(run.skipped),
+            run.seconds,
+        )
+
+    handlers: dict[str, Handler] = {
+        "deadline_scan": deadline_scan,
+        "render_pdf": render_pdf,
+        "assign_waiting": assign_pending,
+    }
     return JobQueue(make_huey(settings), store, handlers, clock=services.clock)
