@@ -105,13 +105,11 @@ class BatchPlan:
         self.index = {rid: i for i, rid in enumerate(self.ids)}
         n_rev = len(self.ids)
         findings = screener.findings
-        self.cap = np.array(
-            [0 if findings[rid] else screener.capacity(rid) for rid in self.ids], dtype=np.int64
-        )
-        self.held = np.array([screener.held(rid) for rid in self.ids], dtype=np.int64)
-        self.denominator = self.held + np.array(
-            [screener.capacity(rid) for rid in self.ids], dtype=np.int64
-        )
+        held, room = screener.loads()
+        self.held = held
+        self.denominator = held + room  # the week's capacity (or what is held, if more)
+        qualified = np.array([not findings[rid] for rid in self.ids], dtype=bool)
+        self.cap = np.where(qualified, room, 0)
         # Long-run share of work (cases given / capacity offered): breaks ties between
         # reviewers whose next case costs the same, so the spread stays even over weeks.
         shares = history or {}

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
+from numpy.typing import NDArray
+
 from openimr.domain.case import Case
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import Priority
@@ -141,6 +144,7 @@ class Screener:
         # An expedited case goes only to a reviewer not away in the next this many days.
         self.expedited_window_days = expedited_window_days
         self._ready: dict[str, bool] = {}
+        self._static: NDArray[np.int64] | None = None
         self.as_of = as_of
         self.policy = policy or reviewer_policy(as_of)
         self.specialties = specialties or default_specialty_map()
@@ -184,6 +188,22 @@ class Screener:
         reviewer = self.by_id[reviewer_id]
         own = reviewer.open_cases if isinstance(reviewer, PanelReviewer) else 0
         return own + self.open_cases.get(reviewer_id, 0)
+
+    def loads(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """(held, capacity left) of every reviewer in panel order, as arrays (batch use)."""
+        if self._static is None:
+            own = [r.open_cases if isinstance(r, PanelReviewer) else 0 for r in self.reviewers]
+            self._static = np.array(own, dtype=np.int64)
+        extra = self.open_cases
+        held = self._static + np.array(
+            [extra.get(r.reviewer_id, 0) for r in self.reviewers], dtype=np.int64
+        )
+        weekly = self.week_capacity
+        week = np.array(
+            [weekly.get(r.reviewer_id, r.capacity_per_week) for r in self.reviewers],
+            dtype=np.int64,
+        )
+        return held, np.maximum(week - held, 0)
 
     def ready_for_expedited(self, reviewer_id: str) -> bool:
         """Not away within the expedited window from the screening date."""
