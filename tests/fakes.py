@@ -1,4 +1,5 @@
-"""In-memory implementations of every service port (service/ports.py), with dicts.
+"""In-memory implementations of every service port (service/ports.py), with dicts, and a
+model-free encoder on the assist's embeddings port (assist/ports.py).
 
 The same contract tests run against these and the SQL store (tests/integration/
 test_store_contract.py), so the fakes cannot drift from the real adapters.
@@ -8,11 +9,15 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
+import numpy as np
+
+from openimr.assist.ports import Encoder
 from openimr.domain.audit import GENESIS_HASH, AuditEntry, canonical_json, entry_hash
 from openimr.domain.case import Case
 from openimr.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
@@ -246,3 +251,21 @@ class FixedClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+class HashingEncoder(Encoder):
+    """The embeddings port (`assist.ports.Encoder`) without a model: each word hashed into
+    one of `dimension` buckets, rows L2-normalised. Texts that share words come out similar,
+    so ranking, exclusion, fusion and persistence run everywhere; what only a language model
+    knows (that "MRI" means "magnetic resonance imaging") stays in the real-model test."""
+
+    dimension = 512
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z0-9]+", text.lower()):
+                bucket = int(hashlib.sha256(word.encode()).hexdigest()[:8], 16) % self.dimension
+                rows[row, bucket] += 1.0
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.where(norms == 0, 1.0, norms)

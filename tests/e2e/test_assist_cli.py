@@ -72,15 +72,15 @@ def test_bad_line_gives_an_error_line_with_its_number_and_the_batch_goes_on(
 
 
 def test_precedents_never_come_from_the_same_case(tmp_path: Path) -> None:
-    from openimr.assist.model import packaged_model_dir
-    from openimr.assist.precedents import load_precedent_index
-
-    index = load_precedent_index(packaged_model_dir() / "precedents.json")
-    hit = index.search("MRI of the right shoulder", k=1)[0]
-    case = {**CASE, "case_number": hit.case_number}
+    # Under another case number, a published case is the closest precedent of the MRI item...
+    _, elsewhere = _run(tmp_path, [json.dumps(CASE)])
+    closest = elsewhere[0]["precedents"][0]["case_number"]
+    # ...under its own number it never appears, and the other precedents remain.
+    case = {**CASE, "case_number": closest}
     _, out = _run(tmp_path, [json.dumps(case)])
+    assert out and all(record["precedents"] for record in out)
     for record in out:
-        assert all(p["case_number"] != hit.case_number for p in record["precedents"])
+        assert all(p["case_number"] != closest for p in record["precedents"])
 
 
 def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:

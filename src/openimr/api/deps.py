@@ -23,7 +23,8 @@ async def get_context(request: Request) -> Any:
 
 
 async def get_auth(request: Request) -> AuthService:
-    return request.app.state.ctx.auth
+    auth: AuthService = request.app.state.ctx.auth
+    return auth
 
 
 async def current_user(
@@ -39,7 +40,9 @@ async def current_user(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("missing bearer token")
     ctx = request.app.state.ctx
-    hit, user = ctx.auth.cached_user_for_token(credentials.credentials)
+    auth: AuthService = ctx.auth
+    user: User | None
+    hit, user = auth.cached_user_for_token(credentials.credentials)
     if not hit:  # the database is asked off the event loop, in line with other writers
         user = await run_in_threadpool(
             ctx.guarded, ctx.auth.user_for_token, credentials.credentials

@@ -191,6 +191,8 @@ class FindingPublic(BaseModel):
 
 
 class ClockPublic(BaseModel):
+    """One clock of the case (rules/data/<jurisdiction>/clocks.yaml)."""
+
     name: str
     label: str
     due_on: date | None
@@ -198,6 +200,13 @@ class ClockPublic(BaseModel):
     citation: str
     basis: str
     days_left: int | None
+    status: str = "running"  # running | not_started | no_rule
+    due: str | None = None  # ISO date, or timestamp for a limit in hours
+    unit: str | None = None
+    rolled_from: date | None = None
+    rule_id: str = ""
+    verified: bool = False
+    met_on: date | None = None
 
 
 class ItemDeterminationPublic(BaseModel):
@@ -298,11 +307,18 @@ class CasePublic(BaseModel):
                 ClockPublic(
                     name=c.name,
                     label=c.label,
+                    status=c.status,
                     due_on=c.due_on,
+                    due=c.due.isoformat() if c.due else None,
+                    unit=c.unit,
                     started_on=c.started_on,
+                    rolled_from=c.rolled_from,
+                    rule_id=c.rule_id,
                     citation=c.citation,
+                    verified=c.verified,
                     basis=c.basis,
                     days_left=c.days_left(today),
+                    met_on=c.met_on,
                 )
                 for c in (clocks.all() if clocks else ())
             ],

@@ -198,7 +198,8 @@ def split_by_case_number(
     letters: list[dict[str, Any]],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(even, odd) by the last digit of the case number: the development / held-out split."""
-    even, odd = [], []
+    even: list[dict[str, Any]] = []
+    odd: list[dict[str, Any]] = []
     for letter in letters:
         digit = str(letter.get("case_number") or "")[-1:]
         (even if digit.isdigit() and int(digit) % 2 == 0 else odd).append(letter)

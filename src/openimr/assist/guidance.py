@@ -99,9 +99,9 @@ def engine_facts(item: NormalisedItem, facts: CaseFacts) -> dict[str, object]:
         elif prior is not None and prior.value is False:
             out["prior_visits_completed"] = 0.0  # denied, or never mentioned in a full record
     if item.category == "therapy/post-surgical" and "prior_visits_completed" not in out:
-        prior = _postoperative_visits(facts, item)
-        if prior is not None:
-            out["prior_visits_completed"] = prior
+        postoperative = _postoperative_visits(facts, item)
+        if postoperative is not None:
+            out["prior_visits_completed"] = postoperative
     if "adjunct_to_active_therapy" not in out and (
         facts.value("home_exercise_program") is True
         or facts.value("prior_physical_therapy") is True

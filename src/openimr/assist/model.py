@@ -112,7 +112,8 @@ class OutcomeModel:
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """Uncalibrated log-odds for rows of features in `self.features` order."""
-        return np.atleast_2d(x) @ self.coef + self.intercept
+        scores: np.ndarray = np.atleast_2d(x) @ self.coef + self.intercept
+        return scores
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Calibrated p(overturned) for each row (Platt scaling of the score)."""
@@ -227,7 +228,8 @@ def _fit_penalised(
         return value, np.append(grad_w, residual.sum())
 
     start = np.append(prior, 0.0)
-    return minimize(loss, start, jac=True, method="L-BFGS-B").x
+    fitted: np.ndarray = minimize(loss, start, jac=True, method="L-BFGS-B").x
+    return fitted
 
 
 def fit_logistic(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openimr.assist.embeddings import DenseItemIndex, HybridItemIndex, require_embeddings
-from openimr.assist.ports import PrecedentSearch
+from openimr.assist.ports import Encoder, PrecedentSearch
 from openimr.assist.schema import CitationOut, PrecedentRef
 from openimr.corpus.search import Hit, ItemIndex
 from openimr.corpus.store import CorpusStore
@@ -75,12 +75,14 @@ def precedent_search(
     *,
     records_path: Path | None = None,
     corpus_dir: Path | None = None,
+    encoder: Encoder | None = None,
 ) -> PrecedentSearch | None:
     """The precedent index of `kind` over the same items as `bm25`.
 
     `bm25` comes back unchanged for "bm25". For "dense" and "hybrid" the items are embedded
-    from a corpus store (`corpus_dir`) or a saved `precedents.json` (`records_path`); this
-    needs the `embeddings` extra and raises `EmbeddingsUnavailable` naming it otherwise.
+    from a corpus store (`corpus_dir`) or a saved `precedents.json` (`records_path`) by
+    `encoder`; without one, the MiniLM encoder of the `embeddings` extra, and
+    `EmbeddingsUnavailable` naming the extra when it is not installed.
     """
     if kind not in PRECEDENT_KINDS:
         raise InvalidInput(
@@ -89,11 +91,12 @@ def precedent_search(
         )
     if kind == "bm25":
         return bm25
-    require_embeddings()
+    if encoder is None:
+        require_embeddings()
     if corpus_dir is not None:
         store = CorpusStore.open(corpus_dir)
         dense = DenseItemIndex.from_pairs(
-            (entry, entry.description) for entry, _ in store.iter_search_items()
+            ((entry, entry.description) for entry, _ in store.iter_search_items()), encoder
         )
     elif records_path is not None and records_path.is_file():
         try:
@@ -102,7 +105,7 @@ def precedent_search(
             raise InvalidInput(
                 f"cannot read precedents {records_path}: {exc}", field="precedents"
             ) from exc
-        dense = DenseItemIndex.from_letters(records)
+        dense = DenseItemIndex.from_letters(records, encoder)
     else:
         return None  # no decided items to search, as with BM25
     if kind == "dense" or bm25 is None:

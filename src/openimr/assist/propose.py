@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from openimr.assist.context import Assertion
-from openimr.assist.facts import CaseFacts, Fact, extract_facts, parse_date
+from openimr.assist.dates import parse_date
+from openimr.assist.facts import CaseFacts, Fact, extract_facts
 from openimr.assist.guidance import Guidance, guide, normalise
 from openimr.assist.model import (
     FEATURES,
@@ -25,8 +26,8 @@ from openimr.assist.model import (
     packaged_model_dir,
     rate_logit,
 )
+from openimr.assist.ports import PrecedentSearch
 from openimr.assist.precedents import (
-    PrecedentSearch,
     find_precedents,
     load_precedent_index,
     precedent_overturn_rate,

@@ -12,7 +12,6 @@ service passes the stored bytes in.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from pathlib import Path
 from openimr.assist.context import normalise_text, split_sentences
 from openimr.assist.dates import dates_in
 from openimr.domain.case import CaseDocument
-from openimr.domain.errors import InvalidInput, OpenIMRError
+from openimr.domain.errors import InvalidInput, OpenIMRError, UnreadablePdf
+from openimr.pdftext import pdf_pages
 
 
 @dataclass(frozen=True)
@@ -152,21 +152,10 @@ def records_from_case_documents(
 
 
 def _pdf_pages(raw: bytes, name: str) -> list[str]:
-    # Same reading as letters.parse.extract_pdf_text (empty-password decryption), on bytes.
-    from pypdf import PdfReader
-
     try:
-        reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InvalidInput(f"{name}: encrypted PDF that needs a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except InvalidInput:
-        raise
-    except Exception as exc:  # pypdf raises many kinds on damaged files; all mean "unreadable"
-        raise InvalidInput(f"{name}: unreadable PDF ({type(exc).__name__}: {exc})") from exc
-    if not pages:
-        raise InvalidInput(f"{name}: PDF has no pages")
-    return pages
+        return pdf_pages(raw, name)
+    except UnreadablePdf as exc:
+        raise InvalidInput(exc.message) from exc
 
 
 _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (

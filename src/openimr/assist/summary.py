@@ -342,7 +342,11 @@ def _header(records: list[RecordText], case: CaseHeader | None) -> SummarySenten
 
     described = " ".join(
         w
-        for w in ("represented" if represented else "", f"{age}-year-old" if age else "", sex or "")
+        for w in (
+            "represented" if represented else "",
+            f"{age}-year-old" if age else "",
+            str(sex or ""),
+        )
         if w
     )
     if described == "represented":
@@ -416,14 +420,14 @@ def _visit_sentences(record: RecordText, previous_dx: set[str]) -> list[SummaryS
         add(f"The diagnoses listed were {_join(names)}.", visit.diagnoses.values())
     previous_dx.update(visit.diagnoses)
     for verb in VERB_ORDER:
-        items = visit.treatments.get(verb)
-        if not items:
+        named = visit.treatments.get(verb)
+        if not named:
             continue
-        names = list(items)
+        names = list(named)
         if verb == "requested":
             text = f"The attending provider sought authorization for {_join(names)}."
         elif verb == "tried":
-            failed = any(NO_BENEFIT.search(u.text) for u in items.values())
+            failed = any(NO_BENEFIT.search(u.text) for u in named.values())
             text = f"Earlier treatment had included {_join(names)}"
             text += ", without relief." if failed else "."
         elif verb == "listed":
@@ -431,7 +435,7 @@ def _visit_sentences(record: RecordText, previous_dx: set[str]) -> list[SummaryS
         else:
             be = "were" if _plural(names) else "was"
             text = f"{_capital(_join(names))} {be} {verb}."
-        add(text, items.values())
+        add(text, named.values())
     if visit.work:
         add(
             visit.work[0],

@@ -142,7 +142,7 @@ def add_user(
     from openimr.service.auth import AuthService
     from openimr.service.bootstrap import account_store, bootstrap
 
-    settings = Settings(**({"database_url": database_url} if database_url else {}))
+    settings = Settings(database_url=database_url) if database_url else Settings()
     services = bootstrap(settings.database_url, migrate=True)
     try:
         user = AuthService(account_store(services)).create_user(

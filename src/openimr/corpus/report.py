@@ -160,7 +160,7 @@ def render_report(stats: CorpusStats, title: str = "IMR published decisions") ->
         )
     else:
         sections.append("<p>The store holds no items yet.</p>")
-    rows = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in figures)
+    figure_rows = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in figures)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -168,6 +168,6 @@ def render_report(stats: CorpusStats, title: str = "IMR published decisions") ->
         f"<h1>{escape(title)}</h1><p>Generated {generated}. Rates are over decided items: "
         "<em>upheld</em> means the reviewer found the treatment not medically necessary, "
         "<em>overturned</em> that it is.</p>"
-        f"<table class='figures'>{rows}</table>{''.join(sections)}"
+        f"<table class='figures'>{figure_rows}</table>{''.join(sections)}"
         "</body></html>\n"
     )

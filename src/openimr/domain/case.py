@@ -218,7 +218,7 @@ class Case:
         at: datetime,
         noarfi_served_by: ServiceMethod | None = None,
     ) -> None:
-        """8 CCR 9792.10.4(b): one expert reviewer; NOARFI asks for the records.
+        """8 CCR 9792.10.6(b)(1): the IMRO designates one medical reviewer.
 
         A reassignment (after a release) keeps the first NOARFI and its records clock; with
         the records already in, the case goes straight back to RECORDS_RECEIVED.
@@ -247,7 +247,7 @@ class Case:
 
     def release_reviewer(self, kind: ReleaseKind, reason: str, on: date, at: datetime) -> None:
         """Take the assigned reviewer off (decline, recusal, missed deadline): the case waits
-        for another reviewer, and this one is excluded from it for good (8 CCR 9792.10.4(b))."""
+        for another reviewer, and this one is excluded from it for good (8 CCR 9792.10.6(b)(1))."""
         reviewer_id = self.assigned_reviewer_id
         if reviewer_id is None or self.state not in RELEASE_FROM:
             self._refuse(CaseState.ELIGIBLE)
@@ -300,7 +300,7 @@ class Case:
         self.decision_date = on
 
     def publish(self, on: date, at: datetime) -> None:
-        """LC 4610.6(j)-style publication of the redacted letter."""
+        """Publication (LC 4610.6; subdivision not verified) of the redacted letter."""
         self._move(CaseState.PUBLISHED, "DeterminationPublished", at)
         self.published_on = on
 

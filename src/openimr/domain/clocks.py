@@ -3,55 +3,107 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
+
+ClockStatus = Literal["running", "not_started", "no_rule"]
+
+
+def _day(value: date | datetime | None) -> date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 @dataclass(frozen=True)
 class Clock:
-    """One deadline: what is due, on which day, from which trigger, under which rule.
+    """One time limit: what is due, when, from which start, under which rule.
 
-    `due_on` is None while the clock has not started (e.g. the decision clock
-    before the records arrive, LC 4610.6(d)).
+    `due` is a date, or a timestamp for a limit in hours whose start time is known. A clock
+    whose start event has not happened is `not_started` (due None); one with no rule in force
+    on its start is `no_rule` (e.g. before IMR existed, LC 4610.5(a)).
     """
 
-    name: str  # filing | records | decision
+    name: str
     label: str
-    due_on: date | None
-    started_on: date | None
-    citation: str
+    status: ClockStatus
+    starts: date | datetime | None
+    due: date | datetime | None
+    unit: str | None  # days | business_days | hours
     rule_id: str
-    basis: str = ""  # how the date was reached, in words ("30 days + 5 for mail, rolled to Monday")
+    citation: str
+    verified: bool
+    basis: str = ""  # how the date was reached, in words
+    rolled_from: date | None = None  # the last day before the CCP 12a roll
+    met_on: date | None = None  # the day the thing due was done, if it was
+
+    @property
+    def due_on(self) -> date | None:
+        return _day(self.due)
+
+    @property
+    def started_on(self) -> date | None:
+        return _day(self.starts)
 
     def days_left(self, today: date) -> int | None:
         """Calendar days from `today` to the due date; negative once it has passed."""
-        return None if self.due_on is None else (self.due_on - today).days
+        due = self.due_on
+        return None if due is None else (due - today).days
 
     def is_overdue(self, today: date) -> bool:
         left = self.days_left(today)
-        return left is not None and left < 0
+        return self.met_on is None and left is not None and left < 0
+
+    @property
+    def late(self) -> bool | None:
+        """Whether what was due was done after the due day (None: not done or not due)."""
+        due = self.due_on
+        if self.met_on is None or due is None:
+            return None
+        return self.met_on > due
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "name": self.name,
+            "clock": self.name,
             "label": self.label,
-            "due_on": self.due_on.isoformat() if self.due_on else None,
-            "started_on": self.started_on.isoformat() if self.started_on else None,
+            "status": self.status,
+            "starts": _iso(self.starts),
+            "due": _iso(self.due),
+            "unit": self.unit,
+            "rolled_from": _iso(self.rolled_from),
+            "rule": self.rule_id,
             "citation": self.citation,
-            "rule_id": self.rule_id,
+            "verified": self.verified,
             "basis": self.basis,
+            "met_on": _iso(self.met_on),
+            "late": self.late,
         }
 
 
 @dataclass(frozen=True)
 class Clocks:
-    """The clocks shown on every case: filing, records due, decision due."""
+    """Every clock of a case, in the order the jurisdiction's rule data lists them."""
 
-    filing: Clock
-    records: Clock
-    decision: Clock
+    clocks: tuple[Clock, ...]
 
     def all(self) -> tuple[Clock, ...]:
-        return (self.filing, self.records, self.decision)
+        return self.clocks
+
+    def get(self, name: str) -> Clock | None:
+        for clock in self.clocks:
+            if clock.name == name:
+                return clock
+        return None
+
+    def __getitem__(self, name: str) -> Clock:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
 
     def to_dict(self) -> dict[str, object]:
-        return {c.name: c.to_dict() for c in self.all()}
+        return {c.name: c.to_dict() for c in self.clocks}

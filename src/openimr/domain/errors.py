@@ -3,6 +3,7 @@
     OpenIMRError                      root; `code` names it, `details` carry the data
     ├── NotFound                      404  no such case, document, reviewer, letter, store
     ├── InvalidInput                  422  a request, file or record fails validation (`field`)
+    │   ├── UnreadablePdf                   PDFium cannot open it, or it needs a password
     │   ├── LetterParseError                a file is not a readable IMR determination letter
     │   └── IdentityLeak                    a letter still shows an identity (LC 4610.6(f))
     ├── StateConflict                 409  the request is valid but the case's state refuses it
@@ -49,6 +50,12 @@ class InvalidInput(OpenIMRError):
     """Input that fails validation; `field` names where."""
 
     code = "invalid_input"
+
+
+class UnreadablePdf(InvalidInput):
+    """Bytes that PDFium cannot open as a PDF, or a PDF that needs a password."""
+
+    code = "unreadable_pdf"
 
 
 class LetterParseError(InvalidInput):

@@ -1,7 +1,7 @@
 """The seed case's data files, validated: seed_case.yaml and demo_panel.yaml.
 
-Each file kind has a pydantic model that forbids unknown keys; a bad file is an
-InvalidInput naming the file and the field.
+Each file kind has a pydantic model that forbids unknown keys, read by the one data-file
+loader (`openimr.datafile`): a bad file is a RuleDataError naming the file and the field.
 """
 
 from __future__ import annotations
@@ -9,14 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
-from openimr.datafile import StrictModel
+from openimr.datafile import StrictModel, dotted_path, load_model
 from openimr.domain.citation import Citation
-from openimr.domain.errors import InvalidInput
 from openimr.domain.reviewer import BoardCertification, ExpertReviewer, License
 from openimr.domain.vocabulary import (
     Decision,
@@ -183,22 +178,14 @@ class PanelIn(StrictModel):
     reviewers: list[ReviewerIn]
 
 
-def _load(path: Path, model: type[Any]) -> Any:
-    try:
-        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"{path.name}: {where}: {first['msg']}", field=where) from err
-
-
 @lru_cache(maxsize=1)
 def seed_data() -> SeedCase:
     """The seed case, validated."""
-    return _load(SEED_CASE, SeedCase)  # type: ignore[no-any-return]
+    return load_model(SEED_CASE, SeedCase, what="seed case", locate=dotted_path)
 
 
 @lru_cache(maxsize=1)
 def demo_panel() -> list[ExpertReviewer]:
     """The demonstration panel, validated."""
-    return [r.reviewer() for r in _load(DEMO_PANEL, PanelIn).reviewers]
+    panel = load_model(DEMO_PANEL, PanelIn, what="demo panel", locate=dotted_path)
+    return [r.reviewer() for r in panel.reviewers]

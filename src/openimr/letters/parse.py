@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from openimr.domain.errors import LetterParseError
+from openimr.domain.errors import LetterParseError, UnreadablePdf
 from openimr.letters.model import ParsedItem, ParsedLetter
 from openimr.letters.parse_citations import parse_guideline_paragraph
 from openimr.letters.parse_fields import (
@@ -42,6 +42,7 @@ from openimr.letters.parse_text import (
     normalise,
     remove_furniture,
 )
+from openimr.pdftext import pdf_text
 
 __all__ = [
     "detect_layout",
@@ -55,30 +56,18 @@ __all__ = [
 
 
 def extract_pdf_text(path: Path | str) -> str:
-    """The text of a PDF, pages separated by form feeds.
+    """The text of a PDF, pages separated by form feeds (`openimr.pdftext`, PDFium).
 
-    The published DWC letters are encrypted with an empty password; pypdf opens them with it.
+    The published DWC letters are encrypted with an empty password; it is tried.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    return _pdf_letter_text(Path(path), Path(path))
 
-    path = Path(path)
+
+def _pdf_letter_text(source: bytes | Path, path: Path) -> str:
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LetterParseError(f"{path}: encrypted PDF that needs a password", path=str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except LetterParseError:
-        raise
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise LetterParseError(f"{path}: unreadable PDF ({exc})", path=str(path)) from exc
-    except Exception as exc:  # pypdf raises many kinds on damaged files; all mean "unreadable"
-        raise LetterParseError(
-            f"{path}: unreadable PDF ({type(exc).__name__}: {exc})", path=str(path)
-        ) from exc
-    if not pages:
-        raise LetterParseError(f"{path}: PDF has no pages", path=str(path))
-    return "\n\f".join(pages)
+        return pdf_text(source, str(path))
+    except UnreadablePdf as exc:
+        raise LetterParseError(exc.message, path=str(path)) from exc
 
 
 def read_letter_text(path: Path) -> str:
@@ -94,7 +83,7 @@ def read_letter_text(path: Path) -> str:
     if raw.lstrip()[:5] == b"%PDF-" or path.suffix.lower() == ".pdf":
         if raw.lstrip()[:5] != b"%PDF-":
             raise LetterParseError(f"{path}: not a PDF (no %PDF header)", path=str(path))
-        return extract_pdf_text(path)
+        return _pdf_letter_text(raw, path)
     if b"\x00" in raw[:4096]:
         raise LetterParseError(f"{path}: binary file, neither text nor PDF", path=str(path))
     for encoding in ("utf-8", "cp1252"):

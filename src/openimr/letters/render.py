@@ -424,7 +424,7 @@ def render_letter_pdf(
     html = render_letter_html(case, determination, **options)
     pdf = HTML(string=html).write_pdf()
     assert pdf is not None
-    return pdf
+    return bytes(pdf)
 
 
 # -- determination.json ------------------------------------------------------------------

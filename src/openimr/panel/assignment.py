@@ -1,6 +1,6 @@
 """Batch assignment of expert reviewers: maximum number assigned, then priority, fit and balance.
 
-The problem (8 CCR 9792.10.4(b): one qualified, conflict-free reviewer per case; LC 139.5):
+The problem (8 CCR 9792.10.6(b)(1): one qualified, conflict-free reviewer per case; LC 139.5):
 cases on one side, reviewers with weekly capacities on the other, an edge where the Screener
 finds the reviewer qualified, licensed as the case's jurisdiction asks, conflict-free, not
 excluded and of the same or a similar specialty. The objective (panel/plan.py) is
@@ -193,7 +193,7 @@ def assign(
     *,
     history: dict[str, float] | None = None,
 ) -> AssignmentResult:
-    """Assign one reviewer per case where possible (8 CCR 9792.10.4(b); LC 139.5).
+    """Assign one reviewer per case where possible (8 CCR 9792.10.6(b)(1); LC 139.5).
 
     The number assigned is the maximum the qualified, licensed, conflict-free,
     specialty-matched pairs and the capacities allow; among such assignments, the one returned

@@ -87,13 +87,14 @@ class ConflictPath:
             return "financial"
         return "professional"
 
-    def reason(self) -> str:
-        """The sentence of an exclusion: category, party, the path that joins them, the rule."""
+    def reason(self, prior_involvement_citation: str = "prior involvement") -> str:
+        """The sentence of an exclusion: category, party, the path that joins them, the rule
+        (a prior-involvement path cites the policy's `prior_involvement` rule)."""
         number, label = self.category
         path = "; ".join(s.text() for s in self.steps)
         policy = "policy reviewer_policy.yaml: conflicts"
         if number == 0:
-            rule = "LC 4610.6(h)(3); 8 CCR 9768.2 (prior involvement)"
+            rule = prior_involvement_citation
             return f"prior involvement: {label}, via {path} ({rule}; {policy})"
         item = f"LC 139.5 conflict list item {number}" if number > 0 else "LC 139.5"
         return (

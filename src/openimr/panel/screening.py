@@ -29,8 +29,6 @@ from openimr.panel.qualification import Finding, qualification_findings
 from openimr.panel.specialties import Need, SpecialtyMap, SpecialtyMatch, default_specialty_map
 from openimr.rules.reviewer_policy import ReviewerPolicy, reviewer_policy
 
-CASE_EXCLUSION_CITATION = "8 CCR 9792.10.4(b): the case file excludes this reviewer"
-
 
 @dataclass(frozen=True)
 class CaseProfile:
@@ -297,7 +295,8 @@ class Screener:
             if rid in profile.excluded_reviewers:
                 rules.append("excluded_by_case")
                 reasons.append(
-                    f"listed in the case's excluded_reviewers ({CASE_EXCLUSION_CITATION})"
+                    "listed in the case's excluded_reviewers "
+                    f"({self.policy.rules.case_exclusion.citation})"
                 )
             if rid in profile.prior_reviewer_ids:
                 rules.append("prior_involvement")
@@ -326,7 +325,7 @@ class Screener:
             path = conflicts.get(rid)
             if path is not None:
                 rules.append("conflict" if path.category[0] != 0 else "prior_involvement")
-                reasons.append(path.reason())
+                reasons.append(path.reason(self.policy.rules.prior_involvement.citation))
             match = self.match(rid, need)
             if match is None:
                 rules.append("specialty_match")
@@ -367,7 +366,7 @@ def screen_reviewers(
     open_cases: Mapping[str, int] | None = None,
     specialties: SpecialtyMap | None = None,
 ) -> Screening:
-    """Screen the panel for one case (LC 139.5; 8 CCR 9792.10.4(b)).
+    """Screen the panel for one case (LC 139.5; 8 CCR 9792.10.6(b)(1)).
 
     Conflicts are checked against every party of the case (`Party.key`), through `relations`
     when given, and against the case itself (prior involvement); `prior_reviewer_ids` are

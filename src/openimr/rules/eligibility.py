@@ -19,7 +19,8 @@ from openimr.datafile import StrictModel, load_model
 from openimr.domain.case import Case, EligibilityFinding
 from openimr.domain.errors import RuleDataError
 from openimr.domain.vocabulary import DocumentKind, PartyRole
-from openimr.rules.deadlines import DeadlineRules, filing_clock, load_deadline_rules
+from openimr.rules.case_clocks import case_clocks
+from openimr.rules.clocks import ClockPack, load_clock_pack
 from openimr.rules.loader import DEFAULT_JURISDICTION, EffectiveRule, check_no_overlap, rule_path
 
 RuleId = Literal[
@@ -59,7 +60,7 @@ class EligibilityFile(StrictModel):
 @dataclass(frozen=True)
 class EligibilityRules:
     rules: tuple[EligibilityRule, ...]
-    deadlines: DeadlineRules
+    clocks: ClockPack
     source: str
 
     def in_force(self, on: date) -> list[EligibilityRule]:
@@ -82,7 +83,7 @@ def load_eligibility_rules(jurisdiction: str = DEFAULT_JURISDICTION) -> Eligibil
                 file=str(path),
                 field="out_of_scope",
             )
-    return EligibilityRules(tuple(data.rules), load_deadline_rules(jurisdiction), str(path))
+    return EligibilityRules(tuple(data.rules), load_clock_pack(jurisdiction), str(path))
 
 
 def _norm(text: str) -> str:
@@ -119,7 +120,7 @@ def check_eligibility(
     # Dispute types that a rule of their own reports are not also "not medical necessity".
     specific = {t for r in in_force for t in (r.dispute_types or [])}
     for rule in in_force:
-        values = _failed(rule, case, existing_case_keys, rules.deadlines, specific)
+        values = _failed(rule, case, existing_case_keys, rules.clocks, specific)
         if values is not None:
             reason = " ".join(rule.reason.format(**values).split())
             findings.append(EligibilityFinding(code=rule.id, reason=reason, citation=rule.citation))
@@ -130,7 +131,7 @@ def _failed(
     rule: EligibilityRule,
     case: Case,
     existing: Mapping[str, str] | set[str] | frozenset[str],
-    deadlines: DeadlineRules,
+    clocks: ClockPack,
     specific: set[str],
 ) -> dict[str, str] | None:
     """The values for the reason text when `case` fails `rule`, else None."""
@@ -153,7 +154,7 @@ def _failed(
             }
         return None
     if rule.id == "untimely":
-        clock = filing_clock(case, deadlines)
+        clock = case_clocks(case, clocks)["application"]
         if clock.due_on is not None and case.application_received_on > clock.due_on:
             return {**facts, "filing_due_on": clock.due_on.isoformat(), "filing_basis": clock.basis}
         return None

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from openimr.datafile import StrictModel, dotted_path, load_model
 from openimr.domain.errors import RuleDataError
+from openimr.rules.cited import Cited
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "ca_dwc" / "reviewer_policy.yaml"
 
@@ -26,10 +27,9 @@ CONTRACT_MIN_HOURS = 24.0  # hours a week must be >= 24
 CONTRACT_BOARD_PROFESSIONS = frozenset({"MD", "DO"})
 
 
-class Threshold(StrictModel):
+class Threshold(Cited):
     value: float
     comparison: Literal["greater_than", "at_least"]
-    citation: str
 
     def passes(self, measured: float) -> bool:
         return (
@@ -40,41 +40,35 @@ class Threshold(StrictModel):
         return f"> {self.value:g}" if self.comparison == "greater_than" else f"≥ {self.value:g}"
 
 
-class LicenceRule(StrictModel):
+class LicenceRule(Cited):
     required: bool
     required_states: list[str] = Field(default_factory=list)
-    citation: str
 
 
-class BoardRule(StrictModel):
+class BoardRule(Cited):
     professions: list[str]
-    citation: str
 
 
-class ProfessionRule(StrictModel):
+class ProfessionRule(Cited):
     allowed: list[str]
-    citation: str
 
 
-class RequiredRule(StrictModel):
+class RequiredRule(Cited):
     required: bool
-    citation: str
 
 
-class ReverificationRule(StrictModel):
+class ReverificationRule(Cited):
     every_years: int = Field(gt=0)
     require_record: bool
-    citation: str
 
 
-class CitedRule(StrictModel):
-    citation: str
+class CitedRule(Cited):
+    """A policy rule that is only a citation (and its provenance)."""
 
 
-class ConflictRule(StrictModel):
+class ConflictRule(Cited):
     max_hops: int = Field(ge=1, le=6)
     relation_kinds: list[str]
-    citation: str
 
 
 class PolicyRules(StrictModel):
@@ -89,6 +83,7 @@ class PolicyRules(StrictModel):
     conflicts: ConflictRule
     prior_involvement: CitedRule
     specialty_match: CitedRule
+    case_exclusion: CitedRule
 
 
 class ReviewerPolicy(StrictModel):

@@ -73,7 +73,7 @@ def build_context(settings: Settings, *, with_jobs: bool = True) -> AppContext:
         on_disk = database not in (None, "", ":memory:")
         lock = WriterLock(Path(f"{database}.writer-lock") if on_disk else None)
         inner = services.uow_factory
-        services.uow_factory = lambda: SerializedUnitOfWork(inner(), lock)  # type: ignore[assignment,return-value]
+        services.uow_factory = lambda: SerializedUnitOfWork(inner(), lock)
     return AppContext(
         settings=settings,
         services=services,

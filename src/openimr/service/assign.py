@@ -1,4 +1,4 @@
-"""Assignment of one expert reviewer (8 CCR 9792.10.4(b); LC 139.5).
+"""Assignment of one expert reviewer (8 CCR 9792.10.6(b)(1); LC 139.5).
 
 The panel screens every reviewer: qualification, conflicts with every party, capacity,
 specialty. The best candidate (or the one staff chose, if it is a candidate) is assigned,
@@ -78,7 +78,7 @@ def assign_reviewer(
     clock: Clock,
     relations: RelationGraph | None = None,
 ) -> AssignmentResult:
-    """Assign one qualified, conflict-free expert reviewer (8 CCR 9792.10.4(b); LC 139.5)."""
+    """Assign one qualified, conflict-free expert reviewer (8 CCR 9792.10.6(b)(1); LC 139.5)."""
     ensure_staff(actor, "assign a reviewer")
     with uow:
         case = uow.cases.get(cmd.case_number)

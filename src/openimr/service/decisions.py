@@ -3,7 +3,7 @@
 The source is the corpus store made by `openimr corpus ingest` when `OPENIMR_CORPUS_DIR`
 names one; otherwise the decided items the assist package ships with its model (the
 dev letters), so a fresh install still has something to search. Published letters are
-public records (LC 4610.6(j)): no login is needed to search them.
+public records (LC 4610.6, publication): no login is needed to search them.
 """
 
 from __future__ import annotations

@@ -1,23 +1,19 @@
 """Intake: the application for IMR with its documents, eligibility, and the records.
 
 LC 4610.5(h); 8 CCR 9792.10.1-9792.10.3 and 9792.10.5. Documents arrive as bytes: a PDF
-must open with pypdf and a text must decode as UTF-8, otherwise the whole submission is
-refused naming the file, before anything of the case is stored. Submitting the same
+must open with PDFium (`openimr.pdftext`) and a text must decode as UTF-8, otherwise the whole
+submission is refused naming the file, before anything of the case is stored. Submitting the same
 application twice returns the first case (idempotent intake).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-
 from openimr.domain.case import Case, CaseDocument, DisputedItem, EligibilityFinding, Party
-from openimr.domain.errors import ConcurrentUpdate, InvalidInput
+from openimr.domain.errors import ConcurrentUpdate, InvalidInput, UnreadablePdf
 from openimr.domain.vocabulary import (
     CaseState,
     DocumentKind,
@@ -25,6 +21,7 @@ from openimr.domain.vocabulary import (
     Priority,
     ServiceMethod,
 )
+from openimr.pdftext import pdf_page_count
 from openimr.rules.eligibility import EligibilityRules, check_eligibility, dispute_key
 from openimr.service.access import Actor, ensure_can_submit, ensure_staff
 from openimr.service.concurrency import ensure_version
@@ -140,13 +137,10 @@ def check_document(upload: DocumentUpload, where: str) -> CheckedDocument:
         raise InvalidInput(f"{name}: the file is empty", field=where, filename=name)
     if media_type == PDF:
         try:
-            reader = PdfReader(io.BytesIO(content))
-            if reader.is_encrypted:
-                reader.decrypt("")  # published letters are encrypted with an empty password
-            pages = len(reader.pages)
-        except (PyPdfError, ValueError, KeyError, TypeError, OSError) as err:
+            pages = pdf_page_count(content, name)
+        except UnreadablePdf as err:
             raise InvalidInput(
-                f"{name}: not a readable PDF ({err})", field=where, filename=name
+                f"{name}: not a readable PDF ({err.message})", field=where, filename=name
             ) from err
         if pages == 0:
             raise InvalidInput(f"{name}: the PDF has no pages", field=where, filename=name)

@@ -1,4 +1,4 @@
-"""Publishing the redacted determination (LC 4610.6(j); docs/regulations.md §6.2)."""
+"""Publishing the redacted determination (LC 4610.6, publication; docs/regulations.md §6.2)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def publish_determination(
     cmd: PublishDetermination, uow: UnitOfWork, actor: Actor, clock: Clock
 ) -> PublishResult:
     """Publish the redacted letter: no names, addresses, claim or case-file identifiers,
-    dates of birth or reviewer identity (LC 4610.6(j))."""
+    dates of birth or reviewer identity (LC 4610.6, publication)."""
     ensure_staff(actor, "publish a determination")
     with uow:
         case = uow.cases.get(cmd.case_number)

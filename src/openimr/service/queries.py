@@ -15,7 +15,7 @@ from openimr.domain.clocks import Clocks
 from openimr.domain.errors import NotFound, PermissionDenied
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import CaseState, PartyRole, Role
-from openimr.rules.deadlines import DeadlineRules
+from openimr.rules.clocks import ClockPack
 from openimr.rules.eligibility import consolidation_key
 from openimr.service.access import Actor, as_seen_by, ensure_can_view, ensure_staff
 from openimr.service.deadlines import case_clocks, running_clock
@@ -52,7 +52,7 @@ def get_case(
     uow: UnitOfWork,
     actor: Actor,
     clock: Clock,
-    rules: DeadlineRules | None = None,
+    rules: ClockPack | None = None,
 ) -> CaseView:
     """One case with its clocks, as `actor` may see it; the read is audited."""
     with uow:
@@ -72,7 +72,7 @@ def list_cases(
     states: frozenset[CaseState] | None = None,
     limit: int = 100,
     offset: int = 0,
-    rules: DeadlineRules | None = None,
+    rules: ClockPack | None = None,
 ) -> list[CaseSummary]:
     """The cases `actor` may see (staff: all; reviewer: assigned; party: its own)."""
     today = clock().date()
@@ -134,7 +134,7 @@ def get_letter(
     public: bool = False,
 ) -> RenderedLetter:
     """The letter of a case. The full letter goes to those who may see the case (it never
-    names the reviewer); the redacted public one to anyone once published (LC 4610.6(j))."""
+    names the reviewer); the redacted public one to anyone once published (LC 4610.6)."""
     with uow:
         case = uow.cases.get(case_number)
         if not public or case.state is not CaseState.PUBLISHED:

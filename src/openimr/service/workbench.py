@@ -7,19 +7,16 @@ audited like any other read of the case.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-
 from openimr.assist.records import records_from_case_documents
 from openimr.assist.summary import CaseHeader, draft_case_summary
 from openimr.domain.case import Case, CaseDocument
-from openimr.domain.errors import OpenIMRError, PermissionDenied
+from openimr.domain.errors import OpenIMRError, PermissionDenied, UnreadablePdf
 from openimr.domain.vocabulary import DocumentKind, PartyRole, Role
+from openimr.pdftext import pdf_pages
 from openimr.service.access import Actor
 from openimr.service.events import audit
 from openimr.service.ports import Clock, UnitOfWork
@@ -53,11 +50,8 @@ def document_text(content: bytes, media_type: str) -> str:
     """Plain text of a stored document (PDF text layer, or UTF-8 text)."""
     if media_type == "application/pdf":
         try:
-            reader = PdfReader(io.BytesIO(content))
-            if reader.is_encrypted:
-                reader.decrypt("")
-            return "\n".join(page.extract_text() or "" for page in reader.pages)
-        except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+            return "\n".join(pdf_pages(content))
+        except UnreadablePdf:
             return ""  # checked at intake; an unreadable text layer just gives no text
     return content.decode("utf-8", errors="replace")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from openimr.domain.audit import (
@@ -98,7 +98,7 @@ class SqlAuditLog:
             prev = digest
         self._pending.clear()
         # A Core INSERT: the log is write-once, the ORM's unit of work has nothing to track.
-        self.session.execute(insert(AuditEntryRow.__table__), rows)
+        self.session.execute(insert(cast(Table, AuditEntryRow.__table__)), rows)
 
     def discard(self) -> None:
         self._pending.clear()

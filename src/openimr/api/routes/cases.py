@@ -248,7 +248,7 @@ def issue(
 
 @router.post("/{case_number}/publish", response_model=StatePublic)
 def publish(case_number: str, body: VersionedCommand, svc: Svc, user: CurrentUser) -> StatePublic:
-    """Publish the redacted letter (LC 4610.6(j))."""
+    """Publish the redacted letter (LC 4610.6, publication)."""
     cmd = PublishDetermination(case_number, svc.clock().date(), body.expected_version)
     result = publish_determination(cmd, svc.uow(), actor_for(user), svc.clock)
     return StatePublic(case_number=result.case_number, state=result.state, version=result.version)

@@ -1,0 +1,119 @@
+"""The `openimr clocks` line format: one case's events in, its clocks out.
+
+Input line: `{"id", "jurisdiction", "priority", "events": {...}}`. The event keys are those
+the jurisdiction's clocks.yaml declares: an event id takes a date (or a timestamp, for limits
+in hours), a service fact (`ur_service`, `assignment_notice_service`...) takes mail,
+electronic, fax or personal, and `formulary` a boolean. Every event is optional: a clock whose
+start is missing is reported as not started. Anything else is an error naming the key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+from openimr.domain.errors import InvalidInput, RuleDataError
+from openimr.rules.clocks import ClockFacts, ClockPack, compute_clocks, load_clock_pack
+from openimr.rules.loader import DATA_DIR
+
+SERVICE_METHODS = ("mail", "electronic", "fax", "personal")
+PRIORITIES = ("standard", "expedited")
+_JURISDICTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_TOP_KEYS = {"id", "jurisdiction", "priority", "events"}
+
+
+def pack_for(jurisdiction: str) -> ClockPack:
+    """The clock pack of `jurisdiction`, or InvalidInput when there is none."""
+    if not _JURISDICTION.match(jurisdiction) or not (DATA_DIR / jurisdiction).is_dir():
+        raise InvalidInput(f"unknown jurisdiction {jurisdiction!r}", field="jurisdiction")
+    try:
+        return load_clock_pack(jurisdiction)
+    except RuleDataError as err:
+        raise InvalidInput(
+            f"jurisdiction {jurisdiction!r} has no usable clock rules: {err.message}",
+            field="jurisdiction",
+        ) from err
+
+
+def _moment(key: str, value: Any) -> date | datetime:
+    if not isinstance(value, str):
+        raise InvalidInput(f"events.{key}: expected a date (YYYY-MM-DD), got {value!r}", field=key)
+    try:
+        if "T" in value or " " in value.strip():
+            return datetime.fromisoformat(value)
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise InvalidInput(
+            f"events.{key}: {value!r} is not a date (YYYY-MM-DD) or timestamp", field=key
+        ) from err
+
+
+def facts_from_record(record: Any, pack: ClockPack) -> ClockFacts:
+    """Validate one input record against `pack`'s events; InvalidInput names the field."""
+    if not isinstance(record, dict):
+        raise InvalidInput("a line must be a JSON object", field="(line)")
+    unknown = set(record) - _TOP_KEYS
+    if unknown:
+        raise InvalidInput(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+    priority = record.get("priority", "standard")
+    if priority not in PRIORITIES:
+        raise InvalidInput(
+            f"priority must be standard or expedited, got {priority!r}", field="priority"
+        )
+    raw = record.get("events", {})
+    if not isinstance(raw, dict):
+        raise InvalidInput("events must be an object", field="events")
+    event_ids = {e.id for e in pack.data.events}
+    service_keys = {e.service for e in pack.data.events if e.service}
+    events: dict[str, date | datetime] = {}
+    services: dict[str, str] = {}
+    formulary = False
+    for key, value in raw.items():
+        if value is None:
+            continue
+        if key in event_ids:
+            events[key] = _moment(key, value)
+        elif key in service_keys:
+            if value not in SERVICE_METHODS:
+                raise InvalidInput(
+                    f"events.{key}: must be one of {', '.join(SERVICE_METHODS)}, got {value!r}",
+                    field=key,
+                )
+            services[key] = value
+        elif key == "formulary":
+            if not isinstance(value, bool):
+                raise InvalidInput(
+                    f"events.formulary: expected true or false, got {value!r}", field=key
+                )
+            formulary = value
+        else:
+            known = ", ".join(sorted(event_ids | service_keys | {"formulary"}))
+            raise InvalidInput(f"events.{key}: unknown event (known: {known})", field=key)
+    return ClockFacts(priority=priority, events=events, services=services, formulary=formulary)
+
+
+def clocks_line(line: str, number: int) -> tuple[dict[str, Any], bool]:
+    """(output object, ok?) for one input line; a bad line becomes an error object."""
+    record_id: Any = None
+    try:
+        record = json.loads(line)
+        if isinstance(record, dict):
+            record_id = record.get("id")
+        jurisdiction = record.get("jurisdiction", "ca_dwc") if isinstance(record, dict) else ""
+        if not isinstance(jurisdiction, str):
+            raise InvalidInput("jurisdiction must be a string", field="jurisdiction")
+        pack = pack_for(jurisdiction)
+        facts = facts_from_record(record, pack)
+    except json.JSONDecodeError as err:
+        error = f"not JSON: {err.msg} (column {err.colno})"
+        return {"id": None, "line": number, "error": error}, False
+    except InvalidInput as err:
+        return {"id": record_id, "line": number, "error": err.message}, False
+    clocks = compute_clocks(facts, pack)
+    return {
+        "id": record_id,
+        "jurisdiction": jurisdiction,
+        "clocks": [c.to_dict() for c in clocks.all()],
+    }, True
