@@ -120,8 +120,11 @@ def search(
 ) -> None:
     """Find published items by text (BM25); one JSON object per hit, best first."""
     from openimr.corpus.search import ItemIndex
+    from openimr.rules.case_numbers import check_case_number
 
     try:
+        if exclude_case is not None:
+            check_case_number(exclude_case, field="--exclude-case")
         index = ItemIndex.from_store(store)
     except OpenIMRError as err:
         raise _fail(err) from err
