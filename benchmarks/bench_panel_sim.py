@@ -55,8 +55,12 @@ P_DECLINE, P_RECUSAL, P_MISSED = 0.04, 0.01, 0.01
 
 
 def add_absences(doc: dict[str, object], rng: random.Random, days: int) -> None:
-    """Two leave blocks of 5-10 working days and three single days per reviewer."""
+    """Two leave blocks of 5-10 working days and three single days per reviewer; licences in
+    force are renewed past the year (a real panel renews them; lapses stay lapsed)."""
     for rev in doc["reviewers"]:  # type: ignore[attr-defined]
+        for lic in rev["licenses"]:
+            if date.fromisoformat(lic["expires"]) >= START:
+                lic["expires"] = (START + timedelta(days=rng.randint(400, 1200))).isoformat()
         periods = []
         for _ in range(2):
             start = START + timedelta(days=rng.randrange(days))

@@ -16,7 +16,7 @@ from openimr.domain.case import Case
 from openimr.domain.errors import InvalidTransition, PermissionDenied
 from openimr.domain.vocabulary import CaseState, Priority, ReleaseKind, Role
 from openimr.rules.assignment_policy import assignment_policy
-from openimr.service.access import Actor
+from openimr.service.access import Actor, ensure_can_view
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import record_events
 from openimr.service.ports import Clock, UnitOfWork
@@ -68,6 +68,7 @@ def release_reviewer(
     """
     with uow:
         case = uow.cases.get(cmd.case_number)
+        ensure_can_view(actor, case)  # not theirs: 404, as if there were no such case
         ensure_version(case, cmd.expected_version)
         ensure_may_release(actor, case, cmd)
         if case.assigned_reviewer_id != cmd.reviewer_id or case.state not in WORKING_STATES:
