@@ -29,7 +29,13 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from openimr.domain.errors import InvalidInput
 from openimr.domain.ledger import AlertRecord, JobRecord
 from openimr.service.access import SYSTEM
-from openimr.service.bootstrap import Services, bootstrap, job_ledger
+from openimr.service.bootstrap import (
+    Services,
+    audit_keys,
+    bootstrap,
+    checkpoint_the_log,
+    job_ledger,
+)
 from openimr.service.continuous import assign_waiting
 from openimr.service.deadlines import due_alerts
 from openimr.service.ports import JobLedger
@@ -88,6 +94,17 @@ class JobQueue:
         self._task = huey.task(name="openimr_run_job")(self.run)
         huey.periodic_task(crontab(minute="*"), name="openimr_sweep")(self.sweep)
 
+    def every(self, minutes: int, kind: str) -> None:
+        """Enqueue a `kind` job every `minutes` minutes (from the worker's periodic loop)."""
+        if kind not in self.handlers:
+            raise InvalidInput(f"unknown job kind {kind!r}", field="kind")
+        spec = (
+            crontab(minute="*" if minutes == 1 else f"*/{minutes}")
+            if minutes < 60
+            else (crontab(minute="0", hour="*" if minutes == 60 else f"*/{minutes // 60}"))
+        )
+        self.huey.periodic_task(spec, name=f"openimr_every_{kind}")(lambda: self.enqueue(kind))
+
     def enqueue(self, kind: str, payload: dict[str, Any] | None = None) -> str:
         """Write the job to the ledger (committed), then hand it to huey."""
         if kind not in self.handlers:
@@ -125,9 +142,6 @@ class JobQueue:
             # jobs finished long ago.
             self.enqueue("deadline_scan")
             self.store.prune_jobs(now - KEEP_FINISHED)
-        if "assign_waiting" in self.handlers and lease == LEASE:
-            # ... and gives waiting cases their reviewers (continuous assignment).
-            self.enqueue("assign_waiting")
         return len(stale)
 
     def recover(self) -> int:
@@ -199,7 +213,9 @@ def render_letter_pdf_file(services: Services, settings: Settings, case_number: 
 
 def build_job_queue(settings: Settings, services: Services | None = None) -> JobQueue:
     """The queue with openimr's handlers, for the web app and for the worker process."""
-    services = services or bootstrap(settings.database_url, migrate=False)
+    services = services or bootstrap(
+        settings.database_url, migrate=False, audit_keys=audit_keys(settings)
+    )
     store = job_ledger(services)
 
     def deadline_scan(payload: dict[str, Any]) -> None:
@@ -207,6 +223,9 @@ def build_job_queue(settings: Settings, services: Services | None = None) -> Job
 
     def render_pdf(payload: dict[str, Any]) -> None:
         render_letter_pdf_file(services, settings, str(payload["case_number"]))
+
+    def audit_checkpoint(payload: dict[str, Any]) -> None:
+        checkpoint_the_log(services, settings)
 
     def assign_pending(payload: dict[str, Any]) -> None:
         # One pass at a time: two at once would both count the same free capacity.
@@ -224,6 +243,14 @@ def build_job_queue(settings: Settings, services: Services | None = None) -> Job
     handlers: dict[str, Handler] = {
         "deadline_scan": deadline_scan,
         "render_pdf": render_pdf,
+        "audit_checkpoint": audit_checkpoint,
         "assign_waiting": assign_pending,
     }
-    return JobQueue(make_huey(settings), store, handlers, clock=services.clock)
+    queue = JobQueue(make_huey(settings), store, handlers, clock=services.clock)
+    # Continuous assignment: every minute, besides the pass queued at once on eligibility
+    # and on a release (api/routes/cases.py).
+    queue.every(1, "assign_waiting")
+    if settings.audit_checkpoint_minutes:
+        # Signed checkpoints of the audit log, outside the database (SECURITY.md).
+        queue.every(settings.audit_checkpoint_minutes, "audit_checkpoint")
+    return queue
