@@ -138,6 +138,11 @@ def _run_the_case(staff: Session, reviewer: Session, party: Session) -> None:
     expect(panel).to_be_visible()
     expect(panel).to_contain_text("Governing citation")
     expect(panel).to_contain_text("Draft rationale")
+    expect(panel).to_contain_text("Deciding reasons")  # the question that decides, first
+    reviewer.screenshot("workbench-desktop")
+    reviewer.page.set_viewport_size({"width": 390, "height": 844})
+    reviewer.screenshot("workbench-phone")
+    reviewer.page.set_viewport_size({"width": 1280, "height": 800})
     reviewer.page.fill(
         "#clinical_case_summary", "A worker with chronic low back pain asks for a hot/cold unit."
     )

@@ -178,6 +178,8 @@ def test_the_seed_case_through_the_web_forms(tmp_path: Path, database_url: str) 
     bench = reviewer.get(f"/reviews/{case}")
     assert bench.status_code == 200
     assert 'id="assist-1"' in bench.text  # the assist panel for the one disputed item
+    assert "Deciding reasons" in bench.text  # the question that decides the item, first
+    assert "<q>the record does not" not in bench.text  # silence is never quoted
     signed = reviewer.post(
         f"/reviews/{case}",
         data={
