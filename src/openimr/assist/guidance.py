@@ -17,7 +17,7 @@ from functools import cache
 from openimr.assist import as_written
 from openimr.assist.context import Assertion
 from openimr.assist.facts import CaseFacts, Fact
-from openimr.assist.lexicon import CONTINUATION
+from openimr.assist.lexicon import CONTINUATION, areas_named
 from openimr.assist.schema import CitationOut, CriterionResult, silence
 from openimr.evidence.engine import CriterionResult as EngineCriterion
 from openimr.evidence.engine import QuantityCheck, RankedRecommendation, evaluate
@@ -173,7 +173,7 @@ def guide(
     result = evaluate(item, engine_facts(item, facts), request_date, date_of_injury=date_of_injury)
     guidance.engine_proposal = result.proposal
     guidance.reasons.extend(result.reasons)
-    guidance.citations = _citations(result.recommendations)
+    guidance.citations = _for_region(_citations(result.recommendations), description)
     top = result.top
     if top is None:
         return guidance
@@ -255,6 +255,15 @@ def _citation_out(rec: RankedRecommendation) -> CitationOut:
         pages=list(c.pages),
         strength=c.strength,
     )
+
+
+def _for_region(citations: list[CitationOut], description: str) -> list[CitationOut]:
+    """Drop a citation of a guideline written for another body area than the one the request
+    names (physical therapy for the neck does not cite ODG Low Back)."""
+    wanted = areas_named(description)
+    if not wanted:
+        return citations
+    return [c for c in citations if not (named := areas_named(c.guideline or "")) or named & wanted]
 
 
 def _citations(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:

@@ -121,6 +121,15 @@ def analyse_case(case: CaseInput, index: PrecedentSearch | None) -> list[ItemAna
     return [by_id[item.id] for item in case.items]
 
 
+def same_kind(hits: list[Hit], category: str | None) -> list[Hit]:
+    """The precedents a reviewer is shown: only decided items of the same kind of treatment
+    (an opioid request is not judged by NSAID or muscle-relaxant decisions). The model's
+    precedent feature still reads every hit, as it was trained."""
+    if not category:
+        return hits
+    return [h for h in hits if normalise(h.description).category == category]
+
+
 def _is_surgery(item: NormalisedItem) -> bool:
     return item.category.startswith("surgery/") and item.category != "surgery/perioperative"
 
@@ -259,9 +268,14 @@ class Assistant:
             citations=g.citations,
             criteria=g.criteria,
             reasons=reasons,
-            precedents=to_refs(analysis.hits),
+            precedents=to_refs(same_kind(analysis.hits, g.category)),
             rationale=draft_rationale(
-                analysis.description, g, proposal, p, _precedent_sentence(analysis.hits), reasons
+                analysis.description,
+                g,
+                proposal,
+                p,
+                _precedent_sentence(same_kind(analysis.hits, g.category)),
+                reasons,
             ),
             facts=[
                 fact.to_dict()

@@ -2,7 +2,8 @@
 
 The service, the queue, the deadline alerts and the case page all read clocks through
 `case_clocks`, which runs the same engine (`rules.clocks.compute_clocks`) as `openimr
-clocks`: there is one clock arithmetic.
+clocks`: there is one clock arithmetic. Which clock event each date of the case is comes
+from the `lifecycle` of the case's jurisdiction pack and from its date case facts.
 """
 
 from __future__ import annotations
@@ -11,27 +12,40 @@ from datetime import date
 
 from openimr.domain.case import Case
 from openimr.domain.clocks import Clocks
-from openimr.rules.clocks import ClockFacts, ClockPack, compute_clocks, load_clock_pack
+from openimr.rules.clocks import ClockFacts, ClockPack, compute_clocks
+from openimr.rules.pack import load_pack
 
 
 def case_facts(case: Case) -> ClockFacts:
-    """The events, service methods, priority and flags of `case` as the engine reads them."""
-    events: dict[str, date] = {
-        "ur_decision": case.ur_decision_date,
-        "application_received": case.application_received_on,
-    }
-    services: dict[str, str] = {"ur_service": case.ur_decision_served_by.value}
-    optional = {
-        "assignment_notice": case.assigned_on,
-        "records_received": case.records_received_on,
-        "determination_served": case.decision_date,
-    }
-    events.update({k: v for k, v in optional.items() if v is not None})
-    if case.noarfi_served_by is not None:
-        services["assignment_notice_service"] = case.noarfi_served_by.value
-    return ClockFacts(priority=case.priority.value, events=events, services=services)
+    """The events, service methods, priority and review type of `case` as the engine reads
+    them, named by the case's jurisdiction pack."""
+    pack = load_pack(case.jurisdiction)
+    steps = pack.data.lifecycle
+    dated: list[tuple[str | None, date | None]] = [
+        (steps.decision_under_review, case.ur_decision_date),
+        (steps.application_received, case.application_received_on),
+        (steps.assigned, case.assigned_on),
+        (steps.records_received, case.records_received_on),
+        (steps.determination_served, case.decision_date),
+    ]
+    for fact in pack.data.case_facts:
+        value = case.facts.get(fact.id)
+        if fact.event and fact.kind == "date" and value:
+            dated.append((fact.event, date.fromisoformat(value)))
+    events = {event: day for event, day in dated if event is not None and day is not None}
+    services: dict[str, str] = {}
+    if steps.decision_service is not None:
+        services[steps.decision_service] = case.ur_decision_served_by.value
+    if steps.assignment_service is not None and case.noarfi_served_by is not None:
+        services[steps.assignment_service] = case.noarfi_served_by.value
+    return ClockFacts(
+        priority=case.priority.value,
+        events=events,
+        services=services,
+        review_type=case.dispute_type,
+    )
 
 
 def case_clocks(case: Case, pack: ClockPack | None = None) -> Clocks:
-    """Every clock of `case` (application, notice of assignment, records, decision...)."""
-    return compute_clocks(case_facts(case), pack or load_clock_pack())
+    """Every clock of `case`, by the clock rules of its jurisdiction."""
+    return compute_clocks(case_facts(case), pack or load_pack(case.jurisdiction).clocks)

@@ -21,7 +21,7 @@ from openimr.rules.loader import DATA_DIR
 SERVICE_METHODS = ("mail", "electronic", "fax", "personal")
 PRIORITIES = ("standard", "expedited")
 _JURISDICTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_TOP_KEYS = {"id", "jurisdiction", "priority", "events"}
+_TOP_KEYS = {"id", "jurisdiction", "priority", "review_type", "events"}
 
 
 def pack_for(jurisdiction: str) -> ClockPack:
@@ -91,7 +91,16 @@ def facts_from_record(record: Any, pack: ClockPack) -> ClockFacts:
         else:
             known = ", ".join(sorted(event_ids | service_keys | {"formulary"}))
             raise InvalidInput(f"events.{key}: unknown event (known: {known})", field=key)
-    return ClockFacts(priority=priority, events=events, services=services, formulary=formulary)
+    review_type = record.get("review_type")
+    if review_type is not None and not isinstance(review_type, str):
+        raise InvalidInput("review_type must be a string", field="review_type")
+    return ClockFacts(
+        priority=priority,
+        events=events,
+        services=services,
+        formulary=formulary,
+        review_type=review_type,
+    )
 
 
 def clocks_line(line: str, number: int) -> tuple[dict[str, Any], bool]:

@@ -22,6 +22,7 @@ from openimr.domain.vocabulary import DocumentKind, PartyRole
 from openimr.rules.case_clocks import case_clocks
 from openimr.rules.clocks import ClockPack, load_clock_pack
 from openimr.rules.loader import DEFAULT_JURISDICTION, EffectiveRule, check_no_overlap, rule_path
+from openimr.rules.pack import load_pack
 
 RuleId = Literal[
     "out_of_scope",
@@ -96,10 +97,12 @@ def dispute_key(case: Case) -> str:
     The same worker (claim number, else the injured worker's party key), the same
     injury and UR decision dates, and the same disputed items.
     """
-    workers = case.parties_with_role(PartyRole.INJURED_WORKER)
+    patients = load_pack(case.jurisdiction).roles_of_kind("patient")
+    workers = [p for p in case.parties if p.role in patients]
     who = case.claim_number or (workers[0].key if workers else case.case_number)
     items = "|".join(sorted(_norm(i.description) for i in case.items))
-    dates = f"{case.date_of_injury.isoformat()}#{case.ur_decision_date.isoformat()}"
+    injury = case.date_of_injury.isoformat() if case.date_of_injury else ""
+    dates = f"{injury}#{case.ur_decision_date.isoformat()}"
     return f"{_norm(who)}#{dates}#{items}"
 
 
@@ -136,7 +139,7 @@ def _failed(
 ) -> dict[str, str] | None:
     """The values for the reason text when `case` fails `rule`, else None."""
     facts = {
-        "date_of_injury": case.date_of_injury.isoformat(),
+        "date_of_injury": case.date_of_injury.isoformat() if case.date_of_injury else "",
         "ur_decision_date": case.ur_decision_date.isoformat(),
         "application_received_on": case.application_received_on.isoformat(),
         "dispute_label": _DISPUTE_LABELS.get(case.dispute_type, case.dispute_type),
@@ -144,7 +147,8 @@ def _failed(
     if rule.id == "out_of_scope":
         assert rule.injury_on_or_after and rule.ur_decision_on_or_after
         if (
-            case.date_of_injury < rule.injury_on_or_after
+            case.date_of_injury is not None
+            and case.date_of_injury < rule.injury_on_or_after
             and case.ur_decision_date < rule.ur_decision_on_or_after
         ):
             return {
@@ -184,6 +188,6 @@ def consolidation_key(case: Case) -> str | None:
     None when the case names no injured worker or no requesting physician."""
     workers = case.parties_with_role(PartyRole.INJURED_WORKER)
     physicians = case.parties_with_role(PartyRole.REQUESTING_PHYSICIAN)
-    if not workers or not physicians:
+    if not workers or not physicians or case.date_of_injury is None:
         return None
     return f"{workers[0].key}#{physicians[0].key}#{case.date_of_injury.isoformat()}"

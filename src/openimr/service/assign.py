@@ -16,6 +16,7 @@ from openimr.panel import RelationGraph, Screening, screen_reviewers
 from openimr.service.access import Actor, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, record_events
+from openimr.service.notify import notify_reviewer
 from openimr.service.ports import Clock, UnitOfWork
 
 
@@ -58,6 +59,7 @@ def screen_case(
             as_of or clock().date(),
             relations=relations,
             open_cases=uow.cases.open_counts_by_reviewer(),
+            prior_reviewer_ids=frozenset(case.excluded_reviewer_ids),
         )
         audit(uow, "ReviewersScreened", actor, clock(), case_number, **_screen_data(screening))
         uow.commit()
@@ -89,6 +91,8 @@ def assign_reviewer(
             cmd.assigned_on,
             relations=relations,
             open_cases=uow.cases.open_counts_by_reviewer(),
+            # A reviewer who declined or recused never gets the case again.
+            prior_reviewer_ids=frozenset(case.excluded_reviewer_ids),
         )
         excluded = {e.reviewer_id: e.reasons for e in screening.excluded}
         if cmd.reviewer_id is None:
@@ -124,6 +128,16 @@ def assign_reviewer(
             reasons=list(chosen.reasons),
             need=screening.need,
             **_screen_data(screening),
+        )
+        notify_reviewer(
+            uow,
+            chosen.reviewer_id,
+            "assignment",
+            case.case_number,
+            f"You have been assigned IMR case {case.case_number} "
+            f"({case.priority.value}): {'; '.join(i.description for i in case.items)}",
+            clock(),
+            key=str(case.version),
         )
         uow.commit()
         return AssignmentResult(

@@ -11,6 +11,7 @@ from openimr.service.access import Actor, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, record_events
 from openimr.service.letters import render
+from openimr.service.notify import notify_parties
 from openimr.service.ports import Clock, UnitOfWork
 
 
@@ -55,6 +56,15 @@ def issue_determination(
             case.case_number,
             decision_date=cmd.issued_on,
             letter_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        )
+        notify_parties(
+            uow,
+            [p.key for p in case.parties],
+            "letter_issued",
+            case.case_number,
+            f"The final determination of IMR case {case.case_number} has been issued; "
+            "the letter is ready to read.",
+            clock(),
         )
         uow.commit()
         return IssueResult(case.case_number, case.state, cmd.issued_on, text, case.version)

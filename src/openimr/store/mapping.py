@@ -12,6 +12,7 @@ from openimr.domain.case import (
     DisputedItem,
     EligibilityFinding,
     Party,
+    RecordsRequest,
     ReviewerRelease,
 )
 from openimr.domain.citation import Citation
@@ -26,8 +27,6 @@ from openimr.domain.reviewer import (
 from openimr.domain.vocabulary import (
     CaseState,
     Decision,
-    DocumentKind,
-    PartyRole,
     Priority,
     ReleaseKind,
     ServiceMethod,
@@ -135,6 +134,7 @@ def case_from_row(
     items = row.items if items is None else items
     return Case(
         case_number=row.case_number,
+        jurisdiction=row.jurisdiction,
         priority=Priority(row.priority),
         date_of_injury=row.date_of_injury,
         ur_decision_date=row.ur_decision_date,
@@ -146,11 +146,11 @@ def case_from_row(
         applicant_age=row.applicant_age,
         applicant_sex=row.applicant_sex,
         condition=row.condition,
+        facts=dict(row.facts or {}),
         filed_by=row.filed_by,
-        parties=[Party(role=PartyRole(p.role), **_same_named(p, _PARTY_FIELDS)) for p in parties],
+        parties=[Party(role=p.role, **_same_named(p, _PARTY_FIELDS)) for p in parties],
         documents=[
-            CaseDocument(kind=DocumentKind(d.kind), **_same_named(d, _DOCUMENT_FIELDS))
-            for d in documents
+            CaseDocument(kind=d.kind, **_same_named(d, _DOCUMENT_FIELDS)) for d in documents
         ],
         items=[DisputedItem(**_same_named(i, _ITEM_FIELDS)) for i in items],
         state=CaseState(row.state),
@@ -175,14 +175,36 @@ def case_from_row(
         determination=(
             determination_from_column(row.determination) if row.determination is not None else None
         ),
+        excluded_reviewer_ids=list(row.excluded_reviewers or []),
+        records_requests=[_request_from_column(r) for r in row.records_requests or []],
         version=row.version,
     )
+
+
+def _request_from_column(data: dict[str, Any]) -> RecordsRequest:
+    answered = data.get("answered_at")
+    return RecordsRequest(
+        what=data["what"],
+        requested_at=datetime.fromisoformat(data["requested_at"]),
+        requested_by=data["requested_by"],
+        answered_at=datetime.fromisoformat(answered) if answered else None,
+    )
+
+
+def _request_to_column(request: RecordsRequest) -> dict[str, Any]:
+    return {
+        "what": request.what,
+        "requested_at": request.requested_at.isoformat(),
+        "requested_by": request.requested_by,
+        "answered_at": request.answered_at.isoformat() if request.answered_at else None,
+    }
 
 
 def case_columns(case: Case) -> dict[str, Any]:
     """The scalar columns of a case row (children are written separately)."""
     return {
         "case_number": case.case_number,
+        "jurisdiction": case.jurisdiction,
         "state": case.state.value,
         "priority": case.priority.value,
         "date_of_injury": case.date_of_injury,
@@ -195,6 +217,7 @@ def case_columns(case: Case) -> dict[str, Any]:
         "applicant_age": case.applicant_age,
         "applicant_sex": case.applicant_sex,
         "condition": case.condition,
+        "facts": dict(case.facts),
         "filed_by": case.filed_by,
         "assigned_reviewer_id": case.assigned_reviewer_id,
         "assigned_on": case.assigned_on,
@@ -220,19 +243,21 @@ def case_columns(case: Case) -> dict[str, Any]:
         "determination": (
             determination_to_column(case.determination) if case.determination is not None else None
         ),
+        "excluded_reviewers": list(case.excluded_reviewer_ids),
+        "records_requests": [_request_to_column(r) for r in case.records_requests],
     }
 
 
 def party_rows(case: Case) -> list[PartyRow]:
     return [
-        PartyRow(position=n, role=p.role.value, **_same_named(p, _PARTY_FIELDS))
+        PartyRow(position=n, role=p.role, **_same_named(p, _PARTY_FIELDS))
         for n, p in enumerate(case.parties)
     ]
 
 
 def document_rows(case: Case) -> list[CaseDocumentRow]:
     return [
-        CaseDocumentRow(position=n, kind=d.kind.value, **_same_named(d, _DOCUMENT_FIELDS))
+        CaseDocumentRow(position=n, kind=d.kind, **_same_named(d, _DOCUMENT_FIELDS))
         for n, d in enumerate(case.documents)
     ]
 

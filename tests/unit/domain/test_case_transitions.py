@@ -17,7 +17,12 @@ FINDING = EligibilityFinding("unsigned", "not signed", "8 CCR 9792.10.1(b)(1)")
 
 # How to ask a case to move into each state.
 ACTIONS: dict[CaseState, Callable[[Case], None]] = {
-    CaseState.ELIGIBLE: lambda c: c.record_eligibility([], T0),
+    CaseState.RECEIVED: lambda c: c.reopen_eligibility(T0, "the signed form arrived"),
+    CaseState.ELIGIBLE: lambda c: (
+        c.record_eligibility([], T0)
+        if c.state is CaseState.RECEIVED
+        else c.release_reviewer("recuse", "a conflict", T0)
+    ),
     CaseState.INELIGIBLE: lambda c: c.record_eligibility([FINDING], T0),
     CaseState.ASSIGNED: lambda c: c.assign("R1", date(2015, 6, 4), T0, ServiceMethod.MAIL),
     CaseState.RECORDS_RECEIVED: lambda c: c.receive_records(
@@ -102,3 +107,33 @@ def test_has_document_and_decision_lookup() -> None:
     det = make_determination(case, REVIEWER)
     assert det.decision_for("1").decision is Decision.UPHELD
     assert case.has_document(det and case.documents[0].kind)
+
+
+def test_a_reviewer_who_recuses_is_excluded_and_the_case_goes_back() -> None:
+    case = make_case(state=CaseState.RECORDS_RECEIVED, assigned_reviewer_id="R1")
+    case.release_reviewer("recuse", "I treated this worker in 2014", T0)
+    assert case.state is CaseState.ELIGIBLE
+    assert case.assigned_reviewer_id is None
+    assert case.excluded_reviewer_ids == ["R1"]
+    assert case.events[-1].data["reason"] == "I treated this worker in 2014"
+    with pytest.raises(InvalidInput, match="why"):
+        make_case(state=CaseState.ASSIGNED, assigned_reviewer_id="R1").release_reviewer(
+            "decline", " ", T0
+        )
+
+
+def test_an_ineligible_case_can_be_decided_again() -> None:
+    case = make_case()
+    case.record_eligibility([FINDING], T0)
+    case.reopen_eligibility(T0, "the signed form arrived")
+    assert case.state is CaseState.RECEIVED and case.eligibility_findings == []
+    case.record_eligibility([], T0)
+    assert case.state is CaseState.ELIGIBLE
+
+
+def test_records_requests_are_answered_when_documents_arrive() -> None:
+    case = make_case(state=CaseState.RECORDS_RECEIVED, assigned_reviewer_id="R1")
+    case.request_records("the 2015 lumbar MRI report", "R1", T0)
+    assert [r.is_open for r in case.records_requests] == [True]
+    assert case.answer_records_requests(T0) == 1
+    assert [r.is_open for r in case.records_requests] == [False]
