@@ -77,7 +77,7 @@ def test_a_release_round_trips_and_the_week_counts_the_current_reviewer(
         case.record_eligibility([], T0)
         case.assign("R1", date(2015, 6, 4), T0, ServiceMethod.MAIL)
         case.release_reviewer(
-            ReleaseKind.RECUSAL, "treated the worker in 2014", date(2015, 6, 5), T0
+            ReleaseKind.RECUSAL, "treated the worker in 2014", T0, date(2015, 6, 5)
         )
         uow.cases.save(case)
         uow.commit()

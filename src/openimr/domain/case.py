@@ -117,8 +117,8 @@ ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.PUBLISHED: frozenset(),
     CaseState.WITHDRAWN: frozenset(),
 }
-# Off the lifecycle's main line: a reviewer taken off the case (`release_reviewer`) sends it
-# back to ELIGIBLE; reassigned with the records already in, it returns to RECORDS_RECEIVED.
+# A reviewer taken off the case (`release_reviewer`) sends it back to ELIGIBLE from these;
+# reassigned with the records already in, it returns straight to RECORDS_RECEIVED.
 RELEASE_FROM = frozenset({CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED})
 
 
@@ -287,30 +287,38 @@ class Case:
             self.assigned_on = on
             self.noarfi_served_by = noarfi_served_by
 
-    def release_reviewer(self, kind: ReleaseKind, reason: str, on: date, at: datetime) -> None:
-        """Take the assigned reviewer off (decline, recusal, missed deadline): the case waits
-        for another reviewer, and this one is excluded from it for good."""
+    def release_reviewer(
+        self, kind: ReleaseKind | str, reason: str, at: datetime, on: date | None = None
+    ) -> str:
+        """Take the assigned reviewer off: it declines, recuses (a conflict found late, LC 139.5)
+        or let its internal deadline pass. The case goes back for another reviewer and this
+        one is excluded from it for good. Returns the reviewer's id."""
+        try:
+            release = ReleaseKind.RECUSAL if kind == "recuse" else ReleaseKind(kind)
+        except ValueError:
+            known = ", ".join(k.value for k in ReleaseKind)
+            raise InvalidInput(f"kind must be one of {known}, not {kind!r}", field="kind") from None
+        if not reason.strip():
+            raise InvalidInput("say why the reviewer comes off the case", field="reason")
         reviewer_id = self.assigned_reviewer_id
         if reviewer_id is None or self.state not in RELEASE_FROM:
             self._refuse(CaseState.ELIGIBLE)
-        if not reason.strip():
-            raise InvalidInput("a release needs its reason in words", field="reason")
-        self._record(
+        self._move(
             CaseState.ELIGIBLE,
             "ReviewerReleased",
             at,
             reviewer_id=reviewer_id,
-            kind=kind.value,
+            kind=release.value,
             reason=reason.strip(),
         )
-        self.released_reviewers.append(ReviewerRelease(reviewer_id, kind, reason.strip(), on))
+        self.released_reviewers.append(
+            ReviewerRelease(reviewer_id, release, reason.strip(), on or at.date())
+        )
+        if reviewer_id not in self.excluded_reviewer_ids:
+            self.excluded_reviewer_ids = [*self.excluded_reviewer_ids, reviewer_id]
         self.assigned_reviewer_id = None
         self.reviewer_assigned_on = None
-
-    @property
-    def excluded_reviewer_ids(self) -> frozenset[str]:
-        """Reviewers taken off this case: never assigned to it again."""
-        return frozenset(r.reviewer_id for r in self.released_reviewers)
+        return reviewer_id
 
     def receive_records(self, on: date, served_by: ServiceMethod, at: datetime) -> None:
         """The payer's records arrive: in every pack read, that starts the decision clock."""
@@ -345,28 +353,6 @@ class Case:
         """Publication of the redacted letter."""
         self._move(CaseState.PUBLISHED, "DeterminationPublished", at)
         self.published_on = on
-
-    def release_reviewer(self, kind: str, reason: str, at: datetime) -> str:
-        """The assigned reviewer declines or recuses (a conflict found late, LC 139.5): the
-        case goes back for another reviewer, this one excluded from it for good."""
-        if kind not in ("decline", "recuse"):
-            raise InvalidInput("a reviewer declines or recuses", field="kind")
-        if not reason.strip():
-            raise InvalidInput("say why you decline or recuse", field="reason")
-        reviewer_id = self.assigned_reviewer_id or ""
-        self._move(
-            CaseState.ELIGIBLE,
-            "ReviewerReleased",
-            at,
-            reviewer_id=reviewer_id,
-            kind=kind,
-            reason=reason.strip(),
-        )
-        if reviewer_id and reviewer_id not in self.excluded_reviewer_ids:
-            self.excluded_reviewer_ids = [*self.excluded_reviewer_ids, reviewer_id]
-        self.assigned_reviewer_id = None
-        self.assigned_on = None
-        return reviewer_id
 
     def request_records(self, what: str, by: str, at: datetime) -> RecordsRequest:
         """The reviewer asks for records missing from the file; the case stays with them."""

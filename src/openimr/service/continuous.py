@@ -74,7 +74,7 @@ def profile_of(case: Case, on: date) -> CaseProfile:
         condition=base.condition,
         items=base.items,
         parties=base.parties,
-        excluded_reviewers=case.excluded_reviewer_ids,
+        excluded_reviewers=frozenset(case.excluded_reviewer_ids),
         licence=licence_need("ca_dwc", on),  # the service's cases are California DWC IMR
     )
 

@@ -80,7 +80,8 @@ def release_reviewer(
                 to=CaseState.ELIGIBLE.value,
             )
         now = clock()
-        case.release_reviewer(cmd.kind, cmd.reason, now.date(), now)
+        case.release_reviewer(cmd.kind, cmd.reason, now)
+        uow.drafts.delete(case.case_number, cmd.reviewer_id)  # its unsigned work goes with it
         uow.cases.save(case)
         record_events(uow, case, actor)
         uow.commit()

@@ -1,7 +1,7 @@
 """Reassignment and the absence calendar: released reviewers, the current reviewer's date, absences.
 
-Revision ID: 0005_reassignment
-Revises: 0004_audit_keys
+Revision ID: 0007_reassignment
+Revises: 0006_jurisdiction
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_reassignment"
-down_revision = "0004_audit_keys"
+revision = "0007_reassignment"
+down_revision = "0006_jurisdiction"
 branch_labels = None
 depends_on = None
 
