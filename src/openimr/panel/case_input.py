@@ -33,7 +33,7 @@ from openimr.panel.conflicts import CATEGORY_BY_ROLE
 from openimr.panel.licensure import LicenceNeed
 from openimr.panel.records import IdentifiedIn, InputModel, invalid, validate_records
 from openimr.panel.screening import CaseProfile
-from openimr.rules.assignment_policy import AssignmentPolicy, assignment_policy
+from openimr.rules.assignment_policy import AssignmentPolicy, policy_of
 from openimr.rules.loader import DEFAULT_JURISDICTION
 
 
@@ -112,7 +112,7 @@ def parse_cases(
         head = CaseFileHead.model_validate(data)
     except ValidationError as exc:
         raise invalid("case file", exc) from exc
-    needs: dict[str, LicenceNeed] = {}
+    needs: dict[str, LicenceNeed | None] = {}
     profiles: list[CaseProfile] = []
     for where, record in validate_records(data["cases"], CaseIn, collection="cases", noun="case"):
         code = record.jurisdiction
@@ -128,12 +128,18 @@ def licence_need(
     policies: Mapping[str, AssignmentPolicy] | None = None,
     *,
     where: str = "case",
-) -> LicenceNeed:
-    """Where a case of `jurisdiction` needs its reviewer licensed on `on`, by that rule data."""
+) -> LicenceNeed | None:
+    """Where a case of `jurisdiction` needs its reviewer licensed on `on`, by that rule data.
+
+    None when the jurisdiction's pack says nothing of it (a valid licence anywhere will do,
+    as the qualification rules already ask); an unknown jurisdiction is an InvalidInput.
+    """
     policy = (policies or {}).get(jurisdiction)
     try:
         if policy is None:
-            policy = assignment_policy(jurisdiction)
+            policy = policy_of(jurisdiction)
+        if policy is None:
+            return None
         rule = policy.licence_on(on)
     except RuleDataError as exc:
         field = f"{where}.jurisdiction"

@@ -112,6 +112,22 @@ def assignment_policy(jurisdiction: str = "ca_dwc") -> AssignmentPolicy:
     return load_assignment_policy(rule_path("assignment.yaml", jurisdiction))
 
 
+def policy_of(jurisdiction: str) -> AssignmentPolicy | None:
+    """The assignment policy of a jurisdiction pack, None when its pack has none (yet).
+
+    An unknown jurisdiction (no pack at all) is a RuleDataError naming the known ones.
+    """
+    if jurisdiction in known_jurisdictions():
+        return assignment_policy(jurisdiction)
+    packs = sorted(p.name for p in DATA_DIR.iterdir() if (p / "pack.yaml").exists())
+    if jurisdiction in packs:
+        return None
+    raise RuleDataError(
+        f"unknown jurisdiction {jurisdiction!r} (known: {', '.join(packs)})",
+        jurisdiction=jurisdiction,
+    )
+
+
 def known_jurisdictions() -> list[str]:
     """Jurisdictions whose rule data says how their cases get a reviewer."""
     return sorted(p.parent.name for p in DATA_DIR.glob("*/assignment.yaml"))

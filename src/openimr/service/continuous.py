@@ -26,7 +26,7 @@ from openimr.panel.assignment import AssignmentResult, assign
 from openimr.panel.availability import week_capacity, week_start
 from openimr.panel.case_input import licence_need
 from openimr.panel.screening import CaseProfile, Screener
-from openimr.rules.assignment_policy import assignment_policy
+from openimr.rules.assignment_policy import policy_of
 from openimr.service.access import Actor, ensure_staff
 from openimr.service.events import audit, record_events
 from openimr.service.ports import Clock, UnitOfWork
@@ -75,7 +75,7 @@ def profile_of(case: Case, on: date) -> CaseProfile:
         items=base.items,
         parties=base.parties,
         excluded_reviewers=frozenset(case.excluded_reviewer_ids),
-        licence=licence_need("ca_dwc", on),  # the service's cases are California DWC IMR
+        licence=licence_need(case.jurisdiction, on),
     )
 
 
@@ -97,19 +97,28 @@ def assign_waiting(
     if not waiting:
         return AssignmentRun(today, (), (), (), time.perf_counter() - started)
     capacity, share = panel_week(reviewers, today, given)
-    rule = assignment_policy().turnaround_on(today)
     screener = Screener(
         reviewers,
         today,
         relations=relations,
         open_cases=held,
         week_capacity=capacity,
-        expedited_window_days=rule.expedited_days,
+        expedited_window_days=_expedited_window(waiting, today),
     )
     profiles = [profile_of(case, today) for case in waiting]
     result = assign(screener, profiles, history=share)
     assigned, left, skipped = _apply(uow, actor, clock, waiting, result)
     return AssignmentRun(today, assigned, left, skipped, time.perf_counter() - started)
+
+
+def _expedited_window(cases: list[Case], on: date) -> int:
+    """The longest expedited turnaround among the waiting cases' jurisdictions (days)."""
+    days = [0]
+    for code in {case.jurisdiction for case in cases}:
+        policy = policy_of(code)
+        if policy is not None:
+            days.append(policy.turnaround_on(on).expedited_days)
+    return max(days)
 
 
 def _waiting_cases(uow: UnitOfWork) -> list[Case]:

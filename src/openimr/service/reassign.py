@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from openimr.domain.case import Case
 from openimr.domain.errors import InvalidTransition, PermissionDenied
 from openimr.domain.vocabulary import CaseState, Priority, ReleaseKind, Role
-from openimr.rules.assignment_policy import assignment_policy
+from openimr.rules.assignment_policy import policy_of
 from openimr.service.access import Actor, ensure_can_view
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import record_events
@@ -103,7 +103,10 @@ def reviewer_due(case: Case) -> date | None:
     """
     if case.state is not CaseState.RECORDS_RECEIVED or case.records_received_on is None:
         return None
-    rule = assignment_policy().turnaround_on(case.records_received_on)
+    policy = policy_of(case.jurisdiction)
+    if policy is None:  # the pack sets no internal deadline
+        return None
+    rule = policy.turnaround_on(case.records_received_on)
     days = rule.expedited_days if case.priority is Priority.EXPEDITED else rule.standard_days
     start = max(case.records_received_on, case.reviewer_assigned_on or case.records_received_on)
     return start + timedelta(days=days)
@@ -112,7 +115,7 @@ def reviewer_due(case: Case) -> date | None:
 def release_overdue(uow: UnitOfWork, actor: Actor, clock: Clock) -> list[str]:
     """Take every case off a reviewer whose internal deadline passed unsigned; their numbers."""
     today = clock().date()
-    overdue: list[tuple[str, str, date]] = []
+    overdue: list[tuple[str, str, date, str]] = []
     with uow:
         offset = 0
         while True:
@@ -122,13 +125,17 @@ def release_overdue(uow: UnitOfWork, actor: Actor, clock: Clock) -> list[str]:
             for case in batch:
                 due = reviewer_due(case)
                 if due is not None and due < today and case.assigned_reviewer_id:
-                    overdue.append((case.case_number, case.assigned_reviewer_id, due))
+                    overdue.append(
+                        (case.case_number, case.assigned_reviewer_id, due, case.jurisdiction)
+                    )
             if len(batch) < 500:
                 break
             offset += 500
     released = []
-    for number, reviewer_id, due in overdue:
-        rule = assignment_policy().turnaround_on(today)
+    for number, reviewer_id, due, code in overdue:
+        policy = policy_of(code)
+        assert policy is not None  # reviewer_due found a deadline in it
+        rule = policy.turnaround_on(today)
         cmd = ReleaseReviewer(
             number,
             reviewer_id,
