@@ -1,7 +1,7 @@
 """Reassignment and the absence calendar: released reviewers, the current reviewer's date, absences.
 
-Revision ID: 0007_reassignment
-Revises: 0006_jurisdiction
+Revision ID: 0008_reassignment
+Revises: 0007_login_by_address
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_reassignment"
-down_revision = "0006_jurisdiction"
+revision = "0008_reassignment"
+down_revision = "0007_login_by_address"
 branch_labels = None
 depends_on = None
 
