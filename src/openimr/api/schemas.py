@@ -15,6 +15,7 @@ from openimr.domain.vocabulary import (
     Decision,
     EvidenceSource,
     Priority,
+    ReleaseKind,
     ServiceMethod,
 )
 
@@ -102,6 +103,14 @@ class AssignmentCreate(VersionedCommand):
         default=None, max_length=80, description="omit to take the best-fitting candidate"
     )
     noarfi_served_by: ServiceMethod = ServiceMethod.ELECTRONIC
+
+
+class ReleaseCreate(VersionedCommand):
+    """Take the assigned reviewer off: the case goes back with that reviewer excluded."""
+
+    reviewer_id: str = Field(min_length=1, max_length=80, description="the reviewer at work on it")
+    kind: ReleaseKind
+    reason: str = Field(min_length=1, max_length=2000, description="why, in words (audited)")
 
 
 class RecordsReceivedCreate(VersionedCommand):

@@ -71,6 +71,14 @@ class CaseState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ReleaseKind(StrEnum):
+    """Why an assigned reviewer comes off a case; the case goes back with that reviewer excluded."""
+
+    DECLINE = "decline"  # the reviewer declines the case (workload, outside expertise)
+    RECUSAL = "recusal"  # a conflict of interest found after assignment (LC 139.5)
+    MISSED_DEADLINE = "missed_deadline"  # the reviewer's internal deadline passed unsigned
+
+
 class Role(StrEnum):
     """User roles of the service (least privilege)."""
 
