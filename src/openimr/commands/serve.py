@@ -4,16 +4,30 @@ With no flags: a SQLite file under ./.openimr, migrations run, the seed case and
 demo accounts loaded, one background worker process (huey) for deadline alerts and
 letter PDFs, and the address to log in printed with the demo accounts. `--workers N`
 runs N uvicorn worker processes (use PostgreSQL for that: SQLite serialises writers).
+
+SIGTERM or SIGINT stops the server gracefully and then every child, the job worker
+included; the children die with the master if it is killed (`commands/processes.py`), and
+a restart after any crash comes up (a stale pid file is replaced, the port is reused).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import sys
+from collections.abc import Iterator
 
 import typer
 
+from openimr.commands.processes import (
+    ServePidFile,
+    ServeRunning,
+    die_with_parent,
+    port_free,
+    stop_process,
+)
 from openimr.domain.vocabulary import Role
 from openimr.rules.pack import load_pack
 from openimr.settings import Settings
@@ -22,16 +36,19 @@ APP_FACTORY = "openimr.commands.serve:app_from_environment"
 
 
 def app_from_environment():  # type: ignore[no-untyped-def]
-    """The app for uvicorn worker processes (settings come from OPENIMR_* variables)."""
+    """The app for uvicorn worker processes (settings come from OPENIMR_* variables); a
+    worker stops when its master dies, so a killed master leaves no server on the port."""
     from openimr.server import create_app
 
+    die_with_parent()
     return create_app(Settings())
 
 
-def _run_worker(settings_json: str) -> None:
-    """Child process: the huey consumer for background jobs."""
+def _run_worker(settings_json: str, master: int) -> None:
+    """Child process: the huey consumer for background jobs; it stops with its master."""
     from openimr.service.jobs import build_job_queue
 
+    die_with_parent(master)
     settings = Settings.model_validate_json(settings_json)
     build_job_queue(settings).run_worker()
 
@@ -74,13 +91,41 @@ def run_server(
     load_seed: bool,
     background: bool = True,
 ) -> None:
-    import uvicorn
-
     if database_url:
         # Passed through the environment so every uvicorn worker process sees it.
         os.environ["OPENIMR_DATABASE_URL"] = database_url
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    pidfile = ServePidFile(settings.data_dir / "openimr-serve.pid")
+    try:
+        for note in pidfile.claim(port):
+            print(f"openimr: {note}", file=sys.stderr)
+    except ServeRunning as running:
+        print(
+            f"openimr: {running} on this data directory ({settings.data_dir}); stop it first "
+            f"(kill {running.pid})",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from running
+    if not port_free(host, port):
+        pidfile.release()
+        print(f"openimr: {host}:{port} is in use by another program", file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        _serve(settings, pidfile, host, port, workers, load_seed, background)
+    finally:
+        pidfile.release()
+
+
+def _serve(
+    settings: Settings,
+    pidfile: ServePidFile,
+    host: str,
+    port: int,
+    workers: int,
+    load_seed: bool,
+    background: bool,
+) -> None:
     accounts = prepare(settings, load_seed=load_seed and settings.environment != "production")
 
     print(f"openimr: database {settings.database_url}", file=sys.stderr)
@@ -98,15 +143,11 @@ def run_server(
             file=sys.stderr,
         )
 
-    worker = None
-    if background:
-        ctx = multiprocessing.get_context("spawn")
-        worker = ctx.Process(
-            target=_run_worker, args=(settings.model_dump_json(),), name="openimr-jobs", daemon=True
-        )
-        worker.start()
-    try:
+    with _job_worker(settings, pidfile, background):
         if workers > 1:
+            import uvicorn
+
+            # uvicorn's supervisor stops its workers on SIGTERM/SIGINT and returns.
             uvicorn.run(
                 APP_FACTORY,
                 factory=True,
@@ -117,19 +158,63 @@ def run_server(
                 proxy_headers=False,  # X-Forwarded-For only from OPENIMR_TRUSTED_PROXIES
             )
         else:
-            from openimr.server import create_app
+            _run_single(settings, host, port)
 
-            uvicorn.run(
-                create_app(settings),
-                host=host,
-                port=port,
-                log_level="warning",
-                proxy_headers=False,  # X-Forwarded-For only from OPENIMR_TRUSTED_PROXIES
-            )
+
+@contextlib.contextmanager
+def _job_worker(settings: Settings, pidfile: ServePidFile, background: bool) -> Iterator[None]:
+    """The huey worker process beside the server, stopped (SIGTERM, then SIGKILL) when the
+    server stops for any reason."""
+    worker = None
+    if background:
+        ctx = multiprocessing.get_context("spawn")
+        worker = ctx.Process(
+            target=_run_worker,
+            args=(settings.model_dump_json(), os.getpid()),
+            name="openimr-jobs",
+            daemon=True,
+        )
+        worker.start()
+        if worker.pid is not None:
+            pidfile.add_child(worker.pid)
+    try:
+        yield
     finally:
-        if worker is not None and worker.is_alive():
-            worker.terminate()
-            worker.join(timeout=5)
+        if worker is not None and worker.pid is not None:
+            stop_process(worker.pid)
+            worker.join(timeout=1)
+
+
+def _run_single(settings: Settings, host: str, port: int) -> None:
+    """One uvicorn server in this process. uvicorn would re-raise the stopping signal after
+    its graceful shutdown, killing this process before it stops the job worker; this server
+    only records it, and `openimr serve` exits 0 after cleaning up."""
+    import uvicorn
+
+    from openimr.server import create_app
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            handled = (signal.SIGINT, signal.SIGTERM)
+            original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+            try:
+                yield
+            finally:
+                for sig, handler in original.items():
+                    signal.signal(sig, handler)
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=False,  # X-Forwarded-For only from OPENIMR_TRUSTED_PROXIES
+    )
+    server = Server(config)
+    server.run()
+    if not server.started:
+        raise SystemExit(3)
 
 
 app = typer.Typer(help="Accounts of the web service.", no_args_is_help=True)
