@@ -124,6 +124,12 @@ def _run_the_case(staff: Session, reviewer: Session, party: Session) -> None:
 
     staff.page.click("text=Decide eligibility")
     expect(staff.page.locator(".flash")).to_contain_text("Eligible")
+    # The notice of assignment (8 CCR 9792.10.4(b)) starts the records clock.
+    staff.page.select_option("#notice_served_by", "mail")
+    staff.page.click("text=Send the notice of assignment")
+    expect(staff.page.locator(".flash")).to_contain_text("Notice of assignment sent")
+    expect(staff.page.locator("#notices")).to_contain_text("Notice of Assignment")
+    expect(staff.page.locator("#notices")).to_contain_text("(claims administrator)")
     staff.page.click("text=Assign an expert reviewer")
     expect(staff.page.locator("#excluded")).to_contain_text("R-OM-002")  # excluded, with reason
     staff.page.locator(f'#candidates tr[data-reviewer="{SEED_REVIEWER}"] button').click()
@@ -163,6 +169,13 @@ def _run_the_case(staff: Session, reviewer: Session, party: Session) -> None:
     staff.page.goto(f"{staff.base}/cases/{case_number}")
     staff.page.click("text=Issue the final determination")
     expect(staff.page.locator(".flash")).to_contain_text("issued")
+    notices = staff.page.locator("#notices")
+    expect(notices).to_contain_text("Final Determination Letter")
+    expect(notices.locator("tr[data-kind]")).to_have_count(2)
+    for label, width in (("desktop", 1280), ("phone", 390)):
+        staff.page.set_viewport_size({"width": width, "height": 900})
+        staff.screenshot(f"case-notices-{label}")
+    staff.page.set_viewport_size({"width": 1280, "height": 900})
 
     # The party reads and downloads the letter; the reviewer is never named.
     party.login("worker", "worker-demo-pass")
@@ -173,9 +186,16 @@ def _run_the_case(staff: Session, reviewer: Session, party: Session) -> None:
     download = download_info.value
     pdf = Path(download.path())
     assert pdf.read_bytes().startswith(b"%PDF")
+    # The party's own notices are listed and download as PDF.
+    expect(party.page.locator("#notices tr[data-kind]")).to_have_count(2)
+    party.screenshot("party-notices")
+    with party.page.expect_download() as notice_download:
+        party.page.locator('#notices tr[data-kind="assignment"] a', has_text="PDF").click()
+    assert Path(notice_download.value.path()).read_bytes().startswith(b"%PDF")
     party.page.goto(f"{party.base}/cases/{case_number}/letter")
     text = party.page.locator("#letter-text").inner_text()
     assert "HOW THE IMR FINAL DETERMINATION WAS MADE" in text
+    assert "PROOF OF SERVICE" in text and "Date of mailing" in text
     for page_text in (text, party.page.content()):
         assert SEED_REVIEWER not in page_text and SEED_REVIEWER_NAME not in page_text
     # And the party cannot open the staff pages or the workbench.

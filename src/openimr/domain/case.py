@@ -1,10 +1,12 @@
 """The IMR case: the aggregate that moves from application to published letter.
 
 Transitions follow 8 CCR 9792.10.3-9792.10.7: an application is checked for
-eligibility, an eligible case is assigned to one expert reviewer (NOARFI sent),
-the claims administrator's records arrive and start the decision clock, the
-reviewer signs a determination, the IMR organization issues the final
-determination letter and later publishes a redacted copy.
+eligibility (deferred while the claims administrator disputes liability on another
+ground, 9792.10.3(d)); the IMR organization sends the notice of assignment and request
+for records; an expert reviewer is designated; the claims administrator's records arrive
+and start the decision clock; the reviewer signs a determination; the IMR organization
+issues the final determination to the parties and later publishes a redacted copy. Every
+written notice is kept on the case with its recipients and date of mailing.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from datetime import date, datetime
 
 from openimr.domain.determination import Determination
 from openimr.domain.errors import InvalidInput, InvalidTransition
+from openimr.domain.notice import Notice
 from openimr.domain.vocabulary import (
     CaseState,
     DocumentKind,
+    NoticeKind,
     PartyRole,
     Priority,
     ServiceMethod,
@@ -71,11 +75,15 @@ class DisputedItem:
 
 @dataclass(frozen=True)
 class EligibilityFinding:
-    """One reason a case is not eligible, with the rule that says so."""
+    """One reason a case is not eligible (or must wait), with the rule that says so.
+
+    `outcome` is "ineligible", or "deferred" for a ground that only postpones IMR (a
+    liability dispute, 8 CCR 9792.10.3(d))."""
 
     code: str
     reason: str
     citation: str
+    outcome: str = "ineligible"
 
 
 @dataclass(frozen=True)
@@ -87,9 +95,23 @@ class CaseEvent:
     data: dict[str, object] = field(default_factory=dict)
 
 
+# In which states each notice may be served (8 CCR 9792.10.3, 9792.10.4, 9792.10.6).
+_OPEN_FOR_REVIEW = frozenset({CaseState.ELIGIBLE, CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED})
+_NOTICE_STATES: dict[NoticeKind, frozenset[CaseState]] = {
+    NoticeKind.ASSIGNMENT: _OPEN_FOR_REVIEW,
+    NoticeKind.INFORMATION_REQUEST: frozenset({CaseState.RECEIVED}),
+    NoticeKind.INELIGIBILITY: frozenset({CaseState.INELIGIBLE}),
+    NoticeKind.DEFERRAL: frozenset({CaseState.DEFERRED}),
+    NoticeKind.EXPEDITED_CONVERSION: _OPEN_FOR_REVIEW | {CaseState.RECEIVED},
+    NoticeKind.FINAL_DETERMINATION: frozenset({CaseState.ISSUED}),
+}
+
 # Which state may follow which: anything else is an InvalidTransition.
 ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
-    CaseState.RECEIVED: frozenset({CaseState.ELIGIBLE, CaseState.INELIGIBLE, CaseState.WITHDRAWN}),
+    CaseState.RECEIVED: frozenset(
+        {CaseState.ELIGIBLE, CaseState.INELIGIBLE, CaseState.DEFERRED, CaseState.WITHDRAWN}
+    ),
+    CaseState.DEFERRED: frozenset({CaseState.RECEIVED, CaseState.WITHDRAWN}),
     CaseState.INELIGIBLE: frozenset(),
     CaseState.ELIGIBLE: frozenset({CaseState.ASSIGNED, CaseState.WITHDRAWN}),
     CaseState.ASSIGNED: frozenset({CaseState.RECORDS_RECEIVED, CaseState.WITHDRAWN}),
@@ -125,11 +147,18 @@ class Case:
     assigned_on: date | None = None
     records_received_on: date | None = None
     records_served_by: ServiceMethod | None = None
-    # How the NOARFI went to the claims administrator: sets the records clock (8 CCR 9792.10.5).
-    noarfi_served_by: ServiceMethod | None = None
     decision_date: date | None = None
     published_on: date | None = None
     eligibility_findings: list[EligibilityFinding] = field(default_factory=list)
+    eligibility_decided_on: date | None = None
+    # A dispute over medication under the drug formulary: 5 working days (LC 4610.6(d)(1)(A)).
+    formulary: bool = False
+    # 8 CCR 9792.10.3(d): a liability dispute defers IMR unless the claims administrator agrees
+    # the case is eligible; it goes on once liability is resolved.
+    claims_administrator_agrees: bool = False
+    liability_resolved_on: date | None = None
+    expedited_converted_on: date | None = None  # 8 CCR 9792.10.4(c)
+    notices: list[Notice] = field(default_factory=list)
     determination: Determination | None = None
     version: int = 0  # optimistic-locking counter, bumped by the store on every save
     events: list[CaseEvent] = field(default_factory=list, compare=False, repr=False)
@@ -150,6 +179,33 @@ class Case:
                 return item
         raise InvalidInput(
             f"case {self.case_number} has no disputed item {item_id!r}", field="item_id"
+        )
+
+    def notices_of(self, kind: NoticeKind) -> list[Notice]:
+        return [n for n in self.notices if n.kind is kind]
+
+    def latest_notice(self, kind: NoticeKind) -> Notice | None:
+        found = self.notices_of(kind)
+        return found[-1] if found else None
+
+    def notice(self, notice_id: str) -> Notice:
+        for notice in self.notices:
+            if notice.notice_id == notice_id:
+                return notice
+        raise InvalidInput(
+            f"case {self.case_number} has no notice {notice_id!r}", field="notice_id"
+        )
+
+    def next_notice_id(self) -> str:
+        return f"N{len(self.notices) + 1}"
+
+    @property
+    def liability_defers(self) -> bool:
+        """Whether a liability dispute still holds IMR back (8 CCR 9792.10.3(d))."""
+        return (
+            self.dispute_type == "liability_disputed"
+            and not self.claims_administrator_agrees
+            and self.liability_resolved_on is None
         )
 
     @property
@@ -173,31 +229,87 @@ class Case:
         self.state = to
         self.events.append(CaseEvent(event, at, {"state": to.value, **data}))
 
-    def record_eligibility(self, findings: list[EligibilityFinding], at: datetime) -> None:
-        """8 CCR 9792.10.3: the Administrative Director decides eligibility."""
-        self.eligibility_findings = list(findings)
-        if findings:
-            self._move(
-                CaseState.INELIGIBLE,
-                "FoundIneligible",
-                at,
-                reasons=[f"{f.reason} ({f.citation})" for f in findings],
-            )
+    def record_eligibility(
+        self, findings: list[EligibilityFinding], at: datetime, on: date | None = None
+    ) -> None:
+        """8 CCR 9792.10.3: the Administrative Director decides eligibility. Any ineligible
+        finding ends the case; deferring findings alone put it on hold (9792.10.3(d))."""
+        reasons = [f"{f.reason} ({f.citation})" for f in findings]
+        if any(f.outcome != "deferred" for f in findings):
+            self._move(CaseState.INELIGIBLE, "FoundIneligible", at, reasons=reasons)
+        elif findings:
+            self._move(CaseState.DEFERRED, "ReviewDeferred", at, reasons=reasons)
         else:
             self._move(CaseState.ELIGIBLE, "FoundEligible", at)
+        self.eligibility_findings = list(findings)
+        self.eligibility_decided_on = on or at.date()
 
-    def assign(
-        self,
-        reviewer_id: str,
-        on: date,
-        at: datetime,
-        noarfi_served_by: ServiceMethod | None = None,
-    ) -> None:
+    def resume_after_deferral(self, on: date, at: datetime, *, agreed: bool = False) -> None:
+        """The liability dispute was resolved (or the claims administrator agreed the case is
+        eligible): the application goes back to eligibility review (9792.10.3(d))."""
+        reason = "claims administrator agrees" if agreed else "liability resolved"
+        self._move(CaseState.RECEIVED, "DeferralEnded", at, reason=reason, on=on.isoformat())
+        if agreed:
+            self.claims_administrator_agrees = True
+        else:
+            self.liability_resolved_on = on
+
+    def convert_to_expedited(self, on: date, at: datetime) -> None:
+        """8 CCR 9792.10.4(c): a regular review becomes expedited on the treating physician's
+        written certification of an imminent and serious threat to the employee's health."""
+        if self.priority is Priority.EXPEDITED:
+            raise InvalidInput(f"case {self.case_number} is already expedited", field="priority")
+        if not self.is_open or self.state in {CaseState.REVIEWED, CaseState.DEFERRED}:
+            raise InvalidTransition(
+                f"case {self.case_number} is {self.state.value}; it cannot be converted",
+                case_number=self.case_number,
+                state=self.state.value,
+            )
+        self.priority = Priority.EXPEDITED
+        self.expedited_converted_on = on
+        self.events.append(CaseEvent("ConvertedToExpedited", at, {"on": on.isoformat()}))
+
+    def add_notice(self, notice: Notice, at: datetime) -> None:
+        """Keep a notice served on the parties; each kind only where the regulation puts it."""
+        allowed = _NOTICE_STATES[notice.kind]
+        if self.state not in allowed:
+            raise InvalidTransition(
+                f"case {self.case_number} is {self.state.value}: no {notice.kind.value} notice "
+                "can be sent now",
+                case_number=self.case_number,
+                state=self.state.value,
+            )
+        once = {NoticeKind.ASSIGNMENT, NoticeKind.INELIGIBILITY, NoticeKind.FINAL_DETERMINATION}
+        if notice.kind in once and self.notices_of(notice.kind):
+            raise InvalidTransition(
+                f"case {self.case_number} already has a {notice.kind.value} notice",
+                case_number=self.case_number,
+                state=self.state.value,
+            )
+        if notice.kind is NoticeKind.EXPEDITED_CONVERSION and self.expedited_converted_on is None:
+            raise InvalidTransition("the review has not been converted to expedited")
+        if any(n.notice_id == notice.notice_id for n in self.notices):
+            raise InvalidInput(f"notice id {notice.notice_id} is taken", field="notice_id")
+        self.notices.append(notice)
+        self.events.append(
+            CaseEvent(
+                "NoticeServed",
+                at,
+                {
+                    "notice_id": notice.notice_id,
+                    "kind": notice.kind.value,
+                    "mailed_on": notice.mailed_on.isoformat(),
+                    "served_by": notice.served_by.value,
+                    "recipients": [r.party_key for r in notice.recipients],
+                },
+            )
+        )
+
+    def assign(self, reviewer_id: str, on: date, at: datetime) -> None:
         """8 CCR 9792.10.6(b)(1): the IMRO designates one medical reviewer."""
         self._move(CaseState.ASSIGNED, "ReviewerAssigned", at, reviewer_id=reviewer_id)
         self.assigned_reviewer_id = reviewer_id
         self.assigned_on = on
-        self.noarfi_served_by = noarfi_served_by
 
     def receive_records(self, on: date, served_by: ServiceMethod, at: datetime) -> None:
         """The records' arrival starts the decision clock (LC 4610.6(d))."""

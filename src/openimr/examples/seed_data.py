@@ -81,13 +81,15 @@ class CaseIn(StrictModel):
 
 
 class TimelineIn(StrictModel):
+    assignment_notice_on: date
+    assignment_notice_served_by: ServiceMethod
     assigned_on: date
-    noarfi_served_by: ServiceMethod
     records_received_on: date
     records_served_by: ServiceMethod
     records: list[DocumentIn]
     signed_at: datetime
     issued_on: date
+    determination_served_by: ServiceMethod
     published_on: date
 
 

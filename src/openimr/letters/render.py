@@ -33,8 +33,10 @@ from openimr.domain.case import Case, CaseDocument, DisputedItem
 from openimr.domain.citation import Citation
 from openimr.domain.determination import Determination, ItemDetermination
 from openimr.domain.errors import InvalidInput
+from openimr.domain.notice import Notice
 from openimr.domain.vocabulary import Decision, EvidenceSource
 from openimr.letters.redact import Redactor, assert_absent
+from openimr.letters.service_block import ServiceBlock, service_block, service_lines
 from openimr.letters.texts import LetterText, letter_text
 
 Scrub = Callable[[str], str]  # free text in, free text with identities removed out
@@ -94,6 +96,7 @@ class LetterView:
     documents: tuple[DocumentView, ...]
     appeal: tuple[str, ...]
     public: bool
+    service: ServiceBlock | None = None  # date of mailing, recipients, proof of service
 
     def field(self, label: str) -> str:
         return dict(self.header)[label]
@@ -107,6 +110,7 @@ def build_letter_view(
     public: bool = False,
     reviewer_identity: Sequence[str] = (),
     texts: LetterText | None = None,
+    notice: Notice | None = None,
 ) -> LetterView:
     """What the letter says. `public=True` removes identifying information (LC 4610.6).
 
@@ -152,6 +156,10 @@ def build_letter_view(
         documents=tuple(_document_view(n, d, scrub, public) for n, d in enumerate(docs, 1)),
         appeal=tuple(_one_line(p) for p in appeal),
         public=public,
+        # The public copy omits who it was sent to: names and addresses of the parties.
+        service=None
+        if public or notice is None
+        else service_block(notice, title=t.document_title, case_number=case.case_number),
     )
 
 
@@ -282,6 +290,7 @@ class LetterOptions(TypedDict, total=False):
     documents: Sequence[CaseDocument] | None
     public: bool
     reviewer_identity: Sequence[str]
+    notice: Notice | None  # the final determination as served: the service block
 
 
 def render_letter_text(
@@ -308,38 +317,40 @@ def letter_view_text(view: LetterView) -> str:
         f"{f('Application Received')}",
         "",
         HOW_MADE,
-        *_wrap(view.how_made),
+        *wrap_lines(view.how_made),
         "",
         view.credentials_intro,
         f"State(s) of Licensure: {view.licensure}",
         f"Certification(s)/Specialty: {view.specialties}",
         "",
         SUMMARY,
-        *_wrap(view.summary_intro),
+        *wrap_lines(view.summary_intro),
         "",
     ]
     for paragraph in view.summary:
-        lines += [*_wrap(paragraph), ""]
-    lines += [DECISIONS, *_wrap(view.decisions_intro), ""]
+        lines += [*wrap_lines(paragraph), ""]
+    lines += [DECISIONS, *wrap_lines(view.decisions_intro), ""]
     for item in view.items:
         lines += [
-            *_wrap(item.heading),
+            *wrap_lines(item.heading),
             "",
-            *_wrap(f"{CA_GUIDELINE_LABEL} {item.claims_administrator_guideline}"),
+            *wrap_lines(f"{CA_GUIDELINE_LABEL} {item.claims_administrator_guideline}"),
             "",
-            *_wrap(f"{IMR_GUIDELINE_LABEL} {item.imr_guideline}"),
+            *wrap_lines(f"{IMR_GUIDELINE_LABEL} {item.imr_guideline}"),
             "",
-            *_wrap(f"{RATIONALE_LABEL} {item.rationale}"),
+            *wrap_lines(f"{RATIONALE_LABEL} {item.rationale}"),
             "",
         ]
-    lines += [DOCUMENTS, *_wrap(view.documents_intro), ""]
+    lines += [DOCUMENTS, *wrap_lines(view.documents_intro), ""]
     for doc in view.documents:
-        lines += _wrap(_document_line(doc), indent="    ")
+        lines += wrap_lines(_document_line(doc), indent="    ")
     if view.documents:
         lines.append("")
     lines.append(APPEAL)
     for paragraph in view.appeal:
-        lines += [*_wrap(paragraph), ""]
+        lines += [*wrap_lines(paragraph), ""]
+    if view.service is not None:
+        lines += service_lines(view.service, wrap_lines)
     return "\n".join(lines)
 
 
@@ -349,7 +360,7 @@ def _document_line(doc: DocumentView) -> str:
     return line + (f"; {doc.reference}" if doc.reference else "")
 
 
-def _wrap(text: str, indent: str = "") -> list[str]:
+def wrap_lines(text: str, indent: str = "") -> list[str]:
     # Never break at hyphens: a parser re-joining "skilled-" + "nursing" cannot tell a real
     # hyphen from a wrap, so a line break only ever stands for a space.
     return textwrap.wrap(
@@ -378,7 +389,7 @@ def keep_slashes_together(text: str) -> Markup:
 
 
 @lru_cache(maxsize=1)
-def _jinja() -> Environment:
+def letter_templates() -> Environment:
     env = Environment(
         loader=PackageLoader("openimr.letters", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -397,7 +408,7 @@ def render_letter_html(
     """The letter as a standalone HTML page: the web preview and the PDF source."""
     view = build_letter_view(case, determination, **options)
     html = (
-        _jinja()
+        letter_templates()
         .get_template("letter.html.j2")
         .render(
             letter=view,

@@ -25,6 +25,7 @@ class LetterText(StrictModel):
     effective_from: date
     citations: list[str]
     organization: str
+    document_title: str  # how the proof of service names the letter
     how_made: str
     credentials_intro: str
     summary_intro: str

@@ -49,6 +49,7 @@ class When(StrictModel):
     priority: list[str] | None = None
     service: list[ServiceName] | None = None  # how the start event was served
     formulary: bool | None = None
+    overturned: bool | None = None  # an item was found medically necessary (unknown: holds)
 
 
 class ClockRule(CitedRule):
@@ -105,6 +106,7 @@ class ClockFacts:
     events: Mapping[str, Moment] = field(default_factory=dict)
     services: Mapping[str, str] = field(default_factory=dict)
     formulary: bool = False
+    overturned: bool | None = None  # None: not known (no determination yet, or not said)
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ def _holds(when: When, facts: ClockFacts, service: str | None) -> bool:
         return False
     if when.formulary is not None and facts.formulary != when.formulary:
         return False
+    if None not in (when.overturned, facts.overturned) and when.overturned != facts.overturned:
+        return False
     return when.service is None or service in when.service
 
 
@@ -281,7 +285,7 @@ def compute_clock(pack: ClockPack, clock: ClockDef, facts: ClockFacts) -> Clock:
     """One clock for `facts`: the first applicable rule in force on the start day."""
     met = facts.events.get(clock.met_by) if clock.met_by else None
     met_on = _as_day(met) if met is not None else None
-    started = False
+    started = in_force = False
     for rule in clock.rules:
         start, start_event = _start(rule, facts)
         if start is None:
@@ -289,6 +293,7 @@ def compute_clock(pack: ClockPack, clock: ClockDef, facts: ClockFacts) -> Clock:
         started = True
         if not rule.is_effective_on(_as_day(start)):
             continue
+        in_force = True
         service, assumed = _service(pack, clock, start_event, facts)
         if not _holds(rule.when, facts, service):
             continue
@@ -308,11 +313,15 @@ def compute_clock(pack: ClockPack, clock: ClockDef, facts: ClockFacts) -> Clock:
             rolled_from=rolled_from,
             met_on=met_on,
         )
+    if in_force:
+        return Clock(
+            clock.id, clock.label, "not_applicable", None, None, None, "", "", False,
+            "does not apply to this case (no rule's conditions hold)", met_on=met_on,
+        )  # fmt: skip
     if started:
         return Clock(
             clock.id, clock.label, "no_rule", None, None, None, "", "", False,
-            "no rule of this clock is in force on its start day or fits the case",
-            met_on=met_on,
+            "no rule of this clock is in force on its start day", met_on=met_on,
         )  # fmt: skip
     rule = _expected_rule(clock, facts)
     waiting = " or ".join(rule.starts)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from openimr.domain.errors import InvalidInput
-from openimr.domain.vocabulary import CaseState, ServiceMethod
+from openimr.domain.vocabulary import CaseState
 from openimr.panel import RelationGraph, Screening, screen_reviewers
 from openimr.service.access import Actor, ensure_staff
 from openimr.service.concurrency import ensure_version
@@ -24,7 +24,6 @@ class AssignReviewer:
     case_number: str
     assigned_on: date
     reviewer_id: str | None = None  # staff's choice; the best-fitting candidate when None
-    noarfi_served_by: ServiceMethod = ServiceMethod.ELECTRONIC
     expected_version: int | None = None
 
 
@@ -109,7 +108,7 @@ def assign_reviewer(
                     field="reviewer_id",
                 )
             chosen = found[0]
-        case.assign(chosen.reviewer_id, cmd.assigned_on, clock(), cmd.noarfi_served_by)
+        case.assign(chosen.reviewer_id, cmd.assigned_on, clock())
         uow.cases.save(case)
         record_events(uow, case, actor)
         audit(

@@ -26,6 +26,7 @@ from openimr.rules.eligibility import EligibilityRules, check_eligibility, dispu
 from openimr.service.access import Actor, ensure_can_submit, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, plain, record_events
+from openimr.service.notices import eligibility_notice, serve, server_name
 from openimr.service.ports import Clock, UnitOfWork
 
 PDF = "application/pdf"
@@ -75,6 +76,7 @@ class SubmitApplication:
     parties: list[PartyInput]
     documents: list[DocumentUpload]
     dispute_type: str = "medical_necessity"
+    formulary: bool = False  # a dispute over a drug under the MTUS formulary
     claim_number: str | None = None
     applicant_age: int | None = None
     applicant_sex: str | None = None
@@ -174,6 +176,7 @@ def _intake_key(cmd: SubmitApplication, checked: list[CheckedDocument]) -> str:
             "application_received_on": cmd.application_received_on,
             "application_signed": cmd.application_signed,
             "dispute_type": cmd.dispute_type,
+            "formulary": cmd.formulary,
             "claim_number": cmd.claim_number,
             "case_number": cmd.case_number,
             "items": [vars(i) for i in cmd.items],
@@ -267,6 +270,7 @@ def _submit(
             application_received_on=cmd.application_received_on,
             application_signed=cmd.application_signed,
             dispute_type=cmd.dispute_type,
+            formulary=cmd.formulary,
             claim_number=cmd.claim_number,
             applicant_age=cmd.applicant_age,
             applicant_sex=cmd.applicant_sex,
@@ -300,8 +304,11 @@ def determine_eligibility(
     actor: Actor,
     clock: Clock,
     rules: EligibilityRules | None = None,
+    served_by: ServiceMethod = ServiceMethod.MAIL,
 ) -> EligibilityResult:
-    """The AD's eligibility review (8 CCR 9792.10.3); every finding cites its rule."""
+    """The AD's eligibility review (8 CCR 9792.10.3); every finding cites its rule. An
+    ineligible or deferred case gets its written notice to the parties, served `served_by`
+    today, in the same transaction (9792.10.3(c), (d))."""
     ensure_staff(actor, "decide eligibility")
     with uow:
         case = uow.cases.get(case_number)
@@ -313,6 +320,9 @@ def determine_eligibility(
         existing = {key: original} if original != case_number else {}
         findings = check_eligibility(case, existing, rules)
         case.record_eligibility(findings, clock())
+        notice = eligibility_notice(case, clock().date(), served_by, server_name(actor))
+        if notice is not None:
+            serve(uow, case, notice, actor, clock)
         uow.cases.save(case)
         record_events(uow, case, actor)
         uow.commit()

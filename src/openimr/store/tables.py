@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from openimr.store.base import Base
 
@@ -53,12 +54,21 @@ class CaseRow(Base):
         ForeignKey("reviewers.reviewer_id"), nullable=True, index=True
     )
     assigned_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    noarfi_served_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     records_received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     records_served_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     published_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     eligibility_findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    eligibility_decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    formulary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    claims_administrator_agrees: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    liability_resolved_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    expedited_converted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The notices served (kind, date of mailing, method, recipients, details), read and
+    # written whole with the case like the eligibility findings.
+    notices: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=list)
     determination: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -26,6 +26,7 @@ from openimr.service.intake import (
     submit_application,
 )
 from openimr.service.issue import IssueDetermination, issue_determination
+from openimr.service.notices import list_notices
 from openimr.service.publish import PublishDetermination, publish_determination
 from openimr.service.queries import audit_trail, get_case, list_cases
 from openimr.web.render import render
@@ -36,6 +37,7 @@ router = APIRouter(include_in_schema=False)
 OPEN_STATES = frozenset(
     {
         CaseState.RECEIVED,
+        CaseState.DEFERRED,
         CaseState.ELIGIBLE,
         CaseState.ASSIGNED,
         CaseState.RECORDS_RECEIVED,
@@ -105,22 +107,33 @@ def case_page(request: Request, case_number: str, user: PageUser) -> Response:
         )
         return RedirectResponse(target, status_code=303)
     view = get_case(case_number, svc.uow(), actor, svc.clock)
+    notices = list_notices(case_number, svc.uow(), actor, svc.clock)
     trail = audit_trail(case_number, svc.uow(), actor, svc.clock)
     return render(
         request,
         "case.html",
         case=view.case,
         clocks=view.clocks,
+        notices=notices,
         audit=trail,
         today=svc.clock().date(),
     )
 
 
 @router.post("/cases/{case_number}/eligibility")
-def eligibility(request: Request, case_number: str, user: StaffPage, _csrf: Csrf) -> Response:
+def eligibility(
+    request: Request,
+    case_number: str,
+    user: StaffPage,
+    _csrf: Csrf,
+    served_by: Annotated[ServiceMethod, Form()] = ServiceMethod.MAIL,
+) -> Response:
     svc = _svc(request)
-    result = determine_eligibility(case_number, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "Eligible" if result.eligible else "Not eligible")
+    result = determine_eligibility(
+        case_number, svc.uow(), actor_for(user), svc.clock, served_by=served_by
+    )
+    flash = {"eligible": "Eligible", "deferred": "Deferred: liability is disputed"}
+    return _to_case(case_number, flash.get(result.state.value, "Not eligible"))
 
 
 @router.get("/cases/{case_number}/assignment")
@@ -179,9 +192,12 @@ def issue(
     user: StaffPage,
     _csrf: Csrf,
     version: Annotated[str, Form()] = "",
+    served_by: Annotated[ServiceMethod, Form()] = ServiceMethod.MAIL,
 ) -> Response:
     svc = _svc(request)
-    cmd = IssueDetermination(case_number, svc.clock().date(), _version(version))
+    cmd = IssueDetermination(
+        case_number, svc.clock().date(), _version(version), served_by=served_by
+    )
     issue_determination(cmd, svc.uow(), actor_for(user), svc.clock)
     jobs = request.app.state.ctx.jobs
     if jobs is not None:
