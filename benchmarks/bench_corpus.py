@@ -89,7 +89,8 @@ def timed(label: str, run: Callable[[], Any], count: int) -> tuple[Any, float, i
     print(
         f"{label}: {count} letters in {seconds:.1f} s = {count / seconds:.0f} letters/s, "
         f"peak memory {memory.peak / 2**20:.0f} MiB, "
-        f"CPU {memory.cpu_seconds:.0f} s (= {memory.cpu_seconds / seconds:.2f} cores busy)",
+        f"CPU {memory.cpu_seconds:.2f} s (= {memory.cpu_seconds / seconds:.2f} cores busy; "
+        f"{count / max(memory.cpu_seconds, 1e-9):.0f} letters per CPU-second)",
         flush=True,
     )
     return result, seconds, memory.peak

@@ -23,6 +23,7 @@ from openimr.domain.case import Case
 from openimr.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import CaseState
+from openimr.rules.case_numbers import case_number_format, check_case_number
 
 OPEN = frozenset(
     {CaseState.ELIGIBLE, CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED, CaseState.REVIEWED}
@@ -65,6 +66,7 @@ class FakeCaseRepository:
                 raise InvalidInput(f"document {doc.document_id}: content not stored")
 
     def get(self, case_number: str) -> Case:
+        check_case_number(case_number)
         if case_number not in self.db.cases:
             raise NotFound(f"no case {case_number}")
         return copy.deepcopy(self.db.cases[case_number])
@@ -95,7 +97,7 @@ class FakeCaseRepository:
 
     def next_case_number(self, on: date) -> str:
         self.db.case_seq += 1
-        return f"CM{on.year % 100:02d}-{self.db.case_seq:07d}"
+        return case_number_format().make(on, self.db.case_seq)
 
     def list(
         self,

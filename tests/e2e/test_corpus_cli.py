@@ -83,3 +83,14 @@ def test_stats_on_a_missing_store_is_a_clear_error_not_a_traceback(tmp_path: Pat
     assert result.exit_code == 2
     assert "no corpus store at" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("number", ["../CM16-0219557", "CM16-02", "<b>x</b>"])
+def test_search_refuses_a_malformed_case_number_before_opening_the_store(
+    tmp_path: Path, number: str
+) -> None:
+    result = runner.invoke(
+        app, ["corpus", "search", "x", "--store", str(tmp_path / "none"), "--exclude-case", number]
+    )
+    assert result.exit_code == 2
+    assert "--exclude-case" in result.stderr and "is not a case number" in result.stderr

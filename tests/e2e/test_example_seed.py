@@ -87,7 +87,7 @@ def test_the_public_letter_redacts_names_and_identifiers(out: Path) -> None:
 
 def test_determination_json_holds_the_seed_decision(out: Path) -> None:
     data = json.loads((out / "determination.json").read_text())
-    assert data["case_number"] == "CM15-0100001"
+    assert data["case_number"] == "CM15-0000001"  # numbered by the server, not the seed
     assert data["date_of_injury"] == "2011-04-08"
     assert [(i["description"], i["decision"]) for i in data["items"]] == [
         ("Hot/Cold unit for the lumbar spine", "upheld")
@@ -122,7 +122,7 @@ def test_load_seed_case_stops_where_asked_and_resumes_idempotently(tmp_path: Pat
     try:
         first = load_seed_case(services, until="assigned")
         again = load_seed_case(services, until="assigned")
-        assert first.case_number == again.case_number == "CM15-0100001"
+        assert first.case_number == again.case_number == "CM15-0000001"
         with services.uow() as uow:
             case = uow.cases.get(first.case_number)
             assert case.state is CaseState.ASSIGNED

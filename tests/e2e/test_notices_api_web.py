@@ -41,10 +41,11 @@ def test_notices_are_served_listed_and_downloaded_through_the_api(
         )
         assert got.status_code == 200 and got.headers["content-type"].startswith(media)
     assert got.content.startswith(b"%PDF")
+    # Not a party to the case, or a reviewer: the case (and its notices) are not there.
     denied = service.client.get(f"{base}/notices/N2", headers=service.headers("other-party"))
-    assert denied.status_code == 403
+    assert denied.status_code == 404
     denied = service.client.get(f"{base}/notices/N2", headers=service.headers("reviewer"))
-    assert denied.status_code == 403
+    assert denied.status_code == 404
     missing = service.client.get(f"{base}/notices/N9", headers=service.headers("staff"))
     assert missing.status_code == 404
 
@@ -95,4 +96,4 @@ def test_the_case_page_lists_the_notices_and_a_party_downloads_its_own(
 
     other = browser(service)
     login(other, "other-party")
-    assert other.get(f"/cases/{case}/notices/N1.txt").status_code == 403
+    assert other.get(f"/cases/{case}/notices/N1.txt").status_code == 404

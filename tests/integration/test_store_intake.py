@@ -102,12 +102,20 @@ def test_records_and_assignment_are_audited_in_a_valid_chain(services: Services)
     assert report.ok and report.entries >= 6
 
 
-def test_a_taken_case_number_is_refused_naming_the_field(services: Services) -> None:
-    submit_application(
-        make_application(case_number="CM15-0000042"), services.uow(), STAFF, services.clock
-    )
-    other = make_application(case_number="CM15-0000042", claim_number="OTHER")
-    with pytest.raises(InvalidInput) as err:
-        submit_application(other, services.uow(), STAFF, services.clock)
+def test_case_numbers_come_from_the_server_in_the_jurisdictions_format(
+    services: Services,
+) -> None:
+    first = submit_application(make_application(), services.uow(), STAFF, services.clock)
+    other = make_application(claim_number="OTHER")
+    second = submit_application(other, services.uow(), STAFF, services.clock)
+    assert (first.case_number, second.case_number) == ("CM15-0000001", "CM15-0000002")
+    assert count(services, CaseRow) == 2
+
+
+@pytest.mark.parametrize("number", ["CM15-1", "../CM15-0000001", 'Z"><svg onload=alert(9)>', ""])
+def test_a_malformed_case_number_is_refused_before_any_query(
+    services: Services, number: str
+) -> None:
+    with pytest.raises(InvalidInput) as err, services.uow() as uow:
+        uow.cases.get(number)
     assert err.value.details["field"] == "case_number"
-    assert count(services, CaseRow) == 1

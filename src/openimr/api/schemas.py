@@ -70,7 +70,8 @@ class ApplicationCreate(Strict):
     applicant_age: int | None = Field(default=None, ge=0, le=130)
     applicant_sex: str | None = Field(default=None, max_length=20)
     condition: str = Field(default="", max_length=2000)
-    case_number: str | None = Field(default=None, max_length=40)
+    # No case_number: the IMR organization numbers every case (a client-chosen number was
+    # a way to block intake by taking the next ones); sending one is an error.
 
 
 class IntakePublic(BaseModel):

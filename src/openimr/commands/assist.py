@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from openimr.domain.errors import OpenIMRError
+
+if TYPE_CHECKING:
+    from openimr.corpus.dmhc import DmhcDecision
 
 app = typer.Typer(help="assist commands", no_args_is_help=True)
 
@@ -169,3 +173,62 @@ def summarize(
         for record in records:
             typer.echo(f"{record.document_id}: {record.filename} - {record.title} ({record.kind})")
     raise typer.Exit(1 if errors else 0)
+
+
+DmhcData = typer.Option(
+    ..., "--data", help="DMHC IMR decisions (the state's CSV), files or folders."
+)
+
+
+def _dmhc_decisions(data: list[Path]) -> tuple[list[DmhcDecision], str]:
+    from openimr.assist.dmhc import load_decisions
+    from openimr.corpus.dmhc import discover_dmhc
+
+    files = list(discover_dmhc(data))
+    if not files:
+        _fail("no DMHC decision file (.csv) under " + ", ".join(map(str, data)))
+    try:
+        decisions, sha = load_decisions(files)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    return decisions, sha
+
+
+@app.command("dmhc-evaluate")
+def dmhc_evaluate(
+    data: list[Path] = DmhcData,
+    learn_to: int = typer.Option(2012, help="Learn on years up to this one, measure after."),
+) -> None:
+    """Measure the DMHC p_overturn by time: settings chosen on the last two learnt years,
+    learnt up to --learn-to, AUC and Brier on the later years (JSON)."""
+    from openimr.assist.dmhc import evaluate
+
+    decisions, sha = _dmhc_decisions(data)
+    try:
+        result = evaluate(decisions, learn_to, sha)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    typer.echo(json.dumps(result.to_dict(), indent=1))
+
+
+@app.command("dmhc-train")
+def dmhc_train(
+    data: list[Path] = DmhcData,
+    out: Path = typer.Option(..., "--out", help="The model file to write (JSON)."),
+    learn_to: int = typer.Option(2016, help="Learn on years up to this one."),
+) -> None:
+    """Learn the DMHC p_overturn model (settings chosen as dmhc-evaluate does) and save it."""
+    from openimr.assist.dmhc import choose_settings, fit
+
+    decisions, sha = _dmhc_decisions(data)
+    try:
+        c, half_life, _ = choose_settings(decisions, learn_to)
+        learn = [d for d in decisions if d.report_year <= learn_to]
+        model = fit(learn, c=c, half_life=half_life, data_sha256=sha)
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    model.save(out)
+    typer.echo(
+        f"{out}: learnt on {model.decisions} decisions {model.learnt_years[0]}-"
+        f"{model.learnt_years[1]} (C={c}, half-life {half_life} years)"
+    )

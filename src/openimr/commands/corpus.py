@@ -25,7 +25,9 @@ def _fail(err: OpenIMRError) -> typer.Exit:
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Letters (PDF or text), files or folders."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Letters (PDF or text) and DMHC decision files (CSV), files or folders."
+    ),
     store: Path = StoreOption,
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Run on a Dask LocalCluster of N worker processes."
@@ -51,11 +53,18 @@ def ingest(
         )
     except OpenIMRError as err:
         raise _fail(err) from err
-    for path, message in summary.errors:
+    dmhc = summary.dmhc
+    for path, message in summary.errors + (dmhc.errors if dmhc else []):
         typer.echo(f"error: {path}: {message}", err=True)
     if as_json:
         typer.echo(json.dumps(summary.to_dict()))
-    else:
+    elif dmhc is not None:
+        typer.echo(
+            f"{dmhc.files} DMHC decision files: {dmhc.stored} decisions stored, "
+            f"{dmhc.unchanged} files unchanged, {len(dmhc.errors)} bad rows or files; "
+            f"{dmhc.in_store} DMHC decisions in {store}"
+        )
+    if not as_json and (dmhc is None or summary.files):
         rate = summary.files / summary.seconds if summary.seconds else 0.0
         typer.echo(
             f"{summary.files} files: {summary.stored} stored ({summary.replaced} replacing an "
@@ -63,7 +72,7 @@ def ingest(
             f"{summary.letters_in_store} letters in {store} "
             f"[{summary.seconds:.1f}s, {rate:.0f} letters/s]"
         )
-    if summary.failed:
+    if summary.failed or (dmhc is not None and dmhc.errors):
         raise typer.Exit(1)
 
 
@@ -120,8 +129,11 @@ def search(
 ) -> None:
     """Find published items by text (BM25); one JSON object per hit, best first."""
     from openimr.corpus.search import ItemIndex
+    from openimr.rules.case_numbers import check_case_number
 
     try:
+        if exclude_case is not None:
+            check_case_number(exclude_case, field="--exclude-case")
         index = ItemIndex.from_store(store)
     except OpenIMRError as err:
         raise _fail(err) from err

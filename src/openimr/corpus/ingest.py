@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from openimr.corpus.dmhc import DmhcIngest, discover_dmhc, ingest_dmhc
 from openimr.corpus.schema import ERRORS, ITEMS, LETTERS, Categoriser, error_row, letter_rows
 from openimr.corpus.store import CorpusStore, ManifestEntry
 
@@ -92,6 +93,7 @@ class IngestSummary:
     task_cpu_seconds: float = 0.0  # ... and the CPU time they got in that time
     index_seconds: float = 0.0
     compacted: bool = False
+    dmhc: DmhcIngest | None = None  # the DMHC decision files of this run, if any
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +110,7 @@ class IngestSummary:
             "task_cpu_seconds": round(self.task_cpu_seconds, 3),
             "compacted": self.compacted,
             "errors": [{"path": p, "error": e} for p, e in self.errors],
+            "dmhc": None if self.dmhc is None else self.dmhc.to_dict(),
         }
 
 
@@ -345,7 +348,16 @@ def ingest(
     must see the same file system). `categorise` must be picklable for Dask.
     """
     store = CorpusStore.create(store_dir)
-    files = list(discover(inputs))
+    paths = [Path(p) for p in inputs]
+    # DMHC decision files (CSV) are the second source; everything else is a letter.
+    tables = list(discover_dmhc(paths))
+    letter_inputs = [p for p in paths if not (p.suffix.lower() == ".csv" and not p.is_dir())]
+    dmhc = _ingest_dmhc(store, tables) if tables else None
+    files = list(discover(letter_inputs))
+    if tables and not files:
+        summary = IngestSummary(letters_in_store=len(store.load_manifest()), dmhc=dmhc)
+        store.write_database()
+        return summary
     run = _Run(store, len(files), progress)
     chunks = plan_chunks(files, chunk_size_for(len(files), workers or 1), run.run_id)
     root = str(store.root.resolve())
@@ -357,7 +369,25 @@ def ingest(
             _run_on_dask(chunks, run.known, root, categorise, workers or 1, scheduler, run.take)
     finally:
         run.bar.close()
-    return run.finish(build_index)
+    summary = run.finish(build_index)
+    summary.dmhc = dmhc
+    return summary
+
+
+def _ingest_dmhc(store: CorpusStore, files: list[Path]) -> DmhcIngest:
+    con = store.connect()
+    try:
+        known = {str(h) for (h,) in con.execute("SELECT content_hash FROM dmhc_runs").fetchall()}
+    finally:
+        con.close()
+    summary = ingest_dmhc(files, store.part_dir, known)
+    con = store.connect()
+    try:
+        row = con.execute("SELECT count(*) FROM dmhc").fetchone()
+    finally:
+        con.close()
+    summary.in_store = int(row[0]) if row else 0
+    return summary
 
 
 def add_letters(

@@ -14,7 +14,7 @@ from html import escape
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from openimr.corpus.stats import CorpusStats, RateRow
+from openimr.corpus.stats import CorpusStats, DmhcStats, RateRow
 
 _UPHELD = "#4c72b0"
 _OVERTURNED = "#dd8452"
@@ -84,17 +84,85 @@ def items_per_letter_chart(histogram: dict[int, int]) -> str:
     return _png(fig)
 
 
-def _table(title: str, rows: list[RateRow]) -> str:
+def rate_intervals_chart(title: str, rows: list[RateRow], min_n: int = 30) -> str:
+    """Overturn rate per group with its 95% Wilson interval (groups of at least `min_n`)."""
+    shown = [r for r in rows if r.upheld + r.overturned >= min_n][:TOP]
+    shown.reverse()
+    fig = Figure(figsize=(8, 0.35 * max(len(shown), 3) + 1.2))
+    ax = fig.add_subplot()
+    for y, row in enumerate(shown):
+        rate, interval = row.overturn_rate, row.overturn_interval
+        if rate is None or interval is None:
+            continue
+        ax.plot([100 * interval[0], 100 * interval[1]], [y, y], color=_UPHELD)
+        ax.plot([100 * rate], [y], "o", color=_OVERTURNED)
+    ax.set_yticks(range(len(shown)), [f"{_short(r.key)} (n={r.items})" for r in shown])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"% overturned, with 95% interval (groups of {min_n} or more)")
+    ax.set_title(title)
+    return _png(fig)
+
+
+def yearly_chart(rows: list[RateRow]) -> str:
+    """Decisions per year and the share overturned, with its interval."""
+    fig = Figure(figsize=(8, 3.5))
+    ax = fig.add_subplot()
+    years = [r.key for r in rows]
+    ax.bar(years, [r.items for r in rows], color=_UPHELD)
+    ax.set_ylabel("decisions")
+    rate_ax = ax.twinx()
+    rates = [100 * (r.overturn_rate or 0) for r in rows]
+    lows = [100 * (r.overturn_interval or (0, 0))[0] for r in rows]
+    highs = [100 * (r.overturn_interval or (0, 0))[1] for r in rows]
+    rate_ax.fill_between(years, lows, highs, color=_OVERTURNED, alpha=0.25)
+    rate_ax.plot(years, rates, color=_OVERTURNED, marker="o")
+    rate_ax.set_ylabel("% overturned (95% interval)")
+    rate_ax.set_ylim(0, 100)
+    ax.tick_params(axis="x", labelrotation=60, labelsize=8)
+    ax.set_title("DMHC decisions by report year")
+    return _png(fig)
+
+
+def _table(title: str, rows: list[RateRow], unit: str = "items") -> str:
+    def interval(row: RateRow) -> str:
+        bounds = row.overturn_interval
+        return "–" if bounds is None else f"{100 * bounds[0]:.1f}–{100 * bounds[1]:.1f}%"
+
     body = "".join(
         f"<tr><td>{escape(r.key)}</td><td>{r.items}</td><td>{r.upheld}</td>"
-        f"<td>{r.overturned}</td><td>{_pct(r.overturn_rate)}</td></tr>"
+        f"<td>{r.overturned}</td><td>{_pct(r.overturn_rate)}</td><td>{interval(r)}</td></tr>"
         for r in rows
     )
     return (
         f"<details><summary>{escape(title)}: table ({len(rows)} rows)</summary>"
-        "<table><thead><tr><th>group</th><th>items</th><th>upheld</th><th>overturned</th>"
-        f"<th>overturned %</th></tr></thead><tbody>{body}</tbody></table></details>"
+        f"<table><thead><tr><th>group</th><th>{unit}</th><th>upheld</th><th>overturned</th>"
+        "<th>overturned %</th><th>95% interval</th></tr></thead>"
+        f"<tbody>{body}</tbody></table></details>"
     )
+
+
+def dmhc_sections(dmhc: DmhcStats) -> list[str]:
+    """The DMHC health-plan decisions: overall, by year, and each category with intervals."""
+    o = dmhc.overall
+    low, high = o.overturn_interval or (0.0, 0.0)
+    sections = [
+        "<section><h2>California DMHC health-plan IMR decisions</h2>"
+        f"<p>{dmhc.decisions} decisions ({dmhc.bad_rows} bad rows left out); the plan's denial "
+        f"was overturned in {o.overturned} ({_pct(o.overturn_rate)}, 95% interval "
+        f"{100 * low:.1f}–{100 * high:.1f}%) and upheld in {o.upheld}.</p>"
+        f"{_img(yearly_chart(dmhc.by_year), 'DMHC decisions by year')}"
+        f"{_table('DMHC by report year', dmhc.by_year, 'decisions')}</section>"
+    ]
+    for name, rows in dmhc.groupings():
+        if name == "report year":
+            continue
+        heading = f"DMHC by {name}"
+        sections.append(
+            f"<section><h2>{escape(heading)}</h2>"
+            f"{_img(rate_intervals_chart(heading, rows), heading)}"
+            f"{_table(heading, rows, 'decisions')}</section>"
+        )
+    return sections
 
 
 def _pct(value: float | None) -> str:
@@ -158,8 +226,11 @@ def render_report(stats: CorpusStats, title: str = "IMR published decisions") ->
             f"{_img(monthly_chart(stats.by_month), 'items by decision month')}"
             f"{_table('By decision month', sorted(stats.by_month, key=lambda r: r.key))}</section>"
         )
-    else:
+    elif stats.dmhc is None:
         sections.append("<p>The store holds no items yet.</p>")
+    if stats.dmhc is not None:
+        figures.append(("DMHC health-plan decisions", str(stats.dmhc.decisions)))
+        sections += dmhc_sections(stats.dmhc)
     figure_rows = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in figures)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (

@@ -7,7 +7,8 @@ the live views, so they stream over the Parquet files rather than loading the co
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -34,11 +35,68 @@ class RateRow:
         rate = self.overturn_rate
         return None if rate is None else 1 - rate
 
+    @property
+    def overturn_interval(self) -> tuple[float, float] | None:
+        """The 95% Wilson score interval of the overturn rate (None: nothing decided)."""
+        return wilson_interval(self.overturned, self.upheld + self.overturned)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["uphold_rate"] = _round(self.uphold_rate)
         data["overturn_rate"] = _round(self.overturn_rate)
+        interval = self.overturn_interval
+        data["overturn_interval"] = None if interval is None else [_round(v) for v in interval]
         return data
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion (95% by default); None when n is 0.
+
+    Unlike the normal approximation it stays inside [0, 1] and is honest for small groups,
+    which most categories of the corpora are.
+    """
+    if n <= 0:
+        return None
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class DmhcStats:
+    """Outcome rates of the DMHC health-plan decisions (the second source), with intervals."""
+
+    decisions: int
+    bad_rows: int
+    overall: RateRow
+    by_type: list[RateRow]
+    by_year: list[RateRow]
+    by_treatment_category: list[RateRow]
+    by_treatment_subcategory: list[RateRow]
+    by_diagnosis_category: list[RateRow]
+    by_diagnosis_subcategory: list[RateRow]
+
+    def groupings(self) -> list[tuple[str, list[RateRow]]]:
+        return [
+            ("review type", self.by_type),
+            ("report year", self.by_year),
+            ("treatment category", self.by_treatment_category),
+            ("treatment sub-category", self.by_treatment_subcategory),
+            ("diagnosis category", self.by_diagnosis_category),
+            ("diagnosis sub-category", self.by_diagnosis_subcategory),
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decisions": self.decisions,
+            "bad_rows": self.bad_rows,
+            "overall": self.overall.to_dict(),
+            **{
+                "by_" + name.replace(" ", "_").replace("-", ""): [r.to_dict() for r in rows]
+                for name, rows in self.groupings()
+            },
+        }
 
 
 @dataclass(frozen=True)
@@ -57,6 +115,7 @@ class CorpusStats:
     by_specialty: list[RateRow] = field(default_factory=list)
     by_month: list[RateRow] = field(default_factory=list)
     by_priority: list[RateRow] = field(default_factory=list)
+    dmhc: DmhcStats | None = None  # the DMHC health-plan decisions, when the store has some
 
     @property
     def share_letters_citing_no_evidence(self) -> float | None:
@@ -86,6 +145,7 @@ class CorpusStats:
             "by_specialty": [r.to_dict() for r in self.by_specialty],
             "by_month": [r.to_dict() for r in self.by_month],
             "by_priority": [r.to_dict() for r in self.by_priority],
+            "dmhc": None if self.dmhc is None else self.dmhc.to_dict(),
         }
 
 
@@ -141,13 +201,50 @@ _GROUPINGS: dict[str, str] = {
 }
 
 
+_DMHC_COUNTS = (
+    "count(*) AS items, "
+    "count(*) FILTER (WHERE decision = 'upheld') AS upheld, "
+    "count(*) FILTER (WHERE decision = 'overturned') AS overturned"
+)
+
+
+def _dmhc_group(column: str) -> str:
+    return f"SELECT coalesce({column}, 'not stated') AS key, {_DMHC_COUNTS} FROM dmhc GROUP BY key"
+
+
 def compute_stats(store: CorpusStore) -> CorpusStats:
     """Every figure of `openimr corpus stats`, from the live letters of the store."""
     con = store.connect()
     try:
-        return _compute(con)
+        figures = _compute(con)
+        dmhc = _compute_dmhc(con)
     finally:
         con.close()
+    return figures if dmhc is None else replace(figures, dmhc=dmhc)
+
+
+def _compute_dmhc(con: duckdb.DuckDBPyConnection) -> DmhcStats | None:
+    """The DMHC figures, or None when the store holds no DMHC decisions."""
+    decisions, upheld, overturned = _one(con, f"SELECT {_DMHC_COUNTS} FROM dmhc")
+    if not decisions:
+        return None
+    (bad_rows,) = _one(con, "SELECT count(*) FROM dmhc_errors")
+    by_year = sorted(
+        _rows(con, f"SELECT CAST(report_year AS VARCHAR) AS key, {_DMHC_COUNTS} FROM dmhc "
+              "GROUP BY key"),
+        key=lambda r: r.key,
+    )  # fmt: skip
+    return DmhcStats(
+        decisions=int(decisions),
+        bad_rows=int(bad_rows),
+        overall=RateRow("all decisions", int(decisions), int(upheld), int(overturned)),
+        by_type=_rows(con, _dmhc_group("review_type")),
+        by_year=by_year,
+        by_treatment_category=_rows(con, _dmhc_group("treatment_category")),
+        by_treatment_subcategory=_rows(con, _dmhc_group("treatment_subcategory")),
+        by_diagnosis_category=_rows(con, _dmhc_group("diagnosis_category")),
+        by_diagnosis_subcategory=_rows(con, _dmhc_group("diagnosis_subcategory")),
+    )
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
@@ -197,7 +294,12 @@ def _compute(con: duckdb.DuckDBPyConnection) -> CorpusStats:
         items_per_letter_histogram={int(k): int(v) for k, v in histogram.items()},
         letters_citing_no_evidence=int(letters_no_evidence),
         items_citing_no_evidence=int(items_no_evidence),
-        **groupings,
+        by_category=groupings["by_category"],
+        by_guideline=groupings["by_guideline"],
+        by_source=groupings["by_source"],
+        by_specialty=groupings["by_specialty"],
+        by_month=groupings["by_month"],
+        by_priority=groupings["by_priority"],
     )
 
 
@@ -205,17 +307,28 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
-def format_rate_table(title: str, rows: list[RateRow], limit: int | None = None) -> str:
-    """A plain-text table of one grouping (the text output of `corpus stats`)."""
+def _interval(row: RateRow) -> str:
+    interval = row.overturn_interval
+    return "-" if interval is None else f"{100 * interval[0]:.1f}–{100 * interval[1]:.1f}%"
+
+
+def format_rate_table(
+    title: str, rows: list[RateRow], limit: int | None = None, unit: str = "items"
+) -> str:
+    """A plain-text table of one grouping (the text output of `corpus stats`), with the
+    95% Wilson interval of each overturn rate."""
     shown = rows if limit is None else rows[:limit]
     width = max([len(title), *(len(r.key) for r in shown)]) if shown else len(title)
     width = min(width, 60)
-    lines = [f"{title:<{width}}  {'items':>7}  {'upheld':>7}  {'overturned':>10}  {'overturn%':>9}"]
+    lines = [
+        f"{title:<{width}}  {unit:>9}  {'upheld':>7}  {'overturned':>10}  {'overturn%':>9}  "
+        f"{'95% interval':>13}"
+    ]
     for r in shown:
         key = r.key if len(r.key) <= width else r.key[: width - 1] + "…"
         lines.append(
-            f"{key:<{width}}  {r.items:>7}  {r.upheld:>7}  {r.overturned:>10}  "
-            f"{_percent(r.overturn_rate):>9}"
+            f"{key:<{width}}  {r.items:>9}  {r.upheld:>7}  {r.overturned:>10}  "
+            f"{_percent(r.overturn_rate):>9}  {_interval(r):>13}"
         )
     if limit is not None and len(rows) > limit:
         lines.append(f"… {len(rows) - limit} more (use --json or --limit 0 for all)")
@@ -243,4 +356,23 @@ def format_stats(stats: CorpusStats, limit: int | None = 20) -> str:
         format_rate_table("decision month", sorted(stats.by_month, key=lambda r: r.key), None),
         format_rate_table("priority", stats.by_priority, limit),
     ]
-    return "\n".join(head) + "\n\n" + "\n\n".join(sections) + "\n"
+    text = "\n".join(head) + "\n\n" + "\n\n".join(sections) + "\n"
+    if stats.dmhc is None:
+        return text
+    # A store of DMHC decisions only shows them alone.
+    return (text + "\n" if stats.letters else "") + format_dmhc(stats.dmhc, limit)
+
+
+def format_dmhc(dmhc: DmhcStats, limit: int | None = 20) -> str:
+    """The DMHC section of `corpus stats`: decisions, not items; a decision is one dispute."""
+    o = dmhc.overall
+    head = (
+        f"DMHC health-plan IMR decisions: {dmhc.decisions}   bad rows: {dmhc.bad_rows}\n"
+        f"plan's decision upheld: {o.upheld} ({_percent(o.uphold_rate)})   "
+        f"overturned: {o.overturned} ({_percent(o.overturn_rate)}, 95% {_interval(o)})"
+    )
+    tables = [
+        format_rate_table(name, rows, None if name == "report year" else limit, "decisions")
+        for name, rows in dmhc.groupings()
+    ]
+    return head + "\n\n" + "\n\n".join(tables) + "\n"

@@ -29,6 +29,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from openimr.corpus.dmhc import DMHC_TABLES, dmhc_view_statements
 from openimr.corpus.schema import TABLES, IndexedItem, item_text
 from openimr.domain.errors import InvalidInput, NotFound
 
@@ -37,6 +38,8 @@ _META = "store.json"
 _MANIFEST = "manifest.parquet"
 _DATABASE = "corpus.duckdb"
 _EMPTY_PART = "_empty.parquet"  # schema-only, so a glob over a table always matches a file
+# The letters' tables and the DMHC decisions' (a second source, see corpus/dmhc.py).
+ALL_TABLES: dict[str, pa.Schema] = {**TABLES, **DMHC_TABLES}
 
 MANIFEST_SCHEMA = pa.schema(
     [
@@ -79,12 +82,18 @@ class CorpusStore:
                 f"{root} is not empty and is not a corpus store; give a new or empty directory",
                 field="store",
             )
-        for table, schema in TABLES.items():
-            folder = store.part_dir(table)
-            folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(schema.empty_table(), folder / _EMPTY_PART)
+        store._add_missing_tables()
         store.write_manifest({})
         return store
+
+    def _add_missing_tables(self) -> None:
+        """Give every table its folder and schema-only part (a store made before the DMHC
+        tables existed gets them on open)."""
+        for table, schema in ALL_TABLES.items():
+            folder = self.part_dir(table)
+            if not (folder / _EMPTY_PART).exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                pq.write_table(schema.empty_table(), folder / _EMPTY_PART)
 
     @classmethod
     def open(cls, root: Path) -> CorpusStore:
@@ -111,7 +120,9 @@ class CorpusStore:
                 f"{meta_path}: store format {meta.get('format')!r}, this openimr reads {FORMAT}",
                 field="store",
             )
-        return cls(root)
+        store = cls(root)
+        store._add_missing_tables()
+        return store
 
     def part_dir(self, table: str) -> Path:
         return self.root / "parts" / table
@@ -229,6 +240,14 @@ class CorpusStore:
                     f"COPY (SELECT * REPLACE ('{part_id}' AS part_id) FROM {table}) "
                     f"TO '{_sql_path(target)}' (FORMAT parquet)"
                 )
+            # DMHC rows keep their own part ids: their views read them from the rows.
+            for table, query in (
+                ("dmhc", "SELECT * FROM dmhc"),
+                ("dmhc_runs", "SELECT * FROM dmhc_runs"),
+                ("dmhc_errors", "SELECT * FROM dmhc_errors"),
+            ):
+                target = self.part_path(table, part_id)
+                con.execute(f"COPY ({query}) TO '{_sql_path(target)}' (FORMAT parquet)")
         finally:
             con.close()
         manifest = {
@@ -237,7 +256,7 @@ class CorpusStore:
         }
         self.write_manifest(manifest)
         keep = {_EMPTY_PART, f"{part_id}.parquet"}
-        for table in TABLES:
+        for table in ALL_TABLES:
             for file in self.part_dir(table).glob("*.parquet"):
                 if file.name not in keep:
                     file.unlink()
@@ -284,4 +303,5 @@ def view_statements(root: Path) -> list[str]:
         "  FROM all_errors "
         "  WHERE path NOT IN (SELECT path FROM manifest)"
         ") WHERE rn = 1",
+        *dmhc_view_statements(glob),
     ]

@@ -139,6 +139,10 @@ class Case:
     applicant_age: int | None = None
     applicant_sex: str | None = None
     condition: str = ""
+    # The party key of the party account that filed the application; None when the IMR
+    # organization's staff entered it. Other parties see a party-filed case only once staff
+    # have decided its eligibility (service/access.py).
+    filed_by: str | None = None
     parties: list[Party] = field(default_factory=list)
     documents: list[CaseDocument] = field(default_factory=list)
     items: list[DisputedItem] = field(default_factory=list)

@@ -82,16 +82,15 @@ def _application(seed: SeedCase) -> SubmitApplication:
         applicant_age=c.applicant_age,
         applicant_sex=c.applicant_sex,
         condition=c.condition,
-        case_number=c.case_number,
         items=[ItemInput(i.description, i.original_request, i.authorized_portion) for i in c.items],
         parties=[PartyInput(p.role, p.name, p.key, p.organization, p.address) for p in c.parties],
         documents=[d.upload() for d in c.documents],
     )
 
 
-def _review(seed: SeedCase) -> RecordReview:
+def _review(seed: SeedCase, case_number: str) -> RecordReview:
     return RecordReview(
-        case_number=seed.case.case_number,
+        case_number=case_number,
         clinical_case_summary=seed.review.clinical_case_summary,
         items=[
             ItemDecision(
@@ -179,7 +178,7 @@ def load_seed_case(
     if not reached("reviewed"):
         clock.now = tl.signed_at
         reviewer = Actor(f"reviewer-{run.reviewer_id}", Role.REVIEWER, reviewer_id=run.reviewer_id)
-        state = record_review(_review(seed), uow(), reviewer, clock).state
+        state = record_review(_review(seed, run.case_number), uow(), reviewer, clock).state
     if not reached("issued"):
         clock.at(tl.issued_on)
         state = issue_determination(

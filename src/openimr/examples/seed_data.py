@@ -63,7 +63,6 @@ class ItemIn(StrictModel):
 
 
 class CaseIn(StrictModel):
-    case_number: str
     priority: Priority
     date_of_injury: date
     ur_decision_date: date

@@ -13,11 +13,14 @@ reviewer's identity out of every letter. Two nets catch what must go:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from openimr.domain.case import Case, Party
+from openimr.domain.citation import Citation
+from openimr.domain.determination import Determination
 from openimr.domain.errors import IdentityLeak
 from openimr.domain.vocabulary import PartyRole
 
@@ -154,9 +157,9 @@ class Redactor:
         """Everything `case` knows that identifies someone, plus `withheld` (reviewer identity)."""
         found: list[str] = list(withheld)
         for party in case.parties:
-            found += _name_variants(party.name, person=_is_person(party))
+            found += name_variants(party.name, person=_is_person(party))
             if party.organization:
-                found += _name_variants(party.organization, person=False)
+                found += name_variants(party.organization, person=False)
             if party.address:
                 found += _address_variants(party.address)
             slug = party.key.split(":", 1)[-1]
@@ -173,7 +176,7 @@ class Redactor:
                 person = doc.author.lower() not in organizations and bool(
                     _PERSON_TITLE.search(doc.author)
                 )
-                found += _name_variants(doc.author, person=person)
+                found += name_variants(doc.author, person=person)
         return cls(identifiers=tuple(found), keep=(case.case_number,))
 
     def redact(self, text: str) -> str:
@@ -205,6 +208,47 @@ class Redactor:
         return REDACTED
 
 
+def scrub_determination(det: Determination, scrub: Callable[[str], str]) -> Determination:
+    """`det` with `scrub` applied to every free text a reader sees: the summary, each
+    rationale and strength of evidence, and every text field of every citation.
+    The reviewer id (`signed_by`) is emptied: the reader of a scrubbed copy never needs it."""
+
+    def cite(c: Citation) -> Citation:
+        return dataclasses.replace(
+            c,
+            guideline=scrub(c.guideline) if c.guideline else c.guideline,
+            edition=scrub(c.edition) if c.edition else c.edition,
+            sections=tuple(scrub(s) for s in c.sections),
+            pages=tuple(scrub(p) for p in c.pages),
+            text=scrub(c.text) if c.text else c.text,
+            strength=scrub(c.strength) if c.strength else c.strength,
+        )
+
+    items = tuple(
+        dataclasses.replace(
+            i,
+            claims_administrator_guideline=tuple(cite(c) for c in i.claims_administrator_guideline),
+            imr_guideline=tuple(cite(c) for c in i.imr_guideline),
+            rationale=scrub(i.rationale),
+            strength_of_evidence=(
+                scrub(i.strength_of_evidence) if i.strength_of_evidence else None
+            ),
+        )
+        for i in det.items
+    )
+    return dataclasses.replace(
+        det, clinical_case_summary=scrub(det.clinical_case_summary), items=items, signed_by=""
+    )
+
+
+def withhold_reviewer(det: Determination, identity: Iterable[str], keep: str) -> Determination:
+    """`det` as a party may read it: the reviewer's id and `identity` (name, licence
+    numbers) replaced wherever the reviewer wrote them (LC 4610.6(f)); `keep` is the case
+    number, which stays."""
+    redactor = Redactor(identifiers=(det.signed_by, *identity), keep=(keep,))
+    return scrub_determination(det, redactor.redact_known)
+
+
 def assert_absent(text: str, identities: Iterable[str]) -> None:
     """Raise IdentityLeak when any of `identities` (e.g. the reviewer's name) is in `text`."""
     for identity in identities:
@@ -222,7 +266,7 @@ def _is_person(party: Party) -> bool:
     return party.key.startswith("person:") or party.role in _PERSON_ROLES
 
 
-def _name_variants(name: str, *, person: bool) -> list[str]:
+def name_variants(name: str, *, person: bool) -> list[str]:
     """The full name, without a corporate suffix, and for people each part of the name."""
     name = " ".join(name.split())
     variants = [name, _ORG_SUFFIX.sub("", name)]

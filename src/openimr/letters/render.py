@@ -18,6 +18,7 @@ browser or TeX, and supports CSS paged media (`@page` margin boxes give "Page N 
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -35,7 +36,7 @@ from openimr.domain.determination import Determination, ItemDetermination
 from openimr.domain.errors import InvalidInput
 from openimr.domain.notice import Notice
 from openimr.domain.vocabulary import Decision, EvidenceSource
-from openimr.letters.redact import Redactor, assert_absent
+from openimr.letters.redact import Redactor, assert_absent, scrub_determination
 from openimr.letters.service_block import ServiceBlock, service_block, service_lines
 from openimr.letters.texts import LetterText, letter_text
 
@@ -118,15 +119,7 @@ def build_letter_view(
     from the free text of both versions: the letter never names the reviewer (LC 4610.6(f)).
     """
     t = texts or letter_text()
-    withheld = [determination.signed_by, *reviewer_identity]
-    redactor = (
-        Redactor.for_case(case, withheld=withheld)
-        if public
-        else Redactor(identifiers=tuple(withheld), keep=(case.case_number,))
-    )
-    # The private letter only scrubs the reviewer's identity; patterns are for the public one.
-    scrub: Scrub = redactor.redact if public else redactor.redact_known
-
+    scrub = letter_scrub(case, determination, public=public, reviewer_identity=reviewer_identity)
     items = tuple(
         _item_view(_disputed_item(case, d), d, scrub) for d in _in_case_order(case, determination)
     )
@@ -161,6 +154,18 @@ def build_letter_view(
         if public or notice is None
         else service_block(notice, title=t.document_title, case_number=case.case_number),
     )
+
+
+def letter_scrub(
+    case: Case, determination: Determination, *, public: bool, reviewer_identity: Sequence[str]
+) -> Scrub:
+    """What every version of the letter passes its free text through: the reviewer's id and
+    identity always go (LC 4610.6(f)); the public version also loses every identifier the
+    case knows and the identifying patterns (LC 4610.6)."""
+    withheld = [determination.signed_by, *reviewer_identity]
+    if public:
+        return Redactor.for_case(case, withheld=withheld).redact
+    return Redactor(identifiers=tuple(withheld), keep=(case.case_number,)).redact_known
 
 
 def _keep(text: str) -> str:
@@ -441,21 +446,34 @@ def render_letter_pdf(
 # -- determination.json ------------------------------------------------------------------
 
 
-def determination_fields(case: Case, determination: Determination) -> dict[str, object]:
+def determination_fields(
+    case: Case, determination: Determination, **options: Unpack[LetterOptions]
+) -> dict[str, object]:
     """The determination as `determination.json`: the fields of `openimr letter parse`.
 
     Same names and null rules as the parse contract of docs/product.md, so a rendered letter,
-    its parse and this file can be compared field by field. The reviewer's id is not included.
+    its parse and this file can be compared field by field. Built from the same scrubbed
+    text as the letter: the reviewer's id and `reviewer_identity` never appear, and with
+    `public=True` every identifier the public letter removes is removed here too (document
+    ids and filenames are left out).
     """
+    public = options.get("public", False)
+    identity = options.get("reviewer_identity", ())
+    scrub = letter_scrub(case, determination, public=public, reviewer_identity=identity)
+    determination = scrub_determination(determination, scrub)
+
+    def opt(text: str | None) -> str | None:
+        return scrub(text) if text else text
+
     items = []
     for decided in _in_case_order(case, determination):
         item = _disputed_item(case, decided)
         items.append(
             {
                 "item_id": decided.item_id,
-                "description": item.description,
-                "original_request": item.original_request,
-                "authorized_portion": item.authorized_portion,
+                "description": scrub(item.description),
+                "original_request": opt(item.original_request),
+                "authorized_portion": opt(item.authorized_portion),
                 "decision": decided.decision.value,
                 "claims_administrator_guideline": [
                     c.to_dict() for c in decided.claims_administrator_guideline
@@ -465,7 +483,7 @@ def determination_fields(case: Case, determination: Determination) -> dict[str, 
                 "rationale": decided.rationale,
             }
         )
-    return {
+    fields: dict[str, object] = {
         "case_number": case.case_number,
         "date_assigned": _iso(case.assigned_on),
         "date_of_injury": _iso(case.date_of_injury),
@@ -482,10 +500,10 @@ def determination_fields(case: Case, determination: Determination) -> dict[str, 
         "items": items,
         "documents_reviewed": [
             {
-                "document_id": d.document_id,
-                "title": d.title,
+                **({} if public else {"document_id": d.document_id}),
+                "title": scrub(d.title),
                 "kind": d.kind.value,
-                "author": d.author,
+                "author": opt(d.author),
                 "date": _iso(d.document_date),
                 "pages": d.pages,
             }
@@ -493,6 +511,8 @@ def determination_fields(case: Case, determination: Determination) -> dict[str, 
         ],
         "signed_at": determination.signed_at.isoformat(),
     }
+    assert_absent(json.dumps(fields, ensure_ascii=False), identity)
+    return fields
 
 
 # -- small helpers -----------------------------------------------------------------------

@@ -7,14 +7,18 @@ to, and never the reviewer's identity (LC 4610.6(f)). Staff and admins see every
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openimr.domain.case import Case
-from openimr.domain.errors import PermissionDenied
+from openimr.domain.errors import NotFound, PermissionDenied
 from openimr.domain.notice import Notice
-from openimr.domain.vocabulary import Role
+from openimr.domain.vocabulary import CaseState, PartyRole, Role
+from openimr.letters.redact import withhold_reviewer
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+# From issue on the letter is the parties'; before, the decision is the IMR organization's.
+DETERMINATION_ISSUED = frozenset({CaseState.ISSUED, CaseState.PUBLISHED})
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,33 @@ SYSTEM = Actor("system", Role.ADMIN)
 
 
 def can_view_case(actor: Actor, case: Case) -> bool:
-    """Staff: every case; reviewer: assigned cases; party: its own cases."""
+    """Staff: every case; reviewer: assigned cases; party: its own cases.
+
+    A case a party filed is that party's at once; the other parties it names see it once
+    the IMR organization has decided its eligibility, so nobody can put a case into another
+    party's list by naming them in an application.
+    """
     if actor.is_staff:
         return True
     if actor.role is Role.REVIEWER:
         return actor.reviewer_id is not None and case.assigned_reviewer_id == actor.reviewer_id
     if actor.role is Role.PARTY:
-        return actor.party_key is not None and actor.party_key in case.party_keys()
+        if actor.party_key is None or actor.party_key not in case.party_keys():
+            return False
+        return (
+            case.filed_by is None
+            or case.filed_by == actor.party_key
+            or case.state is not CaseState.RECEIVED
+        )
     return False
+
+
+def can_see_determination(actor: Actor, case: Case) -> bool:
+    """Parties see the decision from the letter's issue on (8 CCR 9792.10.6); the reviewer
+    and the IMR organization see it from signature."""
+    if actor.role is Role.PARTY:
+        return case.state in DETERMINATION_ISSUED
+    return True
 
 
 def can_see_reviewer_identity(actor: Actor, case: Case) -> bool:
@@ -65,11 +88,15 @@ def can_receive_notice(actor: Actor, notice: Notice) -> bool:
     return actor.role is Role.PARTY and notice.is_addressed_to(actor.party_key)
 
 
+def not_found(case_number: str) -> NotFound:
+    """The one answer for "no such case" and "not yours": existence is not disclosed."""
+    return NotFound(f"no case {case_number}", case_number=case_number)
+
+
 def ensure_can_view(actor: Actor, case: Case) -> None:
+    """NotFound — the very error an unknown number gets — when `actor` may not see `case`."""
     if not can_view_case(actor, case):
-        raise PermissionDenied(
-            f"{actor.label} may not see case {case.case_number}", case_number=case.case_number
-        )
+        raise not_found(case.case_number)
 
 
 def ensure_staff(actor: Actor, action: str) -> None:
@@ -78,17 +105,30 @@ def ensure_staff(actor: Actor, action: str) -> None:
         raise PermissionDenied(f"{actor.label} may not {action}: staff only", action=action)
 
 
-def ensure_can_submit(actor: Actor, party_keys: list[str]) -> None:
-    """Staff enter applications; a party may file only an application it is a party to."""
+# Who may request IMR: the employee or the employee's representative (LC 4610.5(h)(1);
+# 8 CCR 9792.10.1(b)(2)); a physician or the claims administrator may not.
+FILERS = frozenset({PartyRole.INJURED_WORKER, PartyRole.REPRESENTATIVE})
+
+
+def ensure_can_submit(actor: Actor, parties: list[tuple[PartyRole, str]]) -> None:
+    """Staff enter applications; a party files one only as the injured worker or the
+    worker's representative named in it (8 CCR 9792.10.1(b)(2))."""
     if actor.is_staff:
         return
-    if actor.role is Role.PARTY and actor.party_key in party_keys:
+    if actor.role is Role.PARTY and any(
+        role in FILERS and key == actor.party_key for role, key in parties
+    ):
         return
-    raise PermissionDenied(f"{actor.label} may not file this application", action="intake")
+    raise PermissionDenied(
+        f"{actor.label} may not file this application: an application is filed by the injured "
+        "worker or the worker's representative it names (8 CCR 9792.10.1(b)(2))",
+        action="intake",
+    )
 
 
 def ensure_assigned_reviewer(actor: Actor, case: Case) -> None:
     """Only the assigned expert reviewer signs the determination (8 CCR 9792.10.6)."""
+    ensure_can_view(actor, case)
     if actor.role is not Role.REVIEWER or actor.reviewer_id != case.assigned_reviewer_id:
         raise PermissionDenied(
             f"{actor.label} is not the expert reviewer assigned to case {case.case_number}",
@@ -96,13 +136,21 @@ def ensure_assigned_reviewer(actor: Actor, case: Case) -> None:
         )
 
 
-def as_seen_by(actor: Actor, case: Case) -> Case:
-    """A copy of `case` with the reviewer's identity removed when `actor` may not see it."""
+def as_seen_by(actor: Actor, case: Case, reviewer_identity: Sequence[str] = ()) -> Case:
+    """`case` as `actor` may see it. Without the right to know the reviewer, a copy: no
+    reviewer id, and the determination — only from issue on for a party — with the
+    reviewer's id and `reviewer_identity` (name, licence numbers) withheld wherever the
+    reviewer wrote them (LC 4610.6(f)). Every response that can reach a party is built
+    from this copy."""
     if can_see_reviewer_identity(actor, case):
         return case
     determination = case.determination
     if determination is not None:
-        determination = dataclasses.replace(determination, signed_by="")
+        determination = (
+            withhold_reviewer(determination, reviewer_identity, case.case_number)
+            if can_see_determination(actor, case)
+            else None
+        )
     return dataclasses.replace(
         case, assigned_reviewer_id=None, determination=determination, events=[]
     )

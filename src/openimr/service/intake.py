@@ -81,7 +81,6 @@ class SubmitApplication:
     applicant_age: int | None = None
     applicant_sex: str | None = None
     condition: str = ""
-    case_number: str | None = None  # assigned by the IMR organization when absent
 
 
 @dataclass(frozen=True)
@@ -178,7 +177,6 @@ def _intake_key(cmd: SubmitApplication, checked: list[CheckedDocument]) -> str:
             "dispute_type": cmd.dispute_type,
             "formulary": cmd.formulary,
             "claim_number": cmd.claim_number,
-            "case_number": cmd.case_number,
             "items": [vars(i) for i in cmd.items],
             "parties": [vars(p) for p in cmd.parties],
             "documents": [(c.upload.filename, c.upload.kind, c.content_hash) for c in checked],
@@ -235,7 +233,7 @@ def submit_application(
     application submitted again returns the case it created the first time.
     """
     _validate(cmd)
-    ensure_can_submit(actor, [p.key for p in cmd.parties])
+    ensure_can_submit(actor, [(p.role, p.key) for p in cmd.parties])
     checked = [check_document(upload, f"documents[{n}]") for n, upload in enumerate(cmd.documents)]
     key = _intake_key(cmd, checked)
     try:
@@ -260,9 +258,9 @@ def _submit(
             audit(uow, "ApplicationResubmitted", actor, now, existing.case_number)
             uow.commit()
             return IntakeResult(existing.case_number, existing.state, False, existing.version)
-        case_number = cmd.case_number or uow.cases.next_case_number(cmd.application_received_on)
+        # The IMR organization numbers every case; an applicant never chooses its number.
         case = Case(
-            case_number=case_number,
+            case_number=uow.cases.next_case_number(cmd.application_received_on),
             priority=cmd.priority,
             date_of_injury=cmd.date_of_injury,
             ur_decision_date=cmd.ur_decision_date,
@@ -275,6 +273,7 @@ def _submit(
             applicant_age=cmd.applicant_age,
             applicant_sex=cmd.applicant_sex,
             condition=cmd.condition,
+            filed_by=None if actor.is_staff else actor.party_key,
             parties=[Party(p.role, p.name, p.key, p.organization, p.address) for p in cmd.parties],
             items=[
                 DisputedItem(str(n), i.description, i.original_request, i.authorized_portion)

@@ -14,6 +14,7 @@ from openimr.domain.case import Case
 from openimr.domain.errors import InvalidTransition
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import NoticeKind
+from openimr.letters.redact import name_variants
 from openimr.letters.render import (
     LetterOptions,
     determination_fields,
@@ -46,8 +47,20 @@ class RenderedLetter:
 
 
 def reviewer_identity(reviewer: ExpertReviewer) -> list[str]:
-    """What would identify the reviewer: the name and licence numbers."""
-    return [reviewer.name, *[lic.number for lic in reviewer.licenses if lic.number]]
+    """What would identify the reviewer: the name (whole and each part of it, as a reviewer
+    may sign "I, Riley Imaginary"), the reviewer id and the licence numbers."""
+    return [
+        *name_variants(reviewer.name, person=True),
+        reviewer.reviewer_id,
+        *[lic.number for lic in reviewer.licenses if lic.number],
+    ]
+
+
+def no_letter_yet(case: Case) -> InvalidTransition:
+    return InvalidTransition(
+        f"case {case.case_number} has no signed determination yet; there is no letter",
+        case_number=case.case_number,
+    )
 
 
 def render(
@@ -55,11 +68,7 @@ def render(
 ) -> RenderedLetter:
     """Render the signed determination of `case` as `fmt` (8 CCR 9792.10.6)."""
     if case.determination is None:
-        raise InvalidTransition(
-            f"case {case.case_number} has no signed determination yet; there is no letter",
-            case_number=case.case_number,
-            state=case.state.value,
-        )
+        raise no_letter_yet(case)
     identity = reviewer_identity(reviewer) if reviewer else []
     det = case.determination
     served = case.latest_notice(NoticeKind.FINAL_DETERMINATION)
@@ -71,5 +80,6 @@ def render(
     elif fmt == "pdf":
         content = render_letter_pdf(case, det, **options)
     else:
-        content = json.dumps(determination_fields(case, det), indent=2).encode()
+        fields = determination_fields(case, det, public=public, reviewer_identity=identity)
+        content = json.dumps(fields, indent=2).encode()
     return RenderedLetter(case.case_number, fmt, public, MEDIA_TYPES[fmt], content)

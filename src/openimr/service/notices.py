@@ -17,7 +17,7 @@ from datetime import date
 from typing import Literal
 
 from openimr.domain.case import Case
-from openimr.domain.errors import InvalidInput, NotFound, PermissionDenied
+from openimr.domain.errors import InvalidInput, NotFound
 from openimr.domain.notice import Notice, NoticeRecipient
 from openimr.domain.vocabulary import NoticeKind, PartyRole, ServiceMethod
 from openimr.letters.notices import render_notice_html, render_notice_pdf, render_notice_text
@@ -376,10 +376,8 @@ def get_notice(
             notice = case.notice(notice_id)
         except InvalidInput as err:
             raise NotFound(err.message, case_number=case_number) from err
-        if not can_receive_notice(actor, notice):
-            raise PermissionDenied(
-                f"{actor.label} is not a recipient of notice {notice_id}", case_number=case_number
-            )
+        if not can_receive_notice(actor, notice):  # not yours answers as not there
+            raise NotFound(f"case {case_number} has no notice {notice_id!r}")
         reviewer = None
         if notice.kind is NoticeKind.FINAL_DETERMINATION and case.assigned_reviewer_id:
             reviewer = uow.reviewers.get(case.assigned_reviewer_id)

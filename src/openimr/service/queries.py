@@ -17,10 +17,24 @@ from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import CaseState, PartyRole, Role
 from openimr.rules.clocks import ClockPack
 from openimr.rules.eligibility import consolidation_key
-from openimr.service.access import Actor, as_seen_by, ensure_can_view, ensure_staff
+from openimr.service.access import (
+    Actor,
+    as_seen_by,
+    can_see_determination,
+    can_see_reviewer_identity,
+    can_view_case,
+    ensure_can_view,
+    ensure_staff,
+)
 from openimr.service.deadlines import case_clocks, running_clock
 from openimr.service.events import audit
-from openimr.service.letters import LetterFormat, RenderedLetter, render
+from openimr.service.letters import (
+    LetterFormat,
+    RenderedLetter,
+    no_letter_yet,
+    render,
+    reviewer_identity,
+)
 from openimr.service.ports import Clock, UnitOfWork
 
 
@@ -58,7 +72,7 @@ def get_case(
     with uow:
         case = uow.cases.get(case_number)
         ensure_can_view(actor, case)
-        seen = as_seen_by(actor, case)
+        seen = as_seen_by(actor, case, _withheld_identity(uow, actor, case))
         audit(uow, "CaseRead", actor, clock(), case_number)
         uow.commit()
     return CaseView(seen, case_clocks(case, rules), seen is case)
@@ -89,6 +103,7 @@ def list_cases(
             )
         else:
             cases = []
+        cases = [c for c in cases if can_view_case(actor, c)]
         audit(uow, "CasesListed", actor, clock(), None, cases=[c.case_number for c in cases])
         uow.commit()
     out = []
@@ -107,6 +122,13 @@ def list_cases(
             )
         )
     return out
+
+
+def _withheld_identity(uow: UnitOfWork, actor: Actor, case: Case) -> list[str]:
+    """The reviewer's name and licence numbers, when `actor` may not know them."""
+    if can_see_reviewer_identity(actor, case) or case.assigned_reviewer_id is None:
+        return []
+    return reviewer_identity(uow.reviewers.get(case.assigned_reviewer_id))
 
 
 def get_document(
@@ -134,11 +156,17 @@ def get_letter(
     public: bool = False,
 ) -> RenderedLetter:
     """The letter of a case. The full letter goes to those who may see the case (it never
-    names the reviewer); the redacted public one to anyone once published (LC 4610.6)."""
+    names the reviewer), to a party only from issue on; the redacted public one to anyone
+    once published (LC 4610.6). Every format, JSON included, is built from the same
+    scrubbed text."""
     with uow:
         case = uow.cases.get(case_number)
         if not public or case.state is not CaseState.PUBLISHED:
             ensure_can_view(actor, case)
+            if not can_see_determination(actor, case):
+                # The very answer a case without a signed determination gets: a party
+                # cannot tell "signed, not yet issued" from "not yet signed".
+                raise no_letter_yet(case)
         reviewer = (
             uow.reviewers.get(case.assigned_reviewer_id) if case.assigned_reviewer_id else None
         )

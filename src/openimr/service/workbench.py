@@ -17,7 +17,7 @@ from openimr.domain.case import Case, CaseDocument
 from openimr.domain.errors import OpenIMRError, PermissionDenied, UnreadablePdf
 from openimr.domain.vocabulary import DocumentKind, PartyRole, Role
 from openimr.pdftext import pdf_pages
-from openimr.service.access import Actor
+from openimr.service.access import Actor, ensure_can_view
 from openimr.service.events import audit
 from openimr.service.ports import Clock, UnitOfWork
 
@@ -36,6 +36,7 @@ MAX_CHARS = 200_000
 
 def _ensure_reviewer_or_staff(actor: Actor, case: Case) -> None:
     """Proposals are for the assigned expert reviewer and the IMR organization's staff."""
+    ensure_can_view(actor, case)  # NotFound for a case the actor may not know of
     if actor.is_staff:
         return
     if actor.role is Role.REVIEWER and actor.reviewer_id == case.assigned_reviewer_id:

@@ -174,6 +174,7 @@ def case_from_row(
         applicant_age=row.applicant_age,
         applicant_sex=row.applicant_sex,
         condition=row.condition,
+        filed_by=row.filed_by,
         parties=[Party(role=PartyRole(p.role), **_same_named(p, _PARTY_FIELDS)) for p in parties],
         documents=[
             CaseDocument(kind=DocumentKind(d.kind), **_same_named(d, _DOCUMENT_FIELDS))
@@ -225,6 +226,7 @@ def case_columns(case: Case) -> dict[str, Any]:
         "applicant_age": case.applicant_age,
         "applicant_sex": case.applicant_sex,
         "condition": case.condition,
+        "filed_by": case.filed_by,
         "assigned_reviewer_id": case.assigned_reviewer_id,
         "assigned_on": case.assigned_on,
         "records_received_on": case.records_received_on,

@@ -19,6 +19,7 @@ from openimr.domain.case import Case
 from openimr.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import CaseState
+from openimr.rules.case_numbers import case_number_format, check_case_number
 from openimr.store.mapping import (
     case_columns,
     case_from_row,
@@ -95,7 +96,10 @@ class SqlCaseRepository:
         case.version = row.version
 
     def get(self, case_number: str) -> Case:
-        """Read with four plain SELECTs (no ORM identity map): reads are the hot path."""
+        """Read with four plain SELECTs (no ORM identity map): reads are the hot path.
+
+        A malformed number is refused before any query (InvalidInput)."""
+        check_case_number(case_number)
         cases = CaseRow.__table__
         row = self.session.execute(
             select(cases).where(cases.c.case_number == case_number)
@@ -168,11 +172,11 @@ class SqlCaseRepository:
         )
 
     def next_case_number(self, on: date) -> str:
-        """CMyy-nnnnnnn, the numbering of the published letters; unique across writers."""
+        """The next number in the jurisdiction's format (CMyy-nnnnnnn); unique across writers."""
         row = CaseNumberRow(issued_at=_now())
         self.session.add(row)
         self.session.flush()
-        return f"CM{on.year % 100:02d}-{row.id:07d}"
+        return case_number_format().make(on, row.id)
 
     def list(
         self,

@@ -50,6 +50,7 @@ class CaseRow(Base):
     applicant_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     applicant_sex: Mapped[str | None] = mapped_column(String(20), nullable=True)
     condition: Mapped[str] = mapped_column(Text, default="")
+    filed_by: Mapped[str | None] = mapped_column(String(300), nullable=True)
     assigned_reviewer_id: Mapped[str | None] = mapped_column(
         ForeignKey("reviewers.reviewer_id"), nullable=True, index=True
     )

@@ -227,7 +227,7 @@ def test_service_documents_with_stored_metadata_are_summarised() -> None:
     records = records_from_case_documents(stored, errors)
     assert len(records) == len(stored) - 1 and "doc-1" in errors[0]
     case = Case(
-        case_number=seed.case.case_number,
+        case_number="CM15-0000001",
         priority=Priority.STANDARD,
         date_of_injury=seed.case.date_of_injury,
         ur_decision_date=seed.case.ur_decision_date,

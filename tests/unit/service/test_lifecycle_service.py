@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from openimr.domain.errors import ConcurrentUpdate, InvalidInput, PermissionDenied
+from openimr.domain.errors import ConcurrentUpdate, InvalidInput, NotFound, PermissionDenied
 from openimr.domain.vocabulary import CaseState, DocumentKind, Role, ServiceMethod
 from openimr.service.access import Actor
 from openimr.service.assign import AssignReviewer, assign_reviewer, screen_case
@@ -260,9 +260,10 @@ def test_only_the_assigned_reviewer_records_the_review(
     receive_records(
         ReceiveRecords(number, date(2015, 6, 15), ServiceMethod.ELECTRONIC), uow, STAFF, clock
     )
-    for actor in (STAFF, Actor("u", Role.REVIEWER, reviewer_id="R3")):
-        with pytest.raises(PermissionDenied):
-            record_review(make_review(number), uow, actor, clock)
+    with pytest.raises(PermissionDenied):  # staff know the case: told they may not sign
+        record_review(make_review(number), uow, STAFF, clock)
+    with pytest.raises(NotFound):  # another reviewer is not told the case exists
+        record_review(make_review(number), uow, Actor("u", Role.REVIEWER, reviewer_id="R3"), clock)
     result = record_review(
         make_review(number), uow, Actor("u", Role.REVIEWER, reviewer_id="R1"), clock
     )
@@ -306,8 +307,11 @@ def test_a_party_sees_its_own_case_without_the_reviewer(
     number = reviewed_case(uow, clock)
     view = get_case(number, uow, WORKER, clock)
     assert view.case.assigned_reviewer_id is None and not view.reviewer_visible
+    assert view.case.determination is None  # signed, not yet issued: not the parties' yet
+    issue_determination(IssueDetermination(number, date(2015, 7, 2)), uow, STAFF, clock)
+    view = get_case(number, uow, WORKER, clock)
     assert view.case.determination is not None and view.case.determination.signed_by == ""
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # the answer an unknown number gets
         get_case(number, uow, STRANGER, clock)
     assert actions(uow, number)[-1] == "CaseRead"
 
@@ -317,7 +321,7 @@ def test_a_reviewer_sees_only_assigned_cases(uow: FakeUnitOfWork, clock: FixedCl
     mine = Actor("u1", Role.REVIEWER, reviewer_id="R1")
     other = Actor("u3", Role.REVIEWER, reviewer_id="R3")
     assert get_case(number, uow, mine, clock).reviewer_visible
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         get_case(number, uow, other, clock)
     assert [c.case_number for c in list_cases(uow, mine, clock)] == [number]
     assert list_cases(uow, other, clock) == []
@@ -327,10 +331,14 @@ def test_a_reviewer_sees_only_assigned_cases(uow: FakeUnitOfWork, clock: FixedCl
 def test_letters_go_to_the_parties_and_the_public_version_to_anyone_once_published(
     uow: FakeUnitOfWork, clock: FixedClock
 ) -> None:
+    from openimr.domain.errors import InvalidTransition
+
     number = reviewed_case(uow, clock)
+    with pytest.raises(InvalidTransition):  # signed, not issued: no letter for a party yet
+        get_letter(number, uow, WORKER, clock)
     issue_determination(IssueDetermination(number, date(2015, 7, 2)), uow, STAFF, clock)
     assert b"Upheld" in get_letter(number, uow, WORKER, clock).content
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         get_letter(number, uow, STRANGER, clock, public=True)
     publish_determination(PublishDetermination(number, date(2015, 7, 9)), uow, STAFF, clock)
     public = get_letter(number, uow, STRANGER, clock, public=True)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from openimr.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
+from openimr.domain.errors import InvalidInput, InvalidTransition, NotFound
 from openimr.domain.vocabulary import CaseState, NoticeKind, PartyRole, Role, ServiceMethod
 from openimr.service.access import Actor
 from openimr.service.assign import AssignReviewer, assign_reviewer
@@ -236,7 +236,20 @@ def test_only_recipients_and_staff_read_a_notice_and_every_read_is_audited(
     assert [n.kind for n in list_notices(number, uow, WORKER, clock)] == [NoticeKind.ASSIGNMENT]
     get_notice(number, "N1", uow, WORKER, clock, "html")
     assert any(e.action == "NoticeRead" for e in uow.db.audit)
-    with pytest.raises(PermissionDenied):
-        get_notice(number, "N1", uow, STRANGER, clock)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
+        get_notice(number, "N1", uow, STRANGER, clock)  # not a party: no such case
+    with pytest.raises(NotFound):
         get_notice(number, "N1", uow, REVIEWER, clock)
+
+
+def test_a_party_of_the_case_not_sent_a_notice_cannot_read_it(
+    uow: FakeUnitOfWork, clock: FixedClock
+) -> None:
+    number = submitted(uow, clock)
+    cmd = RequestInformation(
+        number, date(2015, 6, 4), ServiceMethod.MAIL, ["x"], [PartyRole.CLAIMS_ADMINISTRATOR]
+    )
+    request_information(cmd, uow, STAFF, clock)
+    assert list_notices(number, uow, WORKER, clock) == []
+    with pytest.raises(NotFound):
+        get_notice(number, "N1", uow, WORKER, clock)

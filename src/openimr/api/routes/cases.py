@@ -117,7 +117,6 @@ async def submit(
         applicant_age=app.applicant_age,
         applicant_sex=app.applicant_sex,
         condition=app.condition,
-        case_number=app.case_number,
     )
     result = await ctx.run_db(submit_application, cmd, svc.uow(), actor_for(user), svc.clock)
     return IntakePublic(
