@@ -39,6 +39,10 @@ class Sentence:
 # Abbreviations whose trailing period must not end a sentence.
 _ABBREVIATIONS = (
     "dr",
+    "m.d",
+    "d.o",
+    "ph.d",
+    "psy.d",
     "mr",
     "mrs",
     "ms",

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from datetime import date
+from functools import cache, partial
+from pathlib import Path
 
 from openimr.assist.context import Assertion, assertion_of
+from openimr.datafile import StrictModel, load_model
 from openimr.evidence.vocab import load_drugs
 
 
@@ -207,3 +210,55 @@ def drug_mention() -> re.Pattern[str]:
     """A drug named in the text, with its strength when written after it ("Norco 10/325 mg")."""
     alternatives = "|".join(re.escape(name) for name in drug_names())
     return rx(r"\b(?:" + alternatives + r")\b(?:\s+\d[\d./]*\s*(?:mg|mcg|%))?")
+
+
+# -- abbreviations ----------------------------------------------------------------------------
+
+
+class _Abbreviation(StrictModel):
+    pattern: str
+    expansion: str
+    ignore_case: bool = False
+
+
+class _AbbreviationFile(StrictModel):
+    written_on: date
+    entries: tuple[_Abbreviation, ...]
+
+
+ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.yaml"
+
+
+@cache
+def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
+    data = load_model(ABBREVIATIONS_FILE, _AbbreviationFile, what="abbreviations")
+    return tuple(
+        (
+            re.compile(entry.pattern, re.IGNORECASE if entry.ignore_case else 0),
+            re.sub(r"\$(\d)", r"\\\1", entry.expansion),
+        )
+        for entry in data.entries
+    )
+
+
+def expand_abbreviations(text: str) -> str:
+    """The record's shorthand written out ("Rec R shldr arthroscopy w/ SAD" -> "recommends
+    right shoulder arthroscopy with subacromial decompression"), for the draft's sentences;
+    quotes keep the record's own words."""
+    for pattern, expansion in _abbreviations():
+        text = pattern.sub(partial(_expand, expansion=expansion), text)
+    return re.sub(r"\s{2,}", " ", text)
+
+
+def _expand(match: re.Match[str], expansion: str) -> str:
+    # "(TTD)" after the words it abbreviates stays as written: no "disabled (disabled (TTD))".
+    text, start, end = match.string, match.start(), match.end()
+    words = match.expand(expansion).split()
+    if (
+        text[start - 1 : start] == "("
+        and text[end : end + 1] == ")"
+        and words
+        and words[0].lower() in text[max(0, start - 60) : start].lower()
+    ):
+        return match.group(0)
+    return match.expand(expansion)

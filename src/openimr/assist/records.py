@@ -13,13 +13,14 @@ service passes the stored bytes in.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from openimr.assist.context import normalise_text, split_sentences
 from openimr.assist.dates import dates_in
+from openimr.assist.sections import document_type, section_category
 from openimr.domain.case import CaseDocument
 from openimr.domain.errors import InvalidInput, OpenIMRError, UnreadablePdf
 from openimr.pdftext import pdf_pages
@@ -36,6 +37,19 @@ class RecordDocument:
     date: date | None
     pages: tuple[str, ...]
     filename: str | None = None
+    doc_type: str = "medical_record"  # from its heading: first_report, consult, ... (sections)
+    unread_pages: tuple[int, ...] = ()  # pages with no text that no OCR read (1-based)
+    ocr_pages: tuple[int, ...] = ()  # pages whose text came from OCR
+
+    @property
+    def unread(self) -> bool:
+        """True when no page of the record could be read."""
+        return bool(self.unread_pages) and len(self.unread_pages) == len(self.pages)
+
+
+# Reads the pages of a PDF that have no text layer: (PDF bytes, 1-based page numbers) ->
+# {page: text}. The CLI passes one when an OCR tool is installed (openimr.ocr).
+PageReader = Callable[[bytes, list[int]], dict[int, str]]
 
 
 # -- reading records ----------------------------------------------------------------------
@@ -43,7 +57,9 @@ class RecordDocument:
 _TEXT_SUFFIXES = {".txt", ".text", ".md", ".pdf", ""}
 
 
-def records_from_folder(path: Path | str, errors: list[str] | None = None) -> list[RecordDocument]:
+def records_from_folder(
+    path: Path | str, errors: list[str] | None = None, *, ocr: PageReader | None = None
+) -> list[RecordDocument]:
     """Every text or PDF record in `path` (sorted by file name), numbered D1, D2, ...
 
     The folder stands for the case file sent to the IMRO (8 CCR 9792.10.5). Hidden files are
@@ -65,7 +81,7 @@ def records_from_folder(path: Path | str, errors: list[str] | None = None) -> li
         try:
             raw = file.read_bytes()
             records.append(
-                record_from_bytes(f"D{number}", raw, filename=file.name, source=str(file))
+                record_from_bytes(f"D{number}", raw, filename=file.name, source=str(file), ocr=ocr)
             )
         except OSError as exc:
             _report(errors, f"{file}: cannot read file ({exc.strerror or exc})")
@@ -90,26 +106,36 @@ def record_from_bytes(
     author: str | None = None,
     document_date: date | None = None,
     source: str | None = None,
+    ocr: PageReader | None = None,
 ) -> RecordDocument:
     """A RecordDocument from a stored file's bytes (PDF by its %PDF header, else UTF-8 text).
 
     The service calls this with each CaseDocument's bytes and metadata; what it does not know
-    (kind, title, date) is read from the text. Raises InvalidInput naming the file when the
-    bytes are not a readable record.
+    (kind, title, date) is read from the text. A PDF page without a text layer (a scan) is
+    read by `ocr` when given, else listed in `unread_pages`: the draft names it, it is never
+    silently skipped. Raises InvalidInput naming the file when the bytes are not a record.
     """
     name = source or filename or document_id
     if not raw.strip():
         raise InvalidInput(f"{name}: empty file", field=document_id)
+    unread: tuple[int, ...] = ()
+    by_ocr: tuple[int, ...] = ()
     if raw.lstrip()[:5] == b"%PDF-":
         pages = _pdf_pages(raw, name)
+        blank = [n for n, page in enumerate(pages, start=1) if not page.strip()]
+        if blank and ocr is not None:
+            read = {n: t for n, t in ocr(raw, blank).items() if t.strip()}
+            pages = [read.get(n, page) for n, page in enumerate(pages, start=1)]
+            by_ocr = tuple(sorted(read))
+        unread = tuple(n for n, page in enumerate(pages, start=1) if not page.strip())
     elif (filename or "").lower().endswith(".pdf"):
         raise InvalidInput(f"{name}: not a PDF (no %PDF header)", field=document_id)
     else:
         if b"\x00" in raw[:4096]:
             raise InvalidInput(f"{name}: binary file, not a text record", field=document_id)
         pages = raw.decode("utf-8", errors="replace").split("\f")
-    if not any(p.strip() for p in pages):
-        raise InvalidInput(f"{name}: no text in the record (scanned image?)", field=document_id)
+    if not any(p.strip() for p in pages) and not unread:
+        raise InvalidInput(f"{name}: no text in the record", field=document_id)
     text = "\n".join(pages)
     return RecordDocument(
         document_id=document_id,
@@ -119,11 +145,17 @@ def record_from_bytes(
         date=document_date,
         pages=tuple(pages),
         filename=filename,
+        doc_type=document_type(text, filename),
+        unread_pages=unread,
+        ocr_pages=by_ocr,
     )
 
 
 def records_from_case_documents(
-    documents: Iterable[tuple[CaseDocument, bytes]], errors: list[str] | None = None
+    documents: Iterable[tuple[CaseDocument, bytes]],
+    errors: list[str] | None = None,
+    *,
+    ocr: PageReader | None = None,
 ) -> list[RecordDocument]:
     """RecordDocuments from the case file as the service stores it: (CaseDocument, bytes).
 
@@ -144,6 +176,7 @@ def records_from_case_documents(
                     author=document.author,
                     document_date=document.document_date,
                     source=name,
+                    ocr=ocr,
                 )
             )
         except OpenIMRError as exc:
@@ -183,7 +216,11 @@ def _guess_kind(text: str, filename: str | None) -> str:
 def _guess_title(text: str, filename: str | None) -> str:
     for line in text.splitlines()[:8]:
         clean = line.strip()
-        if re.search(r"REPORT|NOTE|REQUEST|DETERMINATION|APPLICATION|EVALUATION", clean):
+        if re.search(
+            r"REPORT|NOTE|REQUEST|DETERMINATION|APPLICATION|EVALUATION|CONSULTATION|FOLLOW-UP|"
+            r"VISIT|SUMMARY|\bMRI\b|\bCT\b|X-RAY",
+            clean,
+        ) and not re.search(r"STATE OF CALIFORNIA", clean):
             return clean[:100]
     return filename or next((ln.strip()[:100] for ln in text.splitlines() if ln.strip()), "")
 
@@ -192,30 +229,17 @@ def _guess_title(text: str, filename: str | None) -> str:
 
 # "Subjective:" at a line start, or "Age:" after two or more spaces in a form-like line.
 _LABEL = re.compile(
-    r"(?m)(?:^[ \t]*|[ \t]{2,})([A-Z][A-Za-z/'()&-]*(?: [A-Za-z/'()&-]+){0,4}):(?=\s)"
+    r"(?m)(?:^[ \t]*|[ \t]{2,})([A-Z][A-Za-z0-9/'()&-]*(?: [A-Za-z0-9/'()&.-]+){0,4}):(?=\s)"
 )
-_BLANK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*[^a-z\n]{4,}\n)")
-
-_SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("injury", re.compile(r"injury|\bdoi\b", re.I)),
-    ("age", re.compile(r"^age$|\bdob\b|birth", re.I)),
-    ("date", re.compile(r"date|\bdos\b", re.I)),
-    ("request", re.compile(r"request|disputed", re.I)),
-    ("work", re.compile(r"work|disability|duty", re.I)),
-    ("complaints", re.compile(r"subjective|complaint|history|hpi|presenting|symptom", re.I)),
-    ("findings", re.compile(r"objective|exam|finding|physical", re.I)),
-    ("diagnoses", re.compile(r"diagnos|assessment|impression|\bdx\b", re.I)),
-    ("plan", re.compile(r"plan|treatment|medication|recommend|\brx\b|prescri|therap", re.I)),
-    ("decision", re.compile(r"determination|decision|outcome", re.I)),
-    ("guideline", re.compile(r"guideline|criteria", re.I)),
-    ("rationale", re.compile(r"rationale|reason", re.I)),
-)
-# "Date of injury: ..." is about the injury, "Date of UR decision" is not this record's date.
-_OWN_DATE_LABEL = re.compile(
-    r"^(?:date(?: of (?:service|visit|exam\w*|report|request|determination|evaluation|"
-    r"consultation))?|(?:visit|exam|report|service|determination) date|dos)$",
-    re.I,
-)
+# "Patient: Raymond Voss DOB: 07/14/1965 Sex: M" - PDF text keeps one space between a form's
+# fields; a header field's name after a value starts a field of its own.
+_FIELD_AFTER_VALUE = re.compile(r"(?<=[^\s:]) ([A-Z][A-Za-z]*(?: [a-z]+){0,3}):(?=\s)")
+_SPINE_LEVEL = re.compile(r"^[CTLS]\d{1,2}(?:-[CTLS]?\d{1,2})?$")
+# "... no prior treatment. Family history: ..." - a known heading after a sentence's end.
+_INLINE_LABEL = re.compile(r"(?<=[.] )([A-Z][a-z]+(?: [a-z]+){0,2}):(?=\s)")
+# A blank line, or a heading line (capitals, no sentence end: "MRI RIGHT SHOULDER"); PDF text
+# often has no blank lines, and "61)." or "PT, HEP, CSI." ending a wrapped sentence is no heading.
+_BLANK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?=[^a-z\n]*[A-Z]{2})[^a-z\n]{3,}[^a-z\n.,;:][ \t]*\n)")
 
 
 @dataclass(frozen=True)
@@ -240,11 +264,9 @@ class RecordText:
     date_unit: Passage | None = None
 
 
-def section_of(label: str) -> str:
-    for name, pattern in _SECTIONS:
-        if pattern.search(label):
-            return name
-    return "other"
+def section_of(label: str, doc_type: str = "medical_record") -> str:
+    """The section category of a heading, by the sectionizer's rules (assist.sections)."""
+    return section_category(label, doc_type) if label else "other"
 
 
 def _locate(raw: str, normalised: str, start: int) -> tuple[int, int] | None:
@@ -261,17 +283,47 @@ def _locate(raw: str, normalised: str, start: int) -> tuple[int, int] | None:
     return match.span() if match else None
 
 
-def _segments(page: str) -> list[tuple[str, int, int]]:
+# A line in capitals (a parenthesis aside): "PROGRESS REPORT (fictional example)".
+_HEADING_LINE = re.compile(r"(?m)^[ \t]*[A-Z][A-Z0-9 '&/,()#-]*[A-Z)](?:[ \t]*\([^)\n]*\))?[ \t]*$")
+
+_HEADER_FIELDS = frozenset(
+    {
+        "worker", "age", "birth", "sex", "occupation", "employer", "injury_date", "provider",
+        "referral", "own_date", "other_date", "insurer",
+    }
+)  # fmt: skip
+
+
+def _segments(page: str, doc_type: str) -> list[tuple[str, int, int]]:
     """(label, start, end) of the page's labelled or blank-line-separated segments."""
     cuts = {0, len(page)}
     labels: dict[int, str] = {}
     for match in _LABEL.finditer(page):
         cuts.add(match.start(1))
         labels[match.start(1)] = match.group(1)
+    for match in _INLINE_LABEL.finditer(page):
+        if section_of(match.group(1), doc_type) != "other":
+            cuts.add(match.start(1))
+            labels[match.start(1)] = match.group(1)
+    for match in _FIELD_AFTER_VALUE.finditer(page):
+        if section_of(match.group(1), doc_type) in _HEADER_FIELDS:
+            cuts.add(match.start(1))
+            labels[match.start(1)] = match.group(1)
+    for start in [s for s, label in labels.items() if _SPINE_LEVEL.match(label)]:
+        del labels[start]  # "C5-6: disc extrusion" is a finding, not a heading
+        cuts.discard(start)
     for match in _BLANK.finditer(page):
         cuts.add(match.end())
+    for match in _HEADING_LINE.finditer(page):  # a title line is a segment of its own
+        if not re.search(r"[a-z]", re.sub(r"\([^)\n]*\)", "", match.group(0))):
+            cuts.update((match.start(), match.end()))
     for start, label in labels.items():
-        if section_of(label) in ("diagnoses", "request"):
+        if section_of(label, doc_type) in _HEADER_FIELDS:
+            # "Physician: ..." is one line; PDF text has no blank line to end it.
+            eol = page.find("\n", start)
+            if eol > 0:
+                cuts.add(eol + 1)
+        elif section_of(label, doc_type) in ("diagnoses", "request"):
             # A list ends at the first line that does not continue it: prose often follows a
             # "Diagnoses:" line with no blank line between.
             for line_end in re.finditer(r"[.;]?[ \t]*\n(?=[ \t]*[A-Z])", page[start:]):
@@ -281,15 +333,34 @@ def _segments(page: str) -> list[tuple[str, int, int]]:
     return [(labels.get(a, ""), a, b) for a, b in zip(ordered, ordered[1:], strict=False) if a < b]
 
 
+# Sections that run on past a blank line until the next heading ("Impression:" then a
+# numbered list, one item a paragraph), as a sectionizer reads them.
+_RUNS_ON = frozenset(
+    {
+        "complaints", "findings", "impression", "imaging_findings", "diagnoses", "plan",
+        "procedure", "testing", "imaging", "work", "medications", "visits", "decision",
+        "rationale", "addendum", "mechanism",
+    }
+)  # fmt: skip
+
+
 def passages(doc: RecordDocument) -> list[Passage]:
+    """The record's segments (whole_segment) and their sentences, with section and quote."""
     units: list[Passage] = []
     for page_no, page in enumerate(doc.pages, start=1):
-        for label, start, end in _segments(page):
+        running = ""  # the heading an unlabelled paragraph continues
+        for label, start, end in _segments(page, doc.doc_type):
             raw = page[start:end]
             text = normalise_text(raw)
             if not text:
                 continue
-            section = section_of(label) if label else "other"
+            if label:
+                running = label if section_of(label, doc.doc_type) in _RUNS_ON else ""
+            elif text.upper() == text and re.search(r"[A-Z]{3}", text):
+                running = ""  # a heading line closes the section
+            elif section_of(running, doc.doc_type) != "diagnoses" or re.match(r"\d{1,2}[.)]", text):
+                label = running  # a diagnosis list runs on only with its numbered items
+            section = section_of(label, doc.doc_type)
             lead = len(raw) - len(raw.lstrip())
             units.append(Passage(page_no, label, section, text, raw.strip(), whole_segment=True))
             cursor = start + lead
@@ -308,7 +379,7 @@ def date_record(record: RecordText, injury: date | None) -> None:
     date in its text that is not the injury date or a date of birth."""
     given = record.doc.date
     for unit in record.units:
-        if unit.whole_segment and unit.label and _OWN_DATE_LABEL.match(unit.label.strip()):
+        if unit.whole_segment and unit.section == "own_date":
             found = dates_in(unit.text)
             if found and given in (None, found[0][0]):
                 record.date, record.date_unit = found[0][0], unit
@@ -317,9 +388,7 @@ def date_record(record: RecordText, injury: date | None) -> None:
         record.date = given
         return
     for unit in record.units:
-        if not unit.whole_segment or unit.section in ("injury", "age"):
-            continue
-        if re.search(r"UR decision|birth|\bDOB\b", unit.label, re.I):
+        if not unit.whole_segment or unit.section in ("injury_date", "birth", "other_date"):
             continue
         for value, _ in dates_in(unit.text):
             if value != injury:

@@ -133,25 +133,40 @@ def evaluate(
 def summarize(
     records_dir: Path = typer.Argument(..., help="Folder of the case's records (.txt / .pdf)."),
     as_json: bool = typer.Option(False, "--json", help="JSON: sentences with their sources."),
+    ocr: bool = typer.Option(
+        True, help="Read scanned PDF pages with Tesseract when it is installed."
+    ),
 ) -> None:
     """Draft the clinical case summary from a folder of records, each sentence with its source.
 
     Files are numbered D1, D2, ... in name order; each sentence ends with e.g. "[D4 p1]".
-    An unreadable file is reported and skipped (exit code 1); the others are summarised.
+    A scanned page is read by OCR when Tesseract is installed; otherwise the draft names it
+    as unread. A file that cannot be read at all, or a page left unread, is listed on stderr
+    and the exit code is 1; the other records are still summarised.
     """
     from openimr.assist.records import records_from_folder
     from openimr.assist.summary import draft_case_summary
+    from openimr.ocr import page_reader
 
     errors: list[str] = []
+    reader = page_reader() if ocr else None
     try:
-        records = records_from_folder(records_dir, errors)
+        records = records_from_folder(records_dir, errors, ocr=reader)
         if not records:
             _fail(f"{records_dir}: no readable record ({len(errors)} unreadable)")
         draft = draft_case_summary(records)
     except OpenIMRError as exc:
         _fail(exc.message)
+    why = "no OCR available" if reader is None else "OCR found no text"
+    for record in records:
+        if record.unread_pages:
+            pages = ", ".join(map(str, record.unread_pages))
+            errors.append(
+                f"{record.document_id} {record.filename}: page {pages} has no text layer "
+                f"(scanned image) and was not read ({why}); the draft names it"
+            )
     for error in errors:
-        typer.echo(f"skipped: {error}", err=True)
+        typer.echo(f"skipped: {error}" if "not read" not in error else f"unread: {error}", err=True)
     if as_json:
         payload = {
             **draft.to_dict(),
@@ -161,6 +176,9 @@ def summarize(
                     "filename": r.filename,
                     "title": r.title,
                     "kind": r.kind,
+                    "type": r.doc_type,
+                    "unread_pages": list(r.unread_pages),
+                    "ocr_pages": list(r.ocr_pages),
                 }
                 for r in records
             ],
@@ -170,8 +188,12 @@ def summarize(
     else:
         typer.echo(draft.text())
         typer.echo("")
+        typer.echo("Sources:")
         for record in records:
-            typer.echo(f"{record.document_id}: {record.filename} - {record.title} ({record.kind})")
+            read = " - NOT READ (scanned, no text)" if record.unread else ""
+            read = read or (" - read by OCR" if record.ocr_pages else "")
+            name = f"{record.document_id}: {record.filename} - {record.title}"
+            typer.echo(f"{name} ({record.doc_type}){read}")
     raise typer.Exit(1 if errors else 0)
 
 

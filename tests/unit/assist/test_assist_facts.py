@@ -171,10 +171,10 @@ def test_a_date_is_never_read_as_a_pain_score() -> None:
 
 
 def test_every_reader_takes_its_words_from_the_one_lexicon() -> None:
-    from openimr.assist import facts, regions, summary, treatment_facts, visits
+    from openimr.assist import encounters, facts, regions, summary, treatment_facts
 
-    for module in (facts, regions, summary, treatment_facts, visits):
+    for module in (facts, regions, summary, treatment_facts, encounters):
         assert not hasattr(module, "_rx"), module.__name__
-    assert visits.PAIN_SCORE is lexicon.PAIN_SCORE
+    assert encounters.PAIN_SCORE is lexicon.PAIN_SCORE
     assert regions.areas_named is lexicon.areas_named
     assert "norco" in lexicon.drug_names()  # from the evidence drug data, not a copied list

@@ -46,42 +46,43 @@ def test_header_names_age_injury_date_and_every_diagnosis(draft: DraftSummary) -
     assert "54-year-old" in header
     assert "represented" in header  # the application is signed by the employee's attorney
     assert "industrial injury of April 8, 2011" in header
+    diagnoses = _sentence(draft, r"^The diagnoses")
     for diagnosis in ("chronic low back pain", "sleep disturbance", "anxiety", "depression"):
-        assert diagnosis in header
+        assert diagnosis in diagnoses
 
 
-def test_ur_decision_names_its_date_the_denied_unit_and_the_referenced_note(
+def test_ur_decision_names_its_date_the_item_its_outcome_and_guideline(
     draft: DraftSummary,
 ) -> None:
-    ur = _sentence(draft, r"Utilization Review")
+    ur = _sentence(draft, r"Utilization Review determination")
     assert "May 15, 2015" in ur
-    assert "failed to approve" in ur
-    assert "hot/cold unit for the lumbar spine" in ur
-    referenced = _sentence(draft, r"referenced")
-    assert "April 6, 2015 progress note" in referenced
+    assert "non-certified hot/cold unit for the lumbar spine" in ur
+    assert "powered hot and cold device" in _sentence(draft, r"^Rationale")
     assert "ODG-TWC 2015" in _sentence(draft, r"cited")
-    assert "attorney subsequently appealed" in draft.paragraphs[0][-1].text
+    assert "Nominal." not in [s.text for s in draft.sentences()][2]  # no signature as reason
+    assert "attorney subsequently appealed" in draft.paragraphs[1][-1].text
+    closing = draft.paragraphs[-1][0].text
+    assert closing.startswith("The request under review, requested on April 6, 2015")
+    assert "hot/cold unit for the lumbar spine (non-certified)" in closing
 
 
 def test_course_of_care_is_in_date_order_with_each_visits_work_status(
     draft: DraftSummary,
 ) -> None:
-    course = " ".join(s.text for s in draft.paragraphs[1])
-    visits = ["On November 24, 2014", "On April 6, 2015", "On May 8, 2015"]
+    course = " ".join(s.text for p in draft.paragraphs[2:-1] for s in p)
+    visits = ["On November 24, 2014", "On April 6, 2015, Dr. Casey", "On May 8, 2015"]
     positions = [course.index(v) for v in visits]
     assert positions == sorted(positions)
-    # Each visit's stretch of the paragraph states the applicant was kept off work on TTD.
+    # Each visit's stretch states the applicant was off work, temporarily totally disabled.
     for start, end in zip(positions, [*positions[1:], len(course)], strict=True):
-        assert "kept off work, on temporary total disability" in course[start:end]
+        assert "temporarily totally disabled" in course[start:end]
 
 
 def test_visit_sentences_carry_complaints_findings_and_treatments(draft: DraftSummary) -> None:
-    assert "insomnia" in _sentence(draft, r"^On November 24, 2014")
-    meds = _sentence(draft, r"Xanax")
-    assert meds.startswith("Xanax, Prilosec, Flexeril, Ultracet, Naprosyn")
-    assert meds.endswith("were prescribed.")
-    assert "hot and cold unit" in _sentence(draft, r"sought authorization")
-    assert "pain rated 7/10" in _sentence(draft, r"^On April 6, 2015")
+    assert "insomnia" in _sentence(draft, r"complains of insomnia")
+    assert "Xanax, Prilosec, Flexeril, Ultracet and Naprosyn" in _sentence(draft, r"^Plan: med")
+    assert "hot and cold unit" in _sentence(draft, r"requesting authorization")
+    assert "rated 7/10" in _sentence(draft, r"^On April 6, 2015, Dr")
     assert "acupuncture" in _sentence(draft, r"acupuncture")
 
 
@@ -92,21 +93,28 @@ def test_every_sentence_traces_to_a_document_page_that_contains_its_quote(
     for sentence in draft.sentences():
         assert sentence.sources, sentence.text
         for source in sentence.sources:
+            assert source.page is not None
             page = by_id[source.document_id].pages[source.page - 1]
             assert source.quote and source.quote in page
 
 
-def test_negated_findings_are_not_stated_as_present(draft: DraftSummary) -> None:
+def test_negated_findings_are_written_as_the_record_negates_them(draft: DraftSummary) -> None:
     text = draft.text(with_sources=False)
     # The notes say "No muscle spasm is noted", "Straight leg raise is negative",
     # "No focal neurological deficit" and "denies bowel or bladder changes".
-    spasm = [text[m.start() - 3 : m.end()] for m in re.finditer("muscle spasm", text)]
-    assert spasm == ["no muscle spasm"]
-    assert "positive straight leg" not in text and "negative straight leg raising" in text
+    assert "no muscle spasm is noted" in text
+    assert "positive straight leg" not in text and "straight leg raise is negative" in text
     assert "no focal neurological deficit" in text
-    assert "a neurological deficit" not in text
-    assert "denied bowel or bladder changes" in text
+    assert "denies bowel or bladder changes" in text
     assert "reported bowel" not in text
+
+
+def test_the_draft_says_it_is_a_draft_and_shows_its_sources(draft: DraftSummary) -> None:
+    shown = draft.text()
+    assert shown.startswith("DRAFT clinical case summary")
+    assert "[D5 p1]" in shown
+    assert draft.to_dict()["status"] == "draft"
+    assert not draft.text(with_sources=False).startswith("DRAFT")
 
 
 def test_record_date_comes_from_its_own_text_unless_given(records: list[RecordDocument]) -> None:
@@ -134,9 +142,8 @@ def test_case_header_fills_only_what_the_records_do_not_say() -> None:
 def test_records_out_of_name_order_are_still_summarised_by_date(tmp_path: Path) -> None:
     for number, file in enumerate(sorted(SEED_RECORDS.glob("*.txt"), reverse=True)):
         shutil.copy(file, tmp_path / f"{number:02d}-{file.name}")
-    course = " ".join(
-        s.text for s in draft_case_summary(records_from_folder(tmp_path)).paragraphs[1]
-    )
+    draft = draft_case_summary(records_from_folder(tmp_path))
+    course = " ".join(s.text for p in draft.paragraphs[2:] for s in p)
     assert (
         course.index("November 24, 2014")
         < course.index("April 6, 2015")
@@ -167,10 +174,10 @@ def test_pdf_record_is_read_page_by_page_and_traced(tmp_path: Path) -> None:
     assert len(records[0].pages) == 2
     draft = draft_case_summary(records)
     continued = next(s for s in draft.sentences() if "continued" in s.text)
-    assert continued.text == "Naprosyn was continued."
+    assert continued.text == "Plan: Naprosyn is continued."
     assert [s.page for s in continued.sources] == [2]
     assert "Naprosyn" in records[0].pages[1]
-    assert _sentence(draft, r"^On June 22, 2015").endswith("low back pain and anxiety.")
+    assert _sentence(draft, r"^History").endswith("low back pain and anxiety.")
 
 
 def test_unreadable_file_is_named_and_the_others_are_summarised(tmp_path: Path) -> None:
@@ -242,11 +249,11 @@ def test_service_documents_with_stored_metadata_are_summarised() -> None:
     assert header == CaseHeader(54, None, date(2011, 4, 8), True)
     draft = draft_case_summary(records, case=header)
     first = draft.paragraphs[0][0]
-    assert first.text.startswith("The applicant is a represented 54-year-old who")
-    assert "chronic low back pain" in first.text
-    course = " ".join(s.text for s in draft.paragraphs[1])
+    assert first.text.startswith("The applicant is a represented 54-year-old")
+    assert "chronic low back pain" in _sentence(draft, r"^The diagnoses")
+    course = " ".join(s.text for p in draft.paragraphs[2:] for s in p)
     # Same day: the April 6 visit note comes before its RFA.
-    assert course.index("On April 6, 2015") < course.index("Request for Authorization dated")
+    assert course.index("On April 6, 2015, a primary") < course.index("Request for Authorization")
 
 
 NARRATIVE_NOTE = b"""ORTHOPEDIC PROGRESS NOTE
@@ -268,17 +275,11 @@ def test_unlabelled_narrative_note_is_read_sentence_by_sentence() -> None:
     draft = draft_case_summary([note])
     header = draft.paragraphs[0][0].text
     assert "48-year-old male" in header and "October 13, 2015" in header
-    # An uncertain diagnosis is not what the claim is for.
-    assert "impingement syndrome" in header and "rotator cuff" not in header
-    visit = draft.paragraphs[1][0].text
-    assert visit.startswith("On March 2, 2016, the applicant reported right shoulder pain")
-    assert "neck" not in visit and "denied neck pain" in draft.text()
-    exam = _sentence(draft, r"^Examination")
-    assert "positive impingement sign" in exam and "no atrophy" in exam
-    assert "rotator cuff" not in exam
-    assert _sentence(draft, r"^Earlier") == (
-        "Earlier treatment had included physical therapy and Norco, without relief."
-    )
-    assert _sentence(draft, r"continued") == "Norco 10/325 mg was continued."
-    assert "an MRI of the right shoulder" in _sentence(draft, r"authorization")
-    assert "Modified duty was recommended." in draft.text()
+    assert "fell from a ladder" in _sentence(draft, r"^Mechanism")
+    # An uncertain diagnosis is not a diagnosis of the claim.
+    diagnoses = _sentence(draft, r"^The diagnoses")
+    assert "impingement syndrome" in diagnoses and "rotator cuff" not in diagnoses
+    text = draft.text(with_sources=False)
+    assert "rated 6/10" in text and "He denies neck pain." in text
+    assert "There is no atrophy." in text
+    assert "without relief" in _sentence(draft, r"tried physical therapy and Norco")
