@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 
 from openimr.assist.ports import Encoder
-from openimr.domain.audit import GENESIS_HASH, AuditEntry, canonical_json, entry_hash
+from openimr.domain.audit import (
+    GENESIS_HASH,
+    AuditEntry,
+    AuditKey,
+    AuditKeyRing,
+    canonical_json,
+    seal,
+)
 from openimr.domain.case import Case
 from openimr.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from openimr.domain.reviewer import ExpertReviewer
@@ -28,6 +35,10 @@ from openimr.rules.case_numbers import case_number_format, check_case_number
 OPEN = frozenset(
     {CaseState.ELIGIBLE, CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED, CaseState.REVIEWED}
 )
+
+
+# The fakes' audit log is sealed with a fixed key (never a real one).
+TEST_AUDIT_KEYS = AuditKeyRing((AuditKey.of(b"test-audit-key-not-secret-0123456789"),))
 
 
 class FakeDatabase:
@@ -187,11 +198,13 @@ class FakeAuditLog:
         for action, actor, at, case_number, data in self.pending:
             prev = self.db.audit[-1].entry_hash if self.db.audit else GENESIS_HASH
             seq = len(self.db.audit) + 1
-            digest = entry_hash(prev, seq, at, actor, action, case_number, data)
             self.db.audit.append(
-                AuditEntry(seq, at, actor, action, case_number, data, prev, digest)
+                seal(TEST_AUDIT_KEYS, prev, seq, at, actor, action, case_number, data)
             )
         self.pending.clear()
+
+    def tail(self) -> tuple[int, str] | None:
+        return (self.db.audit[-1].seq, self.db.audit[-1].entry_hash) if self.db.audit else None
 
     def for_case(self, case_number: str) -> list[AuditEntry]:
         return [e for e in self.db.audit if e.case_number == case_number]

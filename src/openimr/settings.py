@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-only-secret-change-me"
@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     queue_url: str = ""  # empty: huey on SQLite under data_dir; redis://... for Redis
 
+    # The audit log (SECURITY.md). Its HMAC key and the checkpoint signing key live outside
+    # the database; unset paths default to files under data_dir, made on first use locally.
+    audit_key: str = Field(default="", repr=False)  # the key itself (>= 32 characters)
+    audit_key_file: Path | None = None  # one key per line; the last seals new entries
+    audit_signing_key_file: Path | None = None  # Ed25519, PEM (PKCS#8)
+    audit_checkpoint_dir: Path | None = None  # where signed checkpoints are written
+    audit_checkpoint_minutes: int = Field(default=60, ge=0)  # the worker's period; 0: never
+    audit_log_name: str = Field(default="openimr audit log", min_length=1, max_length=200)
+
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:
         if not self.database_url:
@@ -38,4 +47,29 @@ class Settings(BaseSettings):
                 raise ValueError("production needs a PostgreSQL OPENIMR_DATABASE_URL, not SQLite")
             if self.secret_key == DEFAULT_SECRET:
                 raise ValueError("production needs OPENIMR_SECRET_KEY set to a real secret")
+            if not (self.audit_key or self.audit_key_file):
+                raise ValueError(
+                    "production needs the audit log's HMAC key outside the database: "
+                    "OPENIMR_AUDIT_KEY or OPENIMR_AUDIT_KEY_FILE"
+                )
+            if self.audit_signing_key_file is None or self.audit_checkpoint_dir is None:
+                raise ValueError(
+                    "production needs OPENIMR_AUDIT_SIGNING_KEY_FILE and "
+                    "OPENIMR_AUDIT_CHECKPOINT_DIR (off the database's host, write-once)"
+                )
+        if self.audit_key and len(self.audit_key) < 32:
+            raise ValueError("OPENIMR_AUDIT_KEY needs at least 32 characters")
         return self
+
+    # -- where the audit log's keys and checkpoints are ---------------------------------
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit.key"
+
+    @property
+    def audit_signing_key_path(self) -> Path:
+        return self.audit_signing_key_file or self.data_dir / "audit-signing-key.pem"
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        return self.audit_checkpoint_dir or self.data_dir / "checkpoints"

@@ -58,15 +58,15 @@ def test_sqlite_connections_enforce_foreign_keys(tmp_path: pytest.TempPathFactor
         engine.dispose()
 
 
-def test_0004_turns_a_recorded_noarfi_into_a_notice_of_assignment(database_url: str) -> None:
-    """A case assigned before notices were kept keeps its records clock (migration 0004)."""
+def test_0005_turns_a_recorded_noarfi_into_a_notice_of_assignment(database_url: str) -> None:
+    """A case assigned before notices were kept keeps its records clock (migration 0005)."""
     from datetime import date
 
     from openimr.domain.vocabulary import NoticeKind, ServiceMethod
     from openimr.rules.case_clocks import case_clocks
     from openimr.service.bootstrap import bootstrap
 
-    upgrade(database_url, "0003_filed_by")
+    upgrade(database_url, "0004_audit_keys")
     engine = make_engine(database_url)
     try:
         with engine.begin() as conn:

@@ -21,10 +21,30 @@ def test_production_refuses_sqlite_and_the_default_secret() -> None:
         Settings(environment="production", database_url="postgresql+psycopg://db/openimr")
 
 
-def test_production_with_postgres_and_a_real_secret_starts() -> None:
-    settings = Settings(
-        environment="production",
-        database_url="postgresql+psycopg://db/openimr",
-        secret_key="a-real-secret-for-this-test",
-    )
+PRODUCTION = {
+    "environment": "production",
+    "database_url": "postgresql+psycopg://db/openimr",
+    "secret_key": "a-real-secret-for-this-test",
+    "audit_key_file": "/etc/openimr/audit.key",
+    "audit_signing_key_file": "/etc/openimr/audit-signing-key.pem",
+    "audit_checkpoint_dir": "/mnt/worm/openimr-checkpoints",
+}
+
+
+def test_production_with_postgres_a_real_secret_and_audit_keys_starts() -> None:
+    settings = Settings(**PRODUCTION)  # type: ignore[arg-type]
     assert settings.environment == "production"
+
+
+@pytest.mark.parametrize(
+    "missing", ["audit_key_file", "audit_signing_key_file", "audit_checkpoint_dir"]
+)
+def test_production_refuses_to_keep_the_audit_keys_by_default(missing: str) -> None:
+    values = {k: v for k, v in PRODUCTION.items() if k != missing}
+    with pytest.raises(ValidationError, match="AUDIT"):
+        Settings(**values)  # type: ignore[arg-type]
+
+
+def test_a_short_audit_key_is_refused() -> None:
+    with pytest.raises(ValidationError, match="32"):
+        Settings(audit_key="short")

@@ -26,7 +26,10 @@ _MECHANISM = rx(
     r"missed a step|carrying|repetitive|cumulative|pulling|pushing|tripped|assault|collision"
 )
 _INJURY_WORDS = rx(r"injur|\bon \d{1,2}/\d{1,2}/\d{2,4}|\bsince\b")
-_INJURY = rx(r"date of (?:the )?(?:injury|accident|loss)|\bDOI\b|injur(?:y|ed)")
+_INJURY = rx(
+    r"date of (?:the )?(?:injury|accident|loss)|\bDOI\b|injur(?:y|ed)|"
+    r"(?:occupational|industrial|work) claim|claim (?:from|dated|of)"
+)
 _BODY_PART = rx(
     r"\b(?:(?:left|right|bilateral)\s+)?(?:lumbar spine|cervical spine|thoracic spine|low back|"
     r"shoulder|knee|wrist|hand|hip|ankle|elbow|neck)s?\b|\bL\d-[LS]\d\b|lumbar|cervical"

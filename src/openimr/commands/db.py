@@ -26,6 +26,23 @@ def upgrade_command(
     typer.echo(f"database at {revision}: {_safe(settings.database_url)}", err=True)
 
 
+@app.command("roles")
+def roles_command(
+    app_role: str = typer.Option("openimr_app", help="The role `openimr serve` logs in as."),
+    owner_role: str = typer.Option("openimr_owner", help="The role that owns the tables."),
+    schema: str = typer.Option("public", help="The schema openimr's tables are in."),
+) -> None:
+    """Print the PostgreSQL statements (run them as a superuser after `db upgrade`) that
+    keep the application from changing, deleting, truncating or altering the audit log."""
+    from openimr.service.bootstrap import postgres_roles_sql
+
+    try:
+        typer.echo(postgres_roles_sql(app_role, owner_role, schema), nl=False)
+    except ValueError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
+
+
 def _safe(url: str) -> str:
     from sqlalchemy.engine import make_url
 

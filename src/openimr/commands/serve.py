@@ -42,9 +42,9 @@ def prepare(settings: Settings, load_seed: bool) -> list[tuple[str, str, str]]:
     from openimr.service.access import Actor
     from openimr.service.assign import screen_case
     from openimr.service.auth import AuthService
-    from openimr.service.bootstrap import account_store, bootstrap
+    from openimr.service.bootstrap import account_store, audit_keys, bootstrap
 
-    services = bootstrap(settings.database_url, migrate=True)
+    services = bootstrap(settings.database_url, migrate=True, audit_keys=audit_keys(settings))
     try:
         if not load_seed:
             return []
@@ -140,10 +140,10 @@ def add_user(
     """Create an account (the first admin of a production install, for instance)."""
     from openimr.domain.errors import OpenIMRError
     from openimr.service.auth import AuthService
-    from openimr.service.bootstrap import account_store, bootstrap
+    from openimr.service.bootstrap import account_store, audit_keys, bootstrap
 
     settings = Settings(database_url=database_url) if database_url else Settings()
-    services = bootstrap(settings.database_url, migrate=True)
+    services = bootstrap(settings.database_url, migrate=True, audit_keys=audit_keys(settings))
     try:
         user = AuthService(account_store(services)).create_user(
             username, password, role, reviewer_id=reviewer_id, party_key=party_key

@@ -17,7 +17,7 @@ from openimr.domain.errors import AssistUnavailable, OpenIMRError
 from openimr.runtime.cookies import CookieSigner
 from openimr.runtime.writer_lock import SerializedUnitOfWork, WriterLock
 from openimr.service.auth import AuthService
-from openimr.service.bootstrap import Services, account_store, bootstrap
+from openimr.service.bootstrap import Services, account_store, audit_keys, bootstrap
 from openimr.service.decisions import PublishedDecisions
 from openimr.service.jobs import JobQueue, build_job_queue
 from openimr.settings import Settings
@@ -66,7 +66,7 @@ class AppContext:
 
 def build_context(settings: Settings, *, with_jobs: bool = True) -> AppContext:
     """Connect (no migration: `openimr serve` and the tests migrate first)."""
-    services = bootstrap(settings.database_url, migrate=False)
+    services = bootstrap(settings.database_url, migrate=False, audit_keys=audit_keys(settings))
     lock = None
     if services.engine.dialect.name == "sqlite":
         database = services.engine.url.database

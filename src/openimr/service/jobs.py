@@ -28,7 +28,13 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from openimr.domain.errors import InvalidInput
 from openimr.domain.ledger import AlertRecord, JobRecord
 from openimr.service.access import SYSTEM
-from openimr.service.bootstrap import Services, bootstrap, job_ledger
+from openimr.service.bootstrap import (
+    Services,
+    audit_keys,
+    bootstrap,
+    checkpoint_the_log,
+    job_ledger,
+)
 from openimr.service.deadlines import due_alerts
 from openimr.service.ports import JobLedger
 from openimr.service.queries import get_letter
@@ -83,6 +89,17 @@ class JobQueue:
         # One task runs every job by its ledger id; the ledger row says what to do.
         self._task = huey.task(name="openimr_run_job")(self.run)
         huey.periodic_task(crontab(minute="*"), name="openimr_sweep")(self.sweep)
+
+    def every(self, minutes: int, kind: str) -> None:
+        """Enqueue a `kind` job every `minutes` minutes (from the worker's periodic loop)."""
+        if kind not in self.handlers:
+            raise InvalidInput(f"unknown job kind {kind!r}", field="kind")
+        spec = (
+            crontab(minute="*" if minutes == 1 else f"*/{minutes}")
+            if minutes < 60
+            else (crontab(minute="0", hour="*" if minutes == 60 else f"*/{minutes // 60}"))
+        )
+        self.huey.periodic_task(spec, name=f"openimr_every_{kind}")(lambda: self.enqueue(kind))
 
     def enqueue(self, kind: str, payload: dict[str, Any] | None = None) -> str:
         """Write the job to the ledger (committed), then hand it to huey."""
@@ -192,7 +209,9 @@ def render_letter_pdf_file(services: Services, settings: Settings, case_number: 
 
 def build_job_queue(settings: Settings, services: Services | None = None) -> JobQueue:
     """The queue with openimr's handlers, for the web app and for the worker process."""
-    services = services or bootstrap(settings.database_url, migrate=False)
+    services = services or bootstrap(
+        settings.database_url, migrate=False, audit_keys=audit_keys(settings)
+    )
     store = job_ledger(services)
 
     def deadline_scan(payload: dict[str, Any]) -> None:
@@ -201,5 +220,16 @@ def build_job_queue(settings: Settings, services: Services | None = None) -> Job
     def render_pdf(payload: dict[str, Any]) -> None:
         render_letter_pdf_file(services, settings, str(payload["case_number"]))
 
-    handlers: dict[str, Handler] = {"deadline_scan": deadline_scan, "render_pdf": render_pdf}
-    return JobQueue(make_huey(settings), store, handlers, clock=services.clock)
+    def audit_checkpoint(payload: dict[str, Any]) -> None:
+        checkpoint_the_log(services, settings)
+
+    handlers: dict[str, Handler] = {
+        "deadline_scan": deadline_scan,
+        "render_pdf": render_pdf,
+        "audit_checkpoint": audit_checkpoint,
+    }
+    queue = JobQueue(make_huey(settings), store, handlers, clock=services.clock)
+    if settings.audit_checkpoint_minutes:
+        # Signed checkpoints of the audit log, outside the database (SECURITY.md).
+        queue.every(settings.audit_checkpoint_minutes, "audit_checkpoint")
+    return queue

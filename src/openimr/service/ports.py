@@ -81,6 +81,22 @@ class AuditLog(Protocol):
 
     def entries(self, after_seq: int = 0) -> Iterator[AuditEntry]: ...
 
+    def tail(self) -> tuple[int, str] | None:
+        """(seq, entry_hash) of the last entry; None for an empty log."""
+        ...
+
+
+class CheckpointStore(Protocol):
+    """Signed checkpoints of the audit log, kept outside the database (write once)."""
+
+    def add(self, at: datetime, size: int, note: str) -> str:
+        """Keep `note`; returns the name it is kept under."""
+        ...
+
+    def all(self) -> list[tuple[str, str]]:
+        """Every (name, note) kept, oldest name first."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """`with uow:` is one transaction; leaving it without `commit()` rolls back."""

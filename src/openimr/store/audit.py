@@ -1,4 +1,4 @@
-"""The audit log table's repository: append (hash-chained) and read; never update or delete.
+"""The audit log table's repository: append (HMAC-chained) and read; never update or delete.
 
 Entries are buffered and written at commit, inside the same transaction as the change
 they record. On PostgreSQL an advisory transaction lock serializes appenders so the
@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from openimr.domain.audit import (
     GENESIS_HASH,
     AuditEntry,
+    AuditKeyRing,
     ChainReport,
     canonical_json,
-    entry_hash,
+    seal,
     verify_chain,
 )
 from openimr.store.tables import AuditEntryRow
@@ -48,12 +49,14 @@ def entry_from_row(row: AuditEntryRow) -> AuditEntry:
         data=row.data,
         prev_hash=row.prev_hash,
         entry_hash=row.entry_hash,
+        key_id=row.key_id,
     )
 
 
 class SqlAuditLog:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, keys: AuditKeyRing) -> None:
         self.session = session
+        self.keys = keys
         self._pending: list[_Pending] = []
 
     def append(
@@ -73,29 +76,13 @@ class SqlAuditLog:
             return
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
-        tail = self.session.execute(
-            select(AuditEntryRow.seq, AuditEntryRow.entry_hash)
-            .order_by(AuditEntryRow.seq.desc())
-            .limit(1)
-        ).first()
-        seq, prev = (tail[0], tail[1]) if tail else (0, GENESIS_HASH)
+        seq, prev = self.tail() or (0, GENESIS_HASH)
         rows = []
         for p in self._pending:
             seq += 1
-            digest = entry_hash(prev, seq, p.at, p.actor, p.action, p.case_number, p.data)
-            rows.append(
-                {
-                    "seq": seq,
-                    "at": p.at,
-                    "actor": p.actor,
-                    "action": p.action,
-                    "case_number": p.case_number,
-                    "data": p.data,
-                    "prev_hash": prev,
-                    "entry_hash": digest,
-                }
-            )
-            prev = digest
+            entry = seal(self.keys, prev, seq, p.at, p.actor, p.action, p.case_number, p.data)
+            rows.append(vars(entry))
+            prev = entry.entry_hash
         self._pending.clear()
         # A Core INSERT: the log is write-once, the ORM's unit of work has nothing to track.
         self.session.execute(insert(cast(Table, AuditEntryRow.__table__)), rows)
@@ -121,5 +108,13 @@ class SqlAuditLog:
         for row in rows:
             yield entry_from_row(row)
 
+    def tail(self) -> tuple[int, str] | None:
+        row = self.session.execute(
+            select(AuditEntryRow.seq, AuditEntryRow.entry_hash)
+            .order_by(AuditEntryRow.seq.desc())
+            .limit(1)
+        ).first()
+        return (row[0], row[1]) if row else None
+
     def verify(self) -> ChainReport:
-        return verify_chain(self.entries())
+        return verify_chain(self.entries(), self.keys)

@@ -173,7 +173,7 @@ class CaseNumberRow(Base):
 
 
 class AuditEntryRow(Base):
-    """Append-only, hash-chained audit log. Triggers refuse UPDATE and DELETE."""
+    """Append-only, HMAC-chained audit log. Triggers refuse UPDATE and DELETE."""
 
     __tablename__ = "audit_log"
 
@@ -185,3 +185,5 @@ class AuditEntryRow(Base):
     data: Mapped[str] = mapped_column(Text)  # canonical JSON: hashed exactly as stored
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The id (never the secret) of the HMAC key that sealed the entry; "" before keying.
+    key_id: Mapped[str] = mapped_column(String(16), default="", server_default="")

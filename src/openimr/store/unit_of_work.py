@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from openimr.domain.audit import AuditKeyRing
 from openimr.store.audit import SqlAuditLog
 from openimr.store.documents import SqlDocumentStore
 from openimr.store.repository import SqlCaseRepository, SqlReviewerRepository
@@ -19,8 +20,9 @@ class SqlUnitOfWork:
     documents: SqlDocumentStore
     audit: SqlAuditLog
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], audit_keys: AuditKeyRing) -> None:
         self.session_factory = session_factory
+        self.audit_keys = audit_keys
         self._session: Session | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -30,7 +32,7 @@ class SqlUnitOfWork:
         self.cases = SqlCaseRepository(self._session)
         self.reviewers = SqlReviewerRepository(self._session)
         self.documents = SqlDocumentStore(self._session)
-        self.audit = SqlAuditLog(self._session)
+        self.audit = SqlAuditLog(self._session, self.audit_keys)
         return self
 
     def __exit__(

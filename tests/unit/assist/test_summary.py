@@ -283,3 +283,14 @@ def test_unlabelled_narrative_note_is_read_sentence_by_sentence() -> None:
     assert "rated 6/10" in text and "He denies neck pain." in text
     assert "There is no atrophy." in text
     assert "without relief" in _sentence(draft, r"tried physical therapy and Norco")
+
+
+def test_injury_date_of_an_occupational_claim_wins_over_a_later_date() -> None:
+    note = record_from_bytes(
+        "D1",
+        b"This case involves a 36-year-old female with a history of an occupational claim "
+        b"from 10/13/2016. The mechanism of injury is a slip and fall. She was seen on "
+        b"10/28/2016 for low back pain.\n",
+        filename="summary.txt",
+    )
+    assert "injury of October 13, 2016" in draft_case_summary([note]).paragraphs[0][0].text

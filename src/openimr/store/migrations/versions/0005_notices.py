@@ -5,8 +5,8 @@ The records clock now runs from the notice of assignment's date of mailing (8 CC
 served gets that notice (dated the day the reviewer was assigned, as the clock then counted)
 addressed to the parties the regulation names, so no running clock is lost.
 
-Revision ID: 0004_notices
-Revises: 0003_filed_by
+Revision ID: 0005_notices
+Revises: 0004_audit_keys
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_notices"
-down_revision = "0003_filed_by"
+revision = "0005_notices"
+down_revision = "0004_audit_keys"
 branch_labels = None
 depends_on = None
 
@@ -51,7 +51,7 @@ def _assignment_notice(conn: Any, case_id: int, assigned_on: Any, method: str) -
         "mailed_on": str(assigned_on)[:10],
         "served_by": method,
         "recipients": recipients,
-        "server_name": "recorded before notices were kept (migration 0004)",
+        "server_name": "recorded before notices were kept (migration 0005)",
         "details": {"migrated": True},
         "content_sha256": None,
     }
