@@ -62,6 +62,7 @@ def make_case(**overrides: Any) -> Case:
     """An eligible standard case: injury 2014, UR decision mailed 2015-05-15, filed on time."""
     values: dict[str, Any] = {
         "case_number": "CM15-0000001",
+        "jurisdiction": "ca_dwc",
         "priority": Priority.STANDARD,
         "date_of_injury": date(2014, 3, 3),
         "ur_decision_date": date(2015, 5, 15),
@@ -138,6 +139,7 @@ def pdf_bytes(pages: int = 1) -> bytes:
 
 def make_application(**overrides: Any) -> SubmitApplication:
     values: dict[str, Any] = {
+        "jurisdiction": "ca_dwc",
         "priority": Priority.STANDARD,
         "date_of_injury": date(2014, 3, 3),
         "ur_decision_date": date(2015, 5, 15),

@@ -8,6 +8,7 @@ test_store_contract.py), so the fakes cannot drift from the real adapters.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterator
@@ -27,7 +28,10 @@ from openimr.domain.audit import (
     seal,
 )
 from openimr.domain.case import Case
+from openimr.domain.document_text import OcrProgress, PageText
+from openimr.domain.drafting import ReviewDraft
 from openimr.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
+from openimr.domain.notification import Notification
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import CaseState
 from openimr.rules.case_numbers import case_number_format, check_case_number
@@ -52,6 +56,92 @@ class FakeDatabase:
         self.blobs: dict[str, bytes] = {}
         self.audit: list[AuditEntry] = []
         self.case_seq = 0
+        self.drafts: dict[tuple[str, str], ReviewDraft] = {}
+        self.pages: dict[str, dict[int, PageText]] = {}
+        self.ocr: dict[str, OcrProgress] = {}
+        self.notes: dict[str, Notification] = {}  # dedupe key -> notification
+        self.emails: dict[str, str] = {}
+        self.emailed: set[int] = set()
+
+
+class FakeDraftStore:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    def get(self, case_number: str, reviewer_id: str) -> ReviewDraft | None:
+        return self.db.drafts.get((case_number, reviewer_id))
+
+    def save(
+        self,
+        case_number: str,
+        reviewer_id: str,
+        values: dict[str, str],
+        expected_version: int | None,
+        at: datetime,
+    ) -> int:
+        old = self.db.drafts.get((case_number, reviewer_id))
+        stored = old.version if old else 0
+        if expected_version is not None and expected_version != stored:
+            raise ConcurrentUpdate(f"your draft of {case_number} was saved meanwhile")
+        self.db.drafts[(case_number, reviewer_id)] = ReviewDraft(
+            case_number, reviewer_id, dict(values), stored + 1, at
+        )
+        return stored + 1
+
+    def delete(self, case_number: str, reviewer_id: str) -> None:
+        self.db.drafts.pop((case_number, reviewer_id), None)
+
+
+class FakeTextStore:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    def pages(self, content_hash: str) -> list[PageText]:
+        return [p for _, p in sorted(self.db.pages.get(content_hash, {}).items())]
+
+    def put_page(self, content_hash: str, page: PageText) -> None:
+        self.db.pages.setdefault(content_hash, {})[page.page] = page
+
+    def progress(self, content_hash: str) -> OcrProgress | None:
+        return self.db.ocr.get(content_hash)
+
+    def set_progress(self, progress: OcrProgress) -> None:
+        self.db.ocr[progress.content_hash] = progress
+
+
+class FakeNotificationStore:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    def add_once(self, note: Notification, dedupe_key: str) -> bool:
+        if dedupe_key in self.db.notes:
+            return False
+        self.db.notes[dedupe_key] = dataclasses.replace(note, id=len(self.db.notes) + 1)
+        return True
+
+    def for_recipients(self, recipients: list[str], limit: int = 50) -> list[Notification]:
+        mine = [n for n in self.db.notes.values() if n.recipient in recipients]
+        return sorted(mine, key=lambda n: -n.id)[:limit]
+
+    def unread_count(self, recipients: list[str]) -> int:
+        return sum(n.read_at is None for n in self.for_recipients(recipients, 10**6))
+
+    def mark_read(self, recipients: list[str], at: datetime) -> None:
+        for key, n in self.db.notes.items():
+            if n.recipient in recipients and n.read_at is None:
+                self.db.notes[key] = dataclasses.replace(n, read_at=at)
+
+    def unsent(self, limit: int = 200) -> list[Notification]:
+        return [n for n in self.db.notes.values() if n.id not in self.db.emailed][:limit]
+
+    def mark_emailed(self, note_id: int, at: datetime) -> None:
+        self.db.emailed.add(note_id)
+
+    def email_of(self, username: str) -> str | None:
+        return self.db.emails.get(username)
+
+    def set_email(self, username: str, email: str) -> None:
+        self.db.emails[username] = email
 
 
 class FakeCaseRepository:
@@ -116,15 +206,23 @@ class FakeCaseRepository:
         states: frozenset[CaseState] | None = None,
         reviewer_id: str | None = None,
         party_key: str | None = None,
+        text: str | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> list[Case]:
+        wanted = (text or "").strip().lower()
         found = [
             c
             for c in self.db.cases.values()
             if (states is None or c.state in states)
             and (reviewer_id is None or c.assigned_reviewer_id == reviewer_id)
             and (party_key is None or party_key in c.party_keys())
+            and (
+                not wanted
+                or wanted in c.case_number.lower()
+                or wanted in (c.claim_number or "").lower()
+                or any(wanted in p.name.lower() for p in c.parties)
+            )
         ]
         return [copy.deepcopy(c) for c in found[offset : offset + limit]]
 
@@ -226,6 +324,9 @@ class FakeUnitOfWork:
         self.reviewers = FakeReviewerRepository(self._work)
         self.documents = FakeDocumentStore(self._work)
         self.audit = FakeAuditLog(self._work)
+        self.drafts = FakeDraftStore(self._work)
+        self.texts = FakeTextStore(self._work)
+        self.notifications = FakeNotificationStore(self._work)
         return self
 
     def __exit__(
@@ -248,6 +349,9 @@ class FakeUnitOfWork:
         self.reviewers = FakeReviewerRepository(self._work)
         self.documents = FakeDocumentStore(self._work)
         self.audit = FakeAuditLog(self._work)
+        self.drafts = FakeDraftStore(self._work)
+        self.texts = FakeTextStore(self._work)
+        self.notifications = FakeNotificationStore(self._work)
 
 
 class FixedClock:

@@ -16,6 +16,7 @@ sync routes in threads); parallel work uses processes (`letter parse --jobs`, co
 
 from __future__ import annotations
 
+import io
 import threading
 from pathlib import Path
 
@@ -81,3 +82,41 @@ def _open(source: bytes | Path | str, label: str) -> pdfium.PdfDocument:
 
 def _clean(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace(_LINE_BREAK_HYPHEN, "-\n")
+
+
+def pdf_page_alone(source: bytes, page_no: int, name: str | None = None) -> bytes:
+    """Page `page_no` (from 1) as a PDF of its own (OCR reads a scan one page at a time)."""
+    label = name or "PDF"
+    with _LOCK:
+        document = _open(source, label)
+        try:
+            if not 1 <= page_no <= len(document):
+                raise UnreadablePdf(f"{label}: no page {page_no}", file=label)
+            single = pdfium.PdfDocument.new()
+            try:
+                single.import_pages(document, [page_no - 1])
+                out = io.BytesIO()
+                single.save(out)
+                return out.getvalue()
+            finally:
+                single.close()
+        finally:
+            document.close()
+
+
+def pdf_page_png(source: bytes, page_no: int, width: int = 1000, name: str | None = None) -> bytes:
+    """Page `page_no` (from 1) as a greyscale PNG `width` pixels wide (the page viewer)."""
+    label = name or "PDF"
+    with _LOCK:
+        document = _open(source, label)
+        try:
+            if not 1 <= page_no <= len(document):
+                raise UnreadablePdf(f"{label}: no page {page_no}", file=label)
+            page = document[page_no - 1]
+            image = page.render(scale=width / page.get_width(), grayscale=True).to_pil()
+            page.close()
+        finally:
+            document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -60,10 +60,16 @@ class SecurityHeaders:
 
         started = time.perf_counter()
 
+        # Nothing but the static files may be kept by the browser or a proxy: a case page
+        # must not come back from the cache after logout (Back button) or to the next user.
+        cacheable = scope.get("path", "").startswith("/static/")
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.extend(self.HEADERS)
+                if not cacheable:
+                    headers.append((b"cache-control", b"no-store"))
                 took = (time.perf_counter() - started) * 1000
                 headers.append((b"server-timing", f"app;dur={took:.1f}".encode()))
                 headers.append((b"content-security-policy", CSP.encode()))

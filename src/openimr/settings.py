@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     environment: Literal["local", "test", "production"] = "local"
     log_level: str = "INFO"
     queue_url: str = ""  # empty: huey on SQLite under data_dir; redis://... for Redis
+    smtp_url: str = ""  # empty: notifications in the app only; smtp://host:port to e-mail them
+    mail_from: str = "openimr <no-reply@localhost>"
+    base_url: str = "http://127.0.0.1:8000"  # links in e-mails
 
     # The audit log (SECURITY.md). Its HMAC key and the checkpoint signing key live outside
     # the database; unset paths default to files under data_dir, made on first use locally.

@@ -1,203 +1,197 @@
-"""The web pages in a real headless Chromium (Playwright, Debian's /usr/bin/chromium).
-
-Staff take the seed case from intake to an issued letter; the reviewer signs with the
-assist panel shown; the party downloads the letter and never sees the reviewer.
-Screenshots of every open page go to test-artifacts/ when a step fails.
+"""The walk, per role, in a real headless Chromium: staff take the seed case from intake to
+records received (files attached), the reviewer works on the workbench — the draft marked,
+refused at signing while it is still a machine draft, saved as typed and restored after a
+new login, kept through an expired session — and signs; staff issue and publish; the party
+reads the letter, which never names the reviewer. Every page is checked with axe-core.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from openimr.commands.serve import prepare
-from openimr.server import create_app
-from openimr.settings import Settings
-from tests.served import free_port
+from tests.browser.conftest import Served, axe_violations, page_width
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = os.environ.get("OPENIMR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SEED_REVIEWER = "R-PM-001"
 SEED_REVIEWER_NAME = "Riley Imaginary"
+RECORD = b"PR-2 progress report 2015-05-08: low back pain 6/10; home heat helps.\n"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`openimr serve`'s app (seed case at intake, demo accounts) on a free port, in a thread."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed ({CHROMIUM}); CI installs it")
-    pytest.importorskip("playwright.sync_api")
-    import uvicorn
-
-    data = Path(tmp_path_factory.mktemp("browser"))
-    settings = Settings(data_dir=data, environment="test", secret_key="browser-test-secret")
-    prepare(settings, load_seed=True)
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+def _no_serious_axe(page: Any, where: str) -> None:
+    found = axe_violations(page)
+    assert not found, f"{where}: {found}"
 
 
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        yield launched
-        launched.close()
-
-
-class Session:
-    """One logged-in browser context per person; screenshots on failure."""
-
-    def __init__(self, browser: object, base: str, name: str) -> None:
-        self.context = browser.new_context(accept_downloads=True)  # type: ignore[attr-defined]
-        self.page = self.context.new_page()
-        self.base = base
-        self.name = name
-
-    def login(self, username: str, password: str) -> None:
-        self.page.goto(f"{self.base}/login")
-        self.page.fill("#username", username)
-        self.page.fill("#password", password)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_load_state()
-
-    def screenshot(self, label: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{label}-{self.name}.png"), full_page=True)
-
-
-def test_seed_case_from_intake_to_issued_letter(browser: object, server: str) -> None:
-    staff = Session(browser, server, "staff")
-    reviewer = Session(browser, server, "reviewer")
-    party = Session(browser, server, "party")
-    sessions = [staff, reviewer, party]
-    try:
-        _run_the_case(staff, reviewer, party)
-    except Exception:
-        for session in sessions:
-            session.screenshot("failure")
-        raise
-    finally:
-        for session in sessions:
-            session.context.close()
-
-
-def _run_the_case(staff: Session, reviewer: Session, party: Session) -> None:
+def test_the_walk_for_every_role(people: Any, served: Served, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    # Staff: the queue shows the seed case at intake with its clock column.
-    staff.login("staff", "staff-demo-pass")
-    expect(staff.page.locator("h1")).to_have_text("Open cases")
-    row = staff.page.locator("#queue-table tbody tr").first
+    # -- staff: the queue, eligibility (confirmed), assignment (confirmed), records as files --
+    staff = people("staff")
+    page = staff.page
+    expect(page.locator("h1")).to_have_text("Cases")
+    _no_serious_axe(page, "queue")
+    row = page.locator("#queue-table tbody tr").first
     case_number = row.get_attribute("data-case")
     assert case_number
     row.locator("a").first.click()
-    expect(staff.page.locator("iframe.pdf")).to_be_visible()  # the case file shown in the page
+    _no_serious_axe(page, "case page")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Decide eligibility")
+    expect(page.locator(".flash")).to_contain_text("Eligible")
+    # The notice of assignment (8 CCR 9792.10.4(b)): its date of mailing starts the records
+    # clock; it is a document of the case, listed with its recipients.
+    page.select_option("#notice_served_by", "mail")
+    page.click("text=Send the notice of assignment")
+    expect(page.locator(".flash")).to_contain_text("Notice of assignment sent")
+    expect(page.locator("#notices")).to_contain_text("Notice of Assignment")
+    expect(page.locator("#notices")).to_contain_text("(claims administrator)")
+    _no_serious_axe(page, "case page with a notice")
+    page.click("text=Assign an expert reviewer")
+    expect(page.locator("#excluded")).to_contain_text("R-OM-002")
+    _no_serious_axe(page, "assignment")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f'#candidates tr[data-reviewer="{SEED_REVIEWER}"] button').click()
+    expect(page.locator(".flash")).to_contain_text("Reviewer assigned")
+    record = tmp_path / "pr2-2015-05-08.txt"
+    record.write_bytes(RECORD)
+    page.set_input_files("#records-files", str(record))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=File the records received")
+    expect(page.locator(".flash")).to_contain_text("decision clock is running")
+    expect(page.locator("#documents")).to_contain_text("pr2-2015-05-08.txt")
+    expect(page.locator("#timeline")).to_contain_text("Records filed")
+    assert "CaseRead" not in page.locator("#timeline").inner_text()
 
-    staff.page.click("text=Decide eligibility")
-    expect(staff.page.locator(".flash")).to_contain_text("Eligible")
-    # The notice of assignment (8 CCR 9792.10.4(b)) starts the records clock.
-    staff.page.select_option("#notice_served_by", "mail")
-    staff.page.click("text=Send the notice of assignment")
-    expect(staff.page.locator(".flash")).to_contain_text("Notice of assignment sent")
-    expect(staff.page.locator("#notices")).to_contain_text("Notice of Assignment")
-    expect(staff.page.locator("#notices")).to_contain_text("(claims administrator)")
-    staff.page.click("text=Assign an expert reviewer")
-    expect(staff.page.locator("#excluded")).to_contain_text("R-OM-002")  # excluded, with reason
-    staff.page.locator(f'#candidates tr[data-reviewer="{SEED_REVIEWER}"] button').click()
-    expect(staff.page.locator(".flash")).to_contain_text("Reviewer assigned")
-    staff.page.click("text=Record the records as received")
-    expect(staff.page.locator(".flash")).to_contain_text("decision clock is running")
-
-    # Reviewer: the workbench shows the case file and the assist panel; accept, edit, sign.
-    reviewer.login("reviewer", "reviewer-demo-pass")
-    reviewer.page.click(f"text={case_number}")
-    panel = reviewer.page.locator("#assist-1")
-    expect(panel).to_be_visible()
+    # -- reviewer: told of the assignment; the workbench with the assist panel --------------
+    reviewer = people("reviewer")
+    rpage = reviewer.page
+    expect(rpage.locator("#notifications-link")).to_contain_text("Notifications")
+    rpage.click(f"text={case_number}")
+    _no_serious_axe(rpage, "workbench")
+    panel = rpage.locator("#assist-1")
     expect(panel).to_contain_text("Governing citation")
-    expect(panel).to_contain_text("Draft rationale")
-    reviewer.page.fill(
-        "#clinical_case_summary", "A worker with chronic low back pain asks for a hot/cold unit."
-    )
-    accept = panel.locator("button[data-pick]")
-    if accept.count():
-        accept.click()
-    if reviewer.page.locator("#decision-1").input_value() == "":
-        reviewer.page.select_option("#decision-1", "upheld")
+    expect(panel).to_contain_text("Deciding reasons")  # the question that decides, first
+    summary = rpage.locator("#clinical_case_summary")
+    assert summary.input_value().startswith("[DRAFT]")  # the machine draft is marked
+    expect(rpage.locator('[data-flag-for="clinical_case_summary"]')).to_be_visible()
     panel.locator("text=Use draft").click()
-    assert reviewer.page.locator("#rationale-1").input_value().strip()
-    reviewer.page.fill(
-        "#rationale-1",
-        reviewer.page.locator("#rationale-1").input_value()
-        + " Reviewed and edited by the reviewer.",
+    rationale = rpage.locator("#rationale-1")
+    assert rationale.input_value().startswith("[DRAFT]")
+    expect(rpage.locator('[data-flag-for="rationale-1"]')).to_be_visible()
+    if rpage.locator("#decision-1").input_value() == "":
+        rpage.select_option("#decision-1", "upheld")
+    if not rpage.locator("#guideline-1-source").input_value():
+        rpage.select_option("#guideline-1-source", "non-MTUS")
+        rpage.fill("#guideline-1-name", "ODG Low Back")
+    rpage.check("#attest")
+    rpage.once("dialog", lambda dialog: dialog.accept())
+    rpage.click("#sign")
+    # Refused, with the reasons, and nothing typed is lost.
+    expect(rpage.locator("#form-errors")).to_contain_text("Not signed")
+    expect(rpage.locator("#form-errors")).to_contain_text("[DRAFT]")
+    assert rpage.locator("#rationale-1").input_value().startswith("[DRAFT]")
+
+    # The reviewer writes their own words; the draft is saved on the server as they type.
+    own_summary = (
+        "A warehouse worker with chronic low back pain since 2011 asks for a hot/cold unit."
     )
-    if not reviewer.page.locator("#guideline-1").input_value().strip():
-        reviewer.page.fill("#guideline-1", "non-MTUS | ODG | 2015 | Low Back | | ")
-    reviewer.page.check("input[name=attest]")
-    reviewer.page.click("#sign")
-    expect(reviewer.page.locator(".flash")).to_contain_text("Determination signed")
+    own_rationale = (
+        "Home heat and cold packs give the same benefit as a powered unit; the records show "
+        "no reason a simple pack would not do. The request is not medically necessary."
+    )
+    summary.fill(own_summary)
+    rationale.fill(own_rationale)
+    expect(rpage.locator("#draft-status")).to_contain_text("Draft saved", timeout=10_000)
 
-    # Staff issue the final determination.
-    staff.page.goto(f"{staff.base}/cases/{case_number}")
-    staff.page.click("text=Issue the final determination")
-    expect(staff.page.locator(".flash")).to_contain_text("issued")
-    notices = staff.page.locator("#notices")
-    expect(notices).to_contain_text("Final Determination Letter")
+    # A new login elsewhere finds the typed work, not the machine drafts.
+    again = people("reviewer")
+    again.go(f"/reviews/{case_number}")
+    assert again.page.locator("#clinical_case_summary").input_value() == own_summary
+    assert again.page.locator("#rationale-1").input_value() == own_rationale
+
+    # The session expires; the next keystroke asks for the password in place.
+    reviewer.context.clear_cookies()
+    rationale.fill(own_rationale + " Signed after a new login.")
+    dialog = rpage.locator("#renew-dialog")
+    expect(dialog).to_be_visible(timeout=10_000)
+    rpage.fill("#renew-password", "reviewer-demo-pass")
+    rpage.click("#renew-submit")
+    expect(dialog).to_be_hidden()
+    expect(rpage.locator("#draft-status")).to_contain_text("Draft saved", timeout=10_000)
+    assert rpage.locator("#rationale-1").input_value().endswith("Signed after a new login.")
+
+    rpage.check("#attest")
+    rpage.once("dialog", lambda dialog: dialog.accept())
+    rpage.click("#sign")
+    expect(rpage.locator(".flash")).to_contain_text("Determination signed")
+    # What was signed is what the workbench shows now, read only.
+    expect(rpage.locator("#signed-notice")).to_be_visible()
+    assert rpage.locator("#clinical_case_summary").input_value() == own_summary
+    assert rpage.locator("#clinical_case_summary").is_disabled()
+    _no_serious_axe(rpage, "signed workbench")
+    # Finished cases leave "My reviews".
+    reviewer.go("/reviews")
+    expect(rpage.locator("#reviews")).not_to_contain_text(case_number)
+
+    # -- staff issue (confirmed) and publish -----------------------------------------------
+    staff.go(f"/cases/{case_number}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Issue the final determination")
+    expect(page.locator(".flash")).to_contain_text("issued")
+    notices = page.locator("#notices")
+    expect(notices).to_contain_text("Final Determination")
     expect(notices.locator("tr[data-kind]")).to_have_count(2)
-    for label, width in (("desktop", 1280), ("phone", 390)):
-        staff.page.set_viewport_size({"width": width, "height": 900})
-        staff.screenshot(f"case-notices-{label}")
-    staff.page.set_viewport_size({"width": 1280, "height": 900})
+    staff.screenshot("case-notices-desktop")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Publish the redacted version")
+    expect(page.locator(".flash")).to_contain_text("published")
+    staff.go(f"/queue?q={case_number}&state=all")
+    expect(page.locator("#queue-table")).to_contain_text("Met")  # decided within its clock
 
-    # The party reads and downloads the letter; the reviewer is never named.
-    party.login("worker", "worker-demo-pass")
-    expect(party.page.locator("#my-cases")).to_contain_text(case_number)
-    party.page.click(f"text={case_number}")
-    with party.page.expect_download() as download_info:
-        party.page.click("#party-pdf")
-    download = download_info.value
-    pdf = Path(download.path())
-    assert pdf.read_bytes().startswith(b"%PDF")
-    # The party's own notices are listed and download as PDF.
-    expect(party.page.locator("#notices tr[data-kind]")).to_have_count(2)
-    party.screenshot("party-notices")
-    with party.page.expect_download() as notice_download:
-        party.page.locator('#notices tr[data-kind="assignment"] a', has_text="PDF").click()
+    # -- the party: told the letter is out, reads and downloads it, never the reviewer -------
+    party = people("worker")
+    ppage = party.page
+    expect(ppage.locator("#my-cases")).to_contain_text(case_number)
+    _no_serious_axe(ppage, "party cases")
+    ppage.click(f"text={case_number}")
+    with ppage.expect_download() as download_info:
+        ppage.click("#party-pdf")
+    assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
+    # The notices sent to the party are listed on its page and download as PDF.
+    expect(ppage.locator("#notices tr[data-kind]")).to_have_count(2)
+    with ppage.expect_download() as notice_download:
+        ppage.locator('#notices tr[data-kind="assignment"] a', has_text="PDF").click()
     assert Path(notice_download.value.path()).read_bytes().startswith(b"%PDF")
-    party.page.goto(f"{party.base}/cases/{case_number}/letter")
-    text = party.page.locator("#letter-text").inner_text()
+    party.screenshot("party-notices")
+    party.go(f"/cases/{case_number}/letter")
+    text = ppage.locator("#letter-text").inner_text()
     assert "HOW THE IMR FINAL DETERMINATION WAS MADE" in text
     assert "PROOF OF SERVICE" in text and "Date of mailing" in text
-    for page_text in (text, party.page.content()):
+    assert own_rationale.split(";")[0] in text
+    for page_text in (text, ppage.content()):
         assert SEED_REVIEWER not in page_text and SEED_REVIEWER_NAME not in page_text
-    # And the party cannot open the staff pages or the workbench.
-    response = party.page.goto(f"{party.base}/cases/{case_number}/assignment")
+    party.go("/notifications")
+    expect(ppage.locator("#notifications")).to_contain_text("final determination")
+    response = party.go(f"/cases/{case_number}/assignment")
     assert response is not None and response.status == 403
+
+    # The case page with its notices at phone width: nothing wider than the screen.
+    phone = people("staff", width=375)
+    phone.go(f"/cases/{case_number}")
+    expect(phone.page.locator("#notices tr[data-kind]")).to_have_count(2)
+    assert page_width(phone.page) <= 375, page_width(phone.page)
+    _no_serious_axe(phone.page, "case page with notices, phone")
+    phone.screenshot("case-notices-phone")
+
+    # -- e-mail went out through SMTP: the reviewer's assignment, the party's letter --------
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(served.mailbox) < 2:
+        time.sleep(0.2)
+    to = {rcpt for envelope in served.mailbox for rcpt in envelope.rcpt_tos}
+    assert "reviewer@example.test" in to and "worker@example.test" in to

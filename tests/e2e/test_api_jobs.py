@@ -48,7 +48,7 @@ def test_the_queue_shows_the_alert_beside_the_case(tmp_path: Path, database_url:
     client = browser(service)
     login(client, "staff")
     page = client.get("/queue")
-    assert "clock-late" in page.text  # the overdue records clock is red
+    assert "badge-overdue" in page.text  # the overdue records clock is red, and says so
     assert "Reminder to the claims administrator" in page.text
 
 

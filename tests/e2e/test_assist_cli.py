@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from openimr.cli import app
+from openimr.evidence.schema import REASON_CODES
 
 CASE = {
     "id": "case-1",
@@ -34,6 +35,7 @@ PROPOSAL_FIELDS = {
     "body_region",
     "citations",
     "criteria",
+    "reasons",
     "precedents",
     "rationale",
 }
@@ -53,9 +55,19 @@ def test_batch_writes_one_contract_line_per_item(tmp_path: Path) -> None:
     for record in out:
         assert set(record) >= PROPOSAL_FIELDS
         assert 0.0 <= record["p_overturn"] <= 1.0
-        assert record["proposal"] in ("uphold", "overturn", "insufficient")
+        assert record["proposal"] in ("uphold", "overturn", "insufficient", "undecided")
         for criterion in record["criteria"]:
             assert criterion["status"] in ("met", "not_met", "insufficient")
+        labels = [c["criterion"] for c in record["criteria"]]
+        assert len(labels) == len(set(labels)), "a criterion is named twice"
+        assert record["reasons"], "every item gets a reason list"
+        for reason in record["reasons"]:
+            assert set(reason) >= {"code", "criterion", "status", "evidence"}
+            assert reason["code"] in REASON_CODES
+            if reason["evidence_kind"] == "silence":
+                assert reason["evidence"].startswith("the record does not")
+        if record["proposal"] == "overturn":
+            assert record["reasons"][0]["code"] == "criteria_met"
     assert out[0]["category"] == "imaging/mri"
     assert out[0]["body_region"] == "shoulder"
 
@@ -142,3 +154,67 @@ def test_evaluate_prints_the_figures_and_writes_a_report(tmp_path: Path) -> None
     for label in ("AUC (overturned)", "Cohen's kappa", "Brier score", "citation match"):
         assert label in result.stdout
     assert "data:image/png;base64," in report.read_text()
+    for label in (
+        "reason accuracy@1",
+        "proposal 'uphold'",
+        "constant 0.11",
+        "facts the rationales",
+    ):
+        assert label in result.stdout
+
+
+def _dev_named_letter(n: int, overturned: bool) -> dict:
+    letter = _letter(n, overturned)
+    # case numbers whose SHA-256 is even fall in the development half (assist.halves)
+    letter["case_number"] = f"CM16-{n:07d}"
+    return letter
+
+
+def test_evaluate_refuses_an_unknown_half(tmp_path: Path) -> None:
+    letters = tmp_path / "letters.jsonl"
+    letters.write_text(json.dumps(_letter(1, False)) + "\n")
+    result = CliRunner().invoke(
+        app, ["assist", "evaluate", "--letters", str(letters), "--half", "odd"]
+    )
+    assert result.exit_code == 2
+    assert "--half" in result.output
+
+
+def test_evaluate_held_out_trains_on_one_half_and_measures_the_other(tmp_path: Path) -> None:
+    from openimr.assist.halves import half_of
+
+    letters = [_dev_named_letter(n, n % 3 == 0) for n in range(40)]
+    halves = {half_of(x["case_number"]) for x in letters}
+    assert halves == {"development", "held_out"}
+    path = tmp_path / "letters.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in letters) + "\n")
+    result = CliRunner().invoke(
+        app, ["assist", "evaluate", "--letters", str(path), "--half", "held_out"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "held-out letters" in result.stdout
+    held = sum(half_of(x["case_number"]) == "held_out" for x in letters)
+    assert f": {2 * held} items" in result.stdout
+
+
+def test_reasons_labels_every_item_with_codes_and_phrases(tmp_path: Path) -> None:
+    letter = _letter(1, False)
+    letter["items"][0]["rationale"] = (
+        "The guideline supports imaging when red flags are present. In this case, the record "
+        "does not document any red flags or a focal neurological deficit. Therefore the MRI is "
+        "not medically necessary."
+    )
+    letter["items"][1]["rationale"] = (
+        "Continued opioid use requires documented functional improvement. The records show no "
+        "objective functional improvement with Norco and no recent urine drug screen. The "
+        "request is not medically necessary."
+    )
+    path = tmp_path / "letters.jsonl"
+    path.write_text(json.dumps(letter) + "\n")
+    result = CliRunner().invoke(app, ["assist", "reasons", "--letters", str(path)])
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(x) for x in result.stdout.splitlines())
+    assert first["primary"]["code"] == "indication_not_documented"
+    assert "red flags" in first["primary"]["phrase"]
+    assert second["primary"]["code"] == "no_functional_improvement"
+    assert "monitoring_not_documented" in {s["code"] for s in second["secondary"]}

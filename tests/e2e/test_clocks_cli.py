@@ -138,3 +138,29 @@ def test_the_service_and_the_command_compute_the_same_clocks(tmp_path: Path) -> 
         k: v["due"]  # type: ignore[index]
         for k, v in service.items()
     }
+
+
+def test_each_line_names_its_jurisdiction_and_gets_that_packs_clocks(tmp_path: Path) -> None:
+    lines = [
+        {"id": "fed", "jurisdiction": "us_federal",
+         "events": {"final_denial_received": "2025-10-30", "iro_received": "2026-03-02"}},
+        {"id": "dmhc", "jurisdiction": "ca_dmhc", "priority": "expedited",
+         "review_type": "medical_necessity",
+         "events": {"plan_decision": "2026-01-09", "eligibility_notice": "2026-02-13T10:00:00"}},
+        {"id": "hi", "jurisdiction": "hi_external",
+         "events": {"final_denial_received": "2026-01-05"}},
+        {"id": "bad", "jurisdiction": "us_federal",
+         "events": {"ur_decision": "2026-01-05"}},
+        {"id": "nowhere", "jurisdiction": "xx_none", "events": {}},
+    ]  # fmt: skip
+    code, (fed, dmhc, hi, bad, nowhere) = run(tmp_path, *(json.dumps(line) for line in lines))
+    assert code == 1
+    assert fed["jurisdiction"] == "us_federal"
+    assert by_name(fed)["request"]["due"] == "2026-03-02"
+    assert by_name(fed)["request"]["rolled_from"] == "2026-03-01"
+    assert by_name(fed)["decision"]["due"] == "2026-04-16"
+    assert by_name(dmhc)["application"]["due"] == "2026-07-09"
+    assert by_name(dmhc)["records"]["due"] == "2026-02-14T10:00:00"  # 24 hours
+    assert by_name(hi)["request"]["due"] == "2026-05-15"  # 130 days
+    assert "unknown event" in str(bad["error"]) and "final_denial_received" in str(bad["error"])
+    assert "unknown jurisdiction" in str(nowhere["error"])

@@ -1,29 +1,29 @@
 """`openimr rules show`: every rule in force with its citation and verification; the committed
-page docs/rules-ca_dwc.md is what the command prints today (regenerate it, never edit it)."""
+pages docs/rules-<jurisdiction>.md are what the command prints today (regenerate them, never
+edit them)."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from openimr.cli import app
+from openimr.rules.pack import jurisdictions
 from tests.conftest import REPO
 
 runner = CliRunner()
-DOC = REPO / "docs" / "rules-ca_dwc.md"
-DOC_COMMAND = [
-    "rules", "show", "--jurisdiction", "ca_dwc", "--as-of", "2026-01-01", "--format", "md",
-]  # fmt: skip
 
 
-def test_the_committed_rules_page_is_current() -> None:
-    result = runner.invoke(app, DOC_COMMAND)
+@pytest.mark.parametrize("jurisdiction", jurisdictions())
+def test_the_committed_rules_page_is_current(jurisdiction: str) -> None:
+    doc = REPO / "docs" / f"rules-{jurisdiction}.md"
+    command = ["rules", "show", "--jurisdiction", jurisdiction, "--as-of", "2026-01-01"]
+    result = runner.invoke(app, [*command, "--format", "md"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == DOC.read_text(encoding="utf-8"), (
-        "docs/rules-ca_dwc.md is out of date: run "
-        "`openimr rules show --jurisdiction ca_dwc --as-of 2026-01-01 --format md "
-        "> docs/rules-ca_dwc.md`"
+    assert doc.exists() and result.stdout == doc.read_text(encoding="utf-8"), (
+        f"docs/rules-{jurisdiction}.md is out of date: run `scripts/rules-docs`"
     )
 
 

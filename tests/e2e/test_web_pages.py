@@ -144,7 +144,7 @@ def test_parties_and_reviewers_cannot_open_staff_pages(tmp_path: Path, database_
     for who in ("party", "reviewer"):
         client = browser(service)
         login(client, who)
-        for path in ("/queue", "/analytics", "/intake", f"/cases/{case}/assignment"):
+        for path in ("/queue", "/workload", "/intake", f"/cases/{case}/assignment"):
             assert client.get(path).status_code == 403, (who, path)
 
 
@@ -156,7 +156,7 @@ def test_the_seed_case_through_the_web_forms(tmp_path: Path, database_url: str) 
     assert f'data-case="{case}"' in queue.text
 
     page = staff.get(f"/cases/{case}")
-    assert "Hot/Cold unit for the lumbar spine" in page.text and "<iframe" in page.text
+    assert "Hot/Cold unit for the lumbar spine" in page.text and '/view"' in page.text
     page = staff.post(f"/cases/{case}/eligibility", data=form_fields(page.text))
     assert "Eligible" in page.text and "LC 4610.5" in page.text
 
@@ -170,14 +170,17 @@ def test_the_seed_case_through_the_web_forms(tmp_path: Path, database_url: str) 
     page = staff.post(
         f"/cases/{case}/records",
         data={**form_fields(page.text), "received_on": "2026-11-27", "served_by": "electronic"},
+        files=[("files", ("pr2.txt", b"PR-2 progress report: low back pain, 6/10.", "text/plain"))],
     )
-    assert "records_received" in page.text
+    assert "Records received" in page.text
 
     reviewer = browser(service)
     login(reviewer, "reviewer")
     bench = reviewer.get(f"/reviews/{case}")
     assert bench.status_code == 200
     assert 'id="assist-1"' in bench.text  # the assist panel for the one disputed item
+    assert "Deciding reasons" in bench.text  # the question that decides the item, first
+    assert "<q>the record does not" not in bench.text  # silence is never quoted
     signed = reviewer.post(
         f"/reviews/{case}",
         data={
@@ -185,7 +188,10 @@ def test_the_seed_case_through_the_web_forms(tmp_path: Path, database_url: str) 
             "attest": "yes",
             "clinical_case_summary": "Chronic low back pain; a hot/cold unit is asked for.",
             "decision-1": "upheld",
-            "guideline-1": "non-MTUS | ODG | 2015 | Low Back; Cold/heat packs |  | ",
+            "guideline-1-source": "non-MTUS",
+            "guideline-1-name": "ODG",
+            "guideline-1-edition": "2015",
+            "guideline-1-sections": "Low Back; Cold/heat packs",
             "rationale-1": "Home applications of heat or cold serve as well as a powered unit.",
         },
     )
@@ -232,7 +238,7 @@ def test_the_analytics_page_draws_its_charts(tmp_path: Path, database_url: str) 
     login(client, "staff")
     page = client.get("/analytics")
     assert page.status_code == 200
-    assert page.text.count("<svg") >= 3 and "upheld" in page.text
+    assert page.text.count("<svg") >= 3 and "Upheld" in page.text
 
 
 def test_the_decision_search_page_is_public(tmp_path: Path, database_url: str) -> None:
@@ -288,7 +294,7 @@ def test_the_queue_answers_a_fragment_request_with_only_its_table(
     client = browser(service)
     login(client, "staff")
     fragment = client.get("/queue", headers={"HX-Request": "true"})
-    assert fragment.text.lstrip().startswith('<table id="queue-table">')
+    assert fragment.text.lstrip().startswith('<table id="queue-table"')
     assert f'data-case="{case}"' in fragment.text and "<html" not in fragment.text
 
 

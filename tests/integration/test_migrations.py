@@ -58,15 +58,17 @@ def test_sqlite_connections_enforce_foreign_keys(tmp_path: pytest.TempPathFactor
         engine.dispose()
 
 
-def test_0005_turns_a_recorded_noarfi_into_a_notice_of_assignment(database_url: str) -> None:
-    """A case assigned before notices were kept keeps its records clock (migration 0005)."""
+def test_old_cases_keep_their_parties_and_their_noarfi_becomes_a_notice(database_url: str) -> None:
+    """A case assigned before packs and notices were kept survives the later migrations whole:
+    SQLite's table rebuild (0006) no longer cascades away its parties, and its recorded NOARFI
+    becomes the notice of assignment that starts its records clock (0007)."""
     from datetime import date
 
     from openimr.domain.vocabulary import NoticeKind, ServiceMethod
     from openimr.rules.case_clocks import case_clocks
     from openimr.service.bootstrap import bootstrap
 
-    upgrade(database_url, "0004_audit_keys")
+    upgrade(database_url, "0005_workbench")
     engine = make_engine(database_url)
     try:
         with engine.begin() as conn:
@@ -99,6 +101,8 @@ def test_0005_turns_a_recorded_noarfi_into_a_notice_of_assignment(database_url: 
     services = bootstrap(database_url)
     with services.uow() as uow:
         case = uow.cases.get("CM15-0000009")
+    assert case.jurisdiction == "ca_dwc"
+    assert [p.name for p in case.parties] == ["Pat Testworker", "Dr. UR"]
     (notice,) = case.notices
     assert notice.kind is NoticeKind.ASSIGNMENT and notice.served_by is ServiceMethod.MAIL
     assert [r.name for r in notice.recipients] == ["Pat Testworker"]  # not the UR physician

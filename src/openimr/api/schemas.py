@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,9 +13,7 @@ from openimr.domain.clocks import Clocks
 from openimr.domain.vocabulary import (
     CaseState,
     Decision,
-    DocumentKind,
     EvidenceSource,
-    PartyRole,
     Priority,
     ServiceMethod,
 )
@@ -29,7 +27,9 @@ class Strict(BaseModel):
 
 
 class PartyCreate(Strict):
-    role: PartyRole
+    role: str = Field(
+        min_length=1, max_length=60, description="a party role of the case's jurisdiction pack"
+    )
     name: str = Field(min_length=1, max_length=300)
     key: str = Field(min_length=1, max_length=300, description='e.g. "org:acme-insurance"')
     organization: str | None = Field(default=None, max_length=300)
@@ -46,18 +46,25 @@ class DocumentMeta(Strict):
     """Describes one uploaded file, matched by `filename` to a part of `files`."""
 
     filename: str = Field(min_length=1, max_length=500)
-    kind: DocumentKind
+    kind: str = Field(
+        min_length=1, max_length=60, description="a document kind of the case's jurisdiction pack"
+    )
     title: str | None = Field(default=None, max_length=500)
     author: str | None = Field(default=None, max_length=300)
     document_date: date | None = None
 
 
 class ApplicationCreate(Strict):
-    """DWC Form IMR with the UR decision facts; documents travel as multipart files."""
+    """The application with the facts of the decision it disputes; documents travel as
+    multipart files. `jurisdiction` names the pack whose law governs the case (GET
+    /api/jurisdictions lists them); `facts` are that pack's case facts."""
 
+    jurisdiction: str = Field(default="ca_dwc", max_length=40)
     priority: Priority
-    date_of_injury: date
-    ur_decision_date: date
+    date_of_injury: date | None = None
+    ur_decision_date: date = Field(
+        description="the payer's decision under review (UR decision, plan's grievance decision...)"
+    )
     ur_decision_served_by: ServiceMethod
     application_received_on: date
     application_signed: bool
@@ -70,6 +77,7 @@ class ApplicationCreate(Strict):
     applicant_age: int | None = Field(default=None, ge=0, le=130)
     applicant_sex: str | None = Field(default=None, max_length=20)
     condition: str = Field(default="", max_length=2000)
+    facts: dict[str, str] = Field(default_factory=dict, max_length=50)
     # No case_number: the IMR organization numbers every case (a client-chosen number was
     # a way to block intake by taking the next ones); sending one is an error.
 
@@ -93,6 +101,11 @@ class VersionedCommand(Strict):
 class AssignmentCreate(VersionedCommand):
     reviewer_id: str | None = Field(
         default=None, max_length=80, description="omit to take the best-fitting candidate"
+    )
+    noarfi_served_by: ServiceMethod | None = Field(
+        default=None,
+        description="how the assignment was served, where the pack's assignment is not a "
+        "notice of its own (ca_dwc serves a notice of assignment: POST .../notices/assignment)",
     )
 
 
@@ -121,7 +134,7 @@ class InformationRequestCreate(VersionedCommand):
 
     asked: list[str] = Field(min_length=1, max_length=20)
     served_by: ServiceMethod = ServiceMethod.ELECTRONIC
-    roles: list[PartyRole] | None = None
+    roles: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = None
 
 
 class ExpediteCreate(VersionedCommand):
@@ -217,7 +230,7 @@ class StatePublic(BaseModel):
 
 
 class PartyPublic(BaseModel):
-    role: PartyRole
+    role: str
     name: str
     key: str
     organization: str | None
@@ -225,7 +238,7 @@ class PartyPublic(BaseModel):
 
 class DocumentPublic(BaseModel):
     document_id: str
-    kind: DocumentKind
+    kind: str
     title: str
     media_type: str
     pages: int
@@ -287,10 +300,11 @@ class DeterminationPublic(BaseModel):
 
 class CasePublic(BaseModel):
     case_number: str
+    jurisdiction: str
     state: CaseState
     priority: Priority
     version: int
-    date_of_injury: date
+    date_of_injury: date | None
     ur_decision_date: date
     ur_decision_served_by: ServiceMethod
     application_received_on: date
@@ -298,6 +312,7 @@ class CasePublic(BaseModel):
     dispute_type: str
     claim_number: str | None
     condition: str
+    facts: dict[str, str]
     assigned_reviewer_id: str | None
     assigned_on: date | None
     records_received_on: date | None
@@ -315,6 +330,7 @@ class CasePublic(BaseModel):
         det = case.determination
         return cls(
             case_number=case.case_number,
+            jurisdiction=case.jurisdiction,
             state=case.state,
             priority=case.priority,
             version=case.version,
@@ -326,6 +342,7 @@ class CasePublic(BaseModel):
             dispute_type=case.dispute_type,
             claim_number=case.claim_number,
             condition=case.condition,
+            facts=dict(case.facts),
             assigned_reviewer_id=case.assigned_reviewer_id,
             assigned_on=case.assigned_on,
             records_received_on=case.records_received_on,

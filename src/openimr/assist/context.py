@@ -196,6 +196,8 @@ _NEGATION_POST = _alternation(
 _UNCERTAIN_POST = _alternation(
     (
         r"(?:was|were|is|are) (?:suspected|questioned|possible|unclear|uncertain)",
+        # a requirement, not a finding: "evidence of functional improvement was required"
+        r"(?:was|were|is|are|would be|will be) (?:required|needed)",
         r"(?:is|was) not clear",
         r"not clearly (?:documented|established|stated)",
     )

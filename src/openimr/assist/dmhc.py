@@ -309,3 +309,53 @@ def load_decisions(paths: Iterable[Path]) -> tuple[list[DmhcDecision], str]:
         digest.update(path.read_bytes())
         decisions += [d for _, d in read.decisions]
     return decisions, digest.hexdigest()
+
+
+def category_proposals(
+    line: dict[str, Any], model: DmhcModel | None = None
+) -> list[dict[str, Any]]:
+    """Decision support for a health-plan case: per disputed item, the category-based
+    p_overturn and the category values that move it. It proposes nothing (`undecided`):
+    categories alone tell how often such disputes were overturned, not what this record
+    shows, and the reviewer decides."""
+    from openimr.assist.schema import ItemProposal
+
+    model = model or _packaged()
+    facts = line.get("facts") or {}
+    case = DmhcCase(
+        review_type=str(line.get("review_type") or "medical_necessity"),
+        treatment_category=facts.get("treatment_category"),
+        treatment_subcategory=facts.get("treatment_subcategory"),
+        diagnosis_category=facts.get("diagnosis_category"),
+        diagnosis_subcategory=facts.get("diagnosis_subcategory"),
+    )
+    p = model.p_overturn(case)
+    moved = "; ".join(f"{name} ({weight:+.2f})" for name, weight in model.explain(case))
+    years = f"{model.learnt_years[0]}-{model.learnt_years[1]}"
+    why = (
+        f"Of California DMHC IMR decisions of {years} in the same categories, a model puts the "
+        f"chance the plan's denial is overturned at {p:.0%} (learnt on {model.decisions} "
+        f"decisions; strongest category terms: {moved or 'none known'}). The categories say "
+        "nothing about this record: read it and decide."
+    )
+    return [
+        ItemProposal(
+            case_id=str(line.get("id") or line.get("case_number") or ""),
+            item_id=str(item.get("id")),
+            p_overturn=round(p, 4),
+            proposal="undecided",
+            category=case.treatment_subcategory or case.treatment_category,
+            rationale=why,
+            facts=[{"fact": "dmhc_category_rate", "value": round(p, 4), "terms": moved}],
+        ).model_dump(mode="json")
+        for item in line.get("items") or []
+    ]
+
+
+_MODEL: list[DmhcModel] = []
+
+
+def _packaged() -> DmhcModel:
+    if not _MODEL:
+        _MODEL.append(DmhcModel.load())
+    return _MODEL[0]

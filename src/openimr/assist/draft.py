@@ -14,7 +14,7 @@ from datetime import date
 
 from openimr.assist.records import Passage, RecordText
 from openimr.domain.case import Case
-from openimr.domain.vocabulary import PartyRole
+from openimr.rules.pack import load_pack
 
 DRAFT_NOTICE = (
     "DRAFT clinical case summary, drawn by openimr from the case's records for the expert "
@@ -104,7 +104,10 @@ def case_header(case: Case) -> CaseHeader:
         applicant_age=case.applicant_age,
         applicant_sex=case.applicant_sex,
         date_of_injury=case.date_of_injury,
-        represented=bool(case.parties_with_role(PartyRole.REPRESENTATIVE)),
+        represented=any(
+            p.role in load_pack(case.jurisdiction).roles_of_kind("representative")
+            for p in case.parties
+        ),
     )
 
 

@@ -2,34 +2,55 @@
 
 Inputs are rebuilt from the letters as the reviewer received them (decisions, guideline lines
 and rationales stripped: only dates, the summary and item descriptions). Each fold retrains the
-model and rebuilds the precedent index on the training letters only, so no test letter is seen
-in any form. Reported: AUC for Overturned, balanced accuracy, precision and recall on
-Overturned, Cohen's kappa against the reviewers (physician peer review reaches about 0.31,
-Goldman JAMA 1992, docs/landscape.md §3.3), Brier score with a reliability curve, citation
-match (first MTUS guideline proposed vs the reviewer's first MTUS citation), per service
-category, beside the majority-class baseline (always uphold).
+model, the reason ranker and the precedent index on the training letters only, so no test
+letter is seen in any form. Reported (`assist.evaluate_report`):
+
+- outcome: AUC for Overturned, balanced accuracy, Cohen's kappa against the reviewers
+  (physician peer review reaches about 0.31, Goldman JAMA 1992, docs/landscape.md §3.3),
+  Brier score beside the constant 0.11 (the published overturn rate) and the letters' own
+  base rate, with a reliability table;
+- proposals: precision and coverage of `uphold` and `overturn` (the rest are `insufficient`
+  or `undecided`);
+- reasons: accuracy@1 on upheld items (the assist's first reason = the reviewer's primary),
+  beside the category-majority baseline of ../shared/docs/reasons.md; the reviewer's codes
+  come from a labels file when given (hand or two-annotator labels), else from the
+  rationale labeller (`assist.reviewer_reasons`);
+- facts: where a rationale states a fact of the record, whether the assist's reading of the
+  summary says the same (`assist.rationale_facts`), precision and recall per fact kind;
+- citation match (first MTUS guideline proposed vs the reviewer's first MTUS citation);
+- all of it per service category.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from openimr.assist.precedents import build_index
 from openimr.assist.propose import decide_proposal, features
+from openimr.assist.rationale_facts import assist_reading, stated_facts
+from openimr.assist.reason_fit import first_code
+from openimr.assist.reason_rank import ReasonRanker
 from openimr.assist.train import TrainingRow, analyse_letters, decided_letters, fit_rows
+from openimr.datafile import read_yaml
+from openimr.domain.errors import InvalidInput
 
 PHYSICIAN_KAPPA = 0.31  # weighted mean kappa of physician peer review (Goldman 1992)
+CONSTANT_P = 0.11  # the constant forecast p_overturn is measured against (published rate)
+
+# (case number, item position from 1) -> the primary codes counted right
+ReasonLabels = Mapping[tuple[str, int], frozenset[str]]
 
 
 @dataclass
 class Prediction:
     letter: str
+    item: int
     description: str
     category: str
     overturned: int
@@ -37,6 +58,11 @@ class Prediction:
     proposal: str
     proposed_guideline: str | None
     reviewer_guideline: str | None
+    reason_first: str | None = None
+    reason_majority: str | None = None
+    reviewer_reasons: frozenset[str] = frozenset()
+    # fact kind -> (what the rationale states, what the assist read)
+    facts: dict[str, tuple[bool, bool | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,14 +76,51 @@ class Metrics:
     kappa: float
     brier: float
     baseline_brier: float
+    constant_brier: float
     baseline_accuracy: float
     accuracy: float
     insufficient: int
+    undecided: int
+    uphold_n: int
+    uphold_precision: float | None
+    overturn_n: int
+    overturn_precision: float | None
+    reason_n: int
+    reason_accuracy: float | None
+    reason_baseline: float | None
     citation_match: float | None
     citation_n: int
 
+    @property
+    def uphold_coverage(self) -> float:
+        return self.uphold_n / self.n if self.n else 0.0
+
+    @property
+    def overturn_coverage(self) -> float:
+        return self.overturn_n / self.n if self.n else 0.0
+
     def to_dict(self) -> dict[str, Any]:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in vars(self).items()}
+        data = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in vars(self).items()}
+        data["uphold_coverage"] = round(self.uphold_coverage, 4)
+        data["overturn_coverage"] = round(self.overturn_coverage, 4)
+        return data
+
+
+@dataclass
+class FactScore:
+    """Per fact kind: how often the rationale states it, the assist reads it, they agree."""
+
+    stated: int = 0
+    read: int = 0
+    agree: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.agree / self.read if self.read else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.agree / self.stated if self.stated else None
 
 
 @dataclass
@@ -68,6 +131,9 @@ class Evaluation:
     predictions: list[Prediction]
     reliability: list[tuple[float, float, int]] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
+    facts: dict[str, FactScore] = field(default_factory=dict)
+    thresholds: list[dict[str, Any]] = field(default_factory=list)  # per fold (or the model's)
+    labels: str = "rationale labeller"
 
 
 def _first_mtus(citations: list[dict[str, Any]] | list[Any]) -> str | None:
@@ -82,6 +148,10 @@ def _guideline_key(name: str) -> str:
     return " ".join(name.lower().replace("guidelines", "").replace("guideline", "").split())
 
 
+def _share(hits: int, n: int) -> float | None:
+    return hits / n if n else None
+
+
 def metrics(preds: list[Prediction]) -> Metrics:
     """The figures of the module docstring for a set of predictions."""
     from sklearn.metrics import (
@@ -93,14 +163,17 @@ def metrics(preds: list[Prediction]) -> Metrics:
 
     y = np.array([p.overturned for p in preds])
     prob = np.array([p.p_overturn for p in preds])
-    # An `insufficient` proposal leaves the UR decision standing when the record cannot show
-    # necessity, so it counts as "uphold" for agreement figures (and is also counted apart).
+    # `insufficient` and `undecided` leave the UR decision standing for agreement figures
+    # (and are counted apart): only an overturn proposal disagrees with UR.
     pred = np.array([int(p.proposal == "overturn") for p in preds])
     both = 0 < y.sum() < len(y)
     tp = int((pred & y).sum())
     cited = [p for p in preds if p.reviewer_guideline]
     base = y.mean() if len(y) else 0.0
     kappa = float(cohen_kappa_score(y, pred)) if both or pred.any() else 0.0
+    upholds = [p for p in preds if p.proposal == "uphold"]
+    overturns = [p for p in preds if p.proposal == "overturn"]
+    scored = [p for p in preds if not p.overturned and p.reviewer_reasons]
     return Metrics(
         n=len(preds),
         overturned=int(y.sum()),
@@ -111,9 +184,22 @@ def metrics(preds: list[Prediction]) -> Metrics:
         kappa=0.0 if np.isnan(kappa) else kappa,
         brier=float(brier_score_loss(y, prob)) if len(y) else float("nan"),
         baseline_brier=float(((y - base) ** 2).mean()) if len(y) else float("nan"),
+        constant_brier=float(((y - CONSTANT_P) ** 2).mean()) if len(y) else float("nan"),
         baseline_accuracy=float(max(base, 1 - base)),
         accuracy=float((pred == y).mean()) if len(y) else float("nan"),
         insufficient=sum(p.proposal == "insufficient" for p in preds),
+        undecided=sum(p.proposal == "undecided" for p in preds),
+        uphold_n=len(upholds),
+        uphold_precision=_share(sum(not p.overturned for p in upholds), len(upholds)),
+        overturn_n=len(overturns),
+        overturn_precision=_share(sum(p.overturned for p in overturns), len(overturns)),
+        reason_n=len(scored),
+        reason_accuracy=_share(
+            sum(p.reason_first in p.reviewer_reasons for p in scored), len(scored)
+        ),
+        reason_baseline=_share(
+            sum(p.reason_majority in p.reviewer_reasons for p in scored), len(scored)
+        ),
         citation_match=(
             sum(p.proposed_guideline == p.reviewer_guideline for p in cited) / len(cited)
             if cited
@@ -121,6 +207,19 @@ def metrics(preds: list[Prediction]) -> Metrics:
         ),
         citation_n=len(cited),
     )
+
+
+def fact_scores(preds: list[Prediction]) -> dict[str, FactScore]:
+    """Per fact kind: stated by the rationale, read by the assist, agreeing."""
+    out: dict[str, FactScore] = {}
+    for p in preds:
+        for kind, (stated, read) in p.facts.items():
+            score = out.setdefault(kind, FactScore())
+            score.stated += 1
+            if read is not None:
+                score.read += 1
+                score.agree += read == stated
+    return dict(sorted(out.items()))
 
 
 def reliability(preds: list[Prediction], bins: int = 5) -> list[tuple[float, float, int]]:
@@ -141,69 +240,120 @@ def reliability(preds: list[Prediction], bins: int = 5) -> list[tuple[float, flo
     return out
 
 
-def cross_validate(letters: list[dict[str, Any]], folds: int = 5, seed: int = 0) -> Evaluation:
-    """Grouped k-fold CV by letter: model and precedent index rebuilt per fold on training
-    letters only (see module docstring)."""
-    decided = decided_letters(letters)
-    # Letters are dealt to folds at random (by seed); all items of a letter share a fold.
-    fold_of = np.random.default_rng(seed).permutation(len(decided)) % max(2, folds)
-    preds: list[Prediction] = []
-    weights: list[dict[str, float]] = []
-    for fold in range(max(2, folds)):
-        train_idx = np.flatnonzero(fold_of != fold)
-        test_idx = np.flatnonzero(fold_of == fold)
-        train_letters = [decided[i] for i in train_idx]
-        test_letters = [decided[i] for i in test_idx]
-        index = build_index(train_letters)
-        model = fit_rows(analyse_letters(train_letters, index), meta={})
-        weights.append(model.weights())
-        for row, letter_item in _rows_with_items(test_letters, index):
-            preds.append(_predict(model, row, letter_item))
+def read_reason_labels(path: Path) -> dict[tuple[str, int], frozenset[str]]:
+    """Reviewer reason labels: a JSONL file like ../shared/data/dwc/reasons.jsonl
+    (`case_number`, `item`, `primary` as a list) or a YAML gold file with `items:` of
+    `case_number`, `item`, `primary` (tests/unit/assist/data/reasons_gold_dev.yaml)."""
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such labels file", field="labels")
+    rows: list[dict[str, Any]]
+    if path.suffix in (".yaml", ".yml"):
+        data = read_yaml(path)
+        rows = list(data.get("items") or []) if isinstance(data, dict) else []
+    else:
+        rows = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(
+                    f"{path}:{n}: not valid JSON ({exc.msg})", field="labels"
+                ) from exc
+    labels: dict[tuple[str, int], frozenset[str]] = {}
+    for n, row in enumerate(rows, start=1):
+        try:
+            primary = row["primary"]
+            codes = frozenset([primary] if isinstance(primary, str) else primary)
+            labels[(str(row["case_number"]), int(row["item"]))] = codes
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput(
+                f"{path}: record {n}: needs case_number, item and primary ({exc})",
+                field="labels",
+            ) from exc
+    return labels
+
+
+def _evaluation(
+    folds: int,
+    preds: list[Prediction],
+    weights: dict[str, float],
+    thresholds: list[dict[str, Any]],
+    labels: str,
+) -> Evaluation:
     per_category: dict[str, list[Prediction]] = {}
     for p in preds:
         per_category.setdefault(p.category, []).append(p)
-    mean_weights = {k: round(float(np.mean([w[k] for w in weights])), 3) for k in weights[0]}
     return Evaluation(
         folds=folds,
         overall=metrics(preds),
         per_category={k: metrics(v) for k, v in sorted(per_category.items())},
         predictions=preds,
         reliability=reliability(preds),
-        weights=mean_weights,
+        weights=weights,
+        facts=fact_scores(preds),
+        thresholds=thresholds,
+        labels=labels,
     )
 
 
-def held_out(train_letters: list[dict[str, Any]], test_letters: list[dict[str, Any]]) -> Evaluation:
-    """Train on one set of letters, measure on another never used while developing (e.g.
-    even vs odd case numbers): the honest check that rules and weights did not fit the dev set."""
+def cross_validate(
+    letters: list[dict[str, Any]],
+    folds: int = 5,
+    seed: int = 0,
+    labels: ReasonLabels | None = None,
+) -> Evaluation:
+    """Grouped k-fold CV by letter: model, reason ranker and precedent index rebuilt per fold
+    on training letters only (see module docstring)."""
+    decided = decided_letters(letters)
+    if len(decided) < 2:
+        raise InvalidInput("need at least 2 decided letters to cross-validate", field="letters")
+    # Letters are dealt to folds at random (by seed); all items of a letter share a fold.
+    k = max(2, min(folds, len(decided)))
+    fold_of = np.random.default_rng(seed).permutation(len(decided)) % k
+    preds: list[Prediction] = []
+    weights: list[dict[str, float]] = []
+    thresholds: list[dict[str, Any]] = []
+    for fold in range(k):
+        train_letters = [decided[i] for i in np.flatnonzero(fold_of != fold)]
+        test_letters = [decided[i] for i in np.flatnonzero(fold_of == fold)]
+        index = build_index(train_letters)
+        model = fit_rows(analyse_letters(train_letters, index), meta={})
+        weights.append(model.weights())
+        thresholds.append(model.thresholds.to_json())
+        ranker = ReasonRanker.from_json(model.reasons)
+        for row, letter_item in _rows_with_items(test_letters, index):
+            preds.append(_predict(model, ranker, row, letter_item, labels))
+    mean_weights = {key: round(float(np.mean([w[key] for w in weights])), 3) for key in weights[0]}
+    return _evaluation(k, preds, mean_weights, thresholds, _label_source(labels))
+
+
+def held_out(
+    train_letters: list[dict[str, Any]],
+    test_letters: list[dict[str, Any]],
+    labels: ReasonLabels | None = None,
+) -> Evaluation:
+    """Train on one set of letters, measure on another never used while developing (the
+    development and held-out halves, `assist.halves`): the honest check that rules, weights
+    and thresholds did not fit the letters they were developed on."""
     train = decided_letters(train_letters)
     test = decided_letters(test_letters)
+    if not train or not test:
+        raise InvalidInput("need decided letters on both sides of the split", field="letters")
     index = build_index(train)
     model = fit_rows(analyse_letters(train, index), meta={})
-    preds = [_predict(model, row, item) for row, item in _rows_with_items(test, index)]
-    per_category: dict[str, list[Prediction]] = {}
-    for p in preds:
-        per_category.setdefault(p.category, []).append(p)
-    return Evaluation(
-        folds=0,
-        overall=metrics(preds),
-        per_category={k: metrics(v) for k, v in sorted(per_category.items())},
-        predictions=preds,
-        reliability=reliability(preds),
-        weights=model.weights(),
+    ranker = ReasonRanker.from_json(model.reasons)
+    preds = [
+        _predict(model, ranker, row, item, labels) for row, item in _rows_with_items(test, index)
+    ]
+    return _evaluation(
+        0, preds, model.weights(), [model.thresholds.to_json()], _label_source(labels)
     )
 
 
-def split_by_case_number(
-    letters: list[dict[str, Any]],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(even, odd) by the last digit of the case number: the development / held-out split."""
-    even: list[dict[str, Any]] = []
-    odd: list[dict[str, Any]] = []
-    for letter in letters:
-        digit = str(letter.get("case_number") or "")[-1:]
-        (even if digit.isdigit() and int(digit) % 2 == 0 else odd).append(letter)
-    return even, odd
+def _label_source(labels: ReasonLabels | None) -> str:
+    return "labels file" if labels is not None else "rationale labeller"
 
 
 def _rows_with_items(
@@ -214,131 +364,40 @@ def _rows_with_items(
     return list(zip(rows, items, strict=True))
 
 
-def _predict(model: Any, row: TrainingRow, item: dict[str, Any]) -> Prediction:
+def _predict(
+    model: Any,
+    ranker: ReasonRanker,
+    row: TrainingRow,
+    item: dict[str, Any],
+    labels: ReasonLabels | None,
+) -> Prediction:
     a = row.analysis
     rate = model.category_rate(a.guidance.category, a.guidance.body_region)
     p = float(model.predict(features(a, rate, model.base_rate))[0])
+    position = int(a.item_id)
+    if labels is not None:
+        accepted = labels.get((row.letter, position), frozenset())
+    else:
+        accepted = frozenset({row.reason})
+    example = row.reason_example(accepted)
+    stated = stated_facts(str(item.get("rationale") or ""), item.get("description"))
+    is_drug = (a.guidance.category or "").startswith("medication/")
     return Prediction(
         letter=row.letter,
+        item=position,
         description=a.description,
         category=a.guidance.category or "unknown",
         overturned=row.overturned,
         p_overturn=p,
-        proposal=decide_proposal(a.guidance, p, model.threshold),
+        proposal=decide_proposal(a.guidance, p, model.thresholds),
         proposed_guideline=_first_mtus([c.model_dump() for c in a.guidance.citations]),
         reviewer_guideline=_first_mtus(item.get("imr_guideline") or []),
-    )
-
-
-# -- printing and the HTML report ---------------------------------------------------------
-
-
-def _fmt(value: float | None) -> str:
-    return (
-        "n/a" if value is None or (isinstance(value, float) and np.isnan(value)) else f"{value:.3f}"
-    )
-
-
-def summary_lines(ev: Evaluation) -> list[str]:
-    """The figures as plain text lines (what `assist evaluate` prints)."""
-    m = ev.overall
-    how = (
-        f"grouped {ev.folds}-fold cross-validation by letter"
-        if ev.folds
-        else "held-out letters (model trained on other letters only)"
-    )
-    lines = [
-        f"{how}: {m.n} items, {m.overturned} overturned ({m.overturned / max(1, m.n):.1%})",
-        f"AUC (overturned)          {_fmt(m.auc)}   (baseline 0.500)",
-        f"balanced accuracy         {_fmt(m.balanced_accuracy)}   (baseline 0.500)",
-        f"accuracy                  {_fmt(m.accuracy)}   (baseline always-uphold "
-        f"{_fmt(m.baseline_accuracy)})",
-        f"precision (overturned)    {_fmt(m.precision)}",
-        f"recall (overturned)       {_fmt(m.recall)}",
-        f"Cohen's kappa vs reviewer {_fmt(m.kappa)}   (baseline 0.000; physician peer review "
-        f"~{PHYSICIAN_KAPPA})",
-        f"Brier score               {_fmt(m.brier)}   "
-        f"(baseline base-rate {_fmt(m.baseline_brier)})",
-        f"citation match (MTUS)     {_fmt(m.citation_match)}   over {m.citation_n} items",
-        f"proposals 'insufficient'  {m.insufficient}",
-        "reliability (mean p, observed, n): "
-        + ", ".join(f"({p:.2f}, {o:.2f}, {n})" for p, o, n in ev.reliability),
-        "per category with >= 5 items or an overturn (n, overturned, AUC, kappa, citation match):",
-    ]
-    for cat, c in ev.per_category.items():
-        if c.n < 5 and not c.overturned:
-            continue  # the HTML report lists every category
-        lines.append(
-            f"  {cat:34} {c.n:4} {c.overturned:3}  AUC {_fmt(c.auc)}  kappa {_fmt(c.kappa)}  "
-            f"cite {_fmt(c.citation_match)}"
-        )
-    lines.append(
-        "mean fitted weights (raw units): " + ", ".join(f"{k} {v}" for k, v in ev.weights.items())
-    )
-    return lines
-
-
-def repeated_lines(letters: list[dict[str, Any]], folds: int, seeds: list[int]) -> list[str]:
-    """Mean and spread of the headline figures over several random fold assignments: with
-    about 19 overturned items one assignment can move the AUC by 0.1."""
-    runs = [cross_validate(letters, folds=folds, seed=s).overall for s in seeds]
-    lines = [f"repeated over seeds {seeds}: mean (min..max)"]
-    for name in ("auc", "balanced_accuracy", "kappa", "brier", "citation_match"):
-        values = [getattr(r, name) for r in runs if getattr(r, name) is not None]
-        if values:
-            lines.append(
-                f"  {name:18} {np.mean(values):.3f} ({min(values):.3f}..{max(values):.3f})"
-            )
-    return lines
-
-
-def reliability_png(ev: Evaluation) -> bytes:
-    """A reliability chart (predicted vs observed overturn rate) as PNG bytes."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(4.5, 4.5), dpi=100)
-    xs = [p for p, _, _ in ev.reliability]
-    ys = [o for _, o, _ in ev.reliability]
-    top = max([*xs, *ys, 0.2]) * 1.1
-    ax.plot([0, top], [0, top], linestyle="--", color="grey", label="perfect calibration")
-    ax.plot(xs, ys, marker="o", label="assist (cross-validated)")
-    ax.set_xlim(0, top)
-    ax.set_ylim(0, top)
-    ax.set_xlabel("mean predicted p_overturn")
-    ax.set_ylabel("observed overturn rate")
-    ax.set_title("Reliability")
-    ax.legend(loc="upper left", fontsize=8)
-    buf = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
-
-
-def report_html(ev: Evaluation) -> str:
-    """A self-contained HTML report (the PNG chart embedded as a data URI)."""
-    png = base64.b64encode(reliability_png(ev)).decode()
-    rows = "".join(
-        f"<tr><td>{html.escape(cat)}</td><td>{c.n}</td><td>{c.overturned}</td>"
-        f"<td>{_fmt(c.auc)}</td><td>{_fmt(c.balanced_accuracy)}</td><td>{_fmt(c.kappa)}</td>"
-        f"<td>{_fmt(c.brier)}</td><td>{_fmt(c.citation_match)}</td></tr>"
-        for cat, c in ev.per_category.items()
-    )
-    pre = html.escape("\n".join(summary_lines(ev)))
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>openimr assist evaluation"
-        "</title><style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}"
-        "td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style>"
-        "</head><body><h1>Reviewer assist: cross-validated against real reviewers</h1>"
-        f"<pre>{pre}</pre>"
-        f"<img alt='reliability chart' src='data:image/png;base64,{png}'>"
-        "<h2>Per service category</h2><table><tr><th>category</th><th>n</th>"
-        "<th>overturned</th><th>AUC</th><th>balanced acc.</th><th>kappa</th><th>Brier</th>"
-        f"<th>citation match</th></tr>{rows}</table>"
-        "<p>Majority-class baseline: always propose uphold (AUC 0.5, kappa 0). Physician "
-        f"peer-review agreement: kappa about {PHYSICIAN_KAPPA} (Goldman, JAMA 1992).</p>"
-        "</body></html>"
+        reason_first=first_code(ranker, example),
+        reason_majority=ranker.codes.majority(a.guidance.category),
+        reviewer_reasons=accepted,
+        facts={
+            kind: (value, assist_reading(kind, a.facts, a.guidance))
+            for kind, value in stated.items()
+            if kind != "long_term_use" or is_drug  # a drug's duration speaks of that drug
+        },
     )

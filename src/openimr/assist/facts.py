@@ -139,8 +139,10 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept(
         "radiculopathy",
+        # signs on examination (or the diagnosis itself), not symptoms: pain "radiating to the
+        # thigh" or "sciatica" is the worker's complaint, and reviewers ask for objective signs
         rx(
-            r"radiculopathy|radicular|radiating (?:pain )?(?:to|into|down)|radiates|sciatica|"
+            r"radiculopathy|"
             r"positive (?:straight[- ]leg[- ]rais\w*|SLR|Spurling\w*)|dermatomal|"
             # the same signs written finding-first: "straight leg raise was positive"
             r"(?:straight[- ]leg[- ]rais\w*|\bSLR\b|Spurling\w*)(?:'s)?(?: test| sign| maneuver)?"
@@ -150,9 +152,10 @@ _CONCEPTS: tuple[_Concept, ...] = (
     _Concept(
         "focal_neurologic_deficit",
         rx(
-            r"numbness|paresthesias?|dysesthesias?|(?:decreased|diminished|reduced|altered|"
+            # findings on examination; numbness or tingling the worker reports is a symptom
+            r"(?:decreased|diminished|reduced|altered|"
             r"absent) (?:\w+ ){0,2}(?:sensation|sensory|reflex(?:es)?|strength)|hyporeflexia|"
-            r"(?:motor |muscle |focal )?weakness|positive (?:Tinel\w*|Phalen\w*)|"
+            r"(?:motor|muscle|focal) weakness|positive (?:Tinel\w*|Phalen\w*)|"
             r"neurologic(?:al)? (?:deficits?|findings|compromise)|"
             r"nerve (?:root )?(?:compromise|impingement|compression)"
         ),

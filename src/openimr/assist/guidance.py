@@ -14,14 +14,28 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from openimr.assist import treatment_facts
+from openimr.assist import as_written
 from openimr.assist.context import Assertion
 from openimr.assist.facts import CaseFacts, Fact
-from openimr.assist.schema import CitationOut, CriterionResult
+from openimr.assist.lexicon import CONTINUATION, areas_named
+from openimr.assist.schema import CitationOut, CriterionResult, silence
 from openimr.evidence.engine import CriterionResult as EngineCriterion
-from openimr.evidence.engine import RankedRecommendation, evaluate
+from openimr.evidence.engine import QuantityCheck, RankedRecommendation, evaluate
 from openimr.evidence.normalise import NormalisedItem, normalise_item
 from openimr.evidence.vocab import fact_index
+
+
+@dataclass(frozen=True)
+class Considered:
+    """One applicable recommendation as checked against the record (the governing one and
+    the next ones of the search sequence: reviewers cite and apply several)."""
+
+    citation: CitationOut
+    direction: int
+    native_label: str | None
+    paraphrase: str
+    tree: EngineCriterion | None
+    criteria: tuple[CriterionResult, ...]
 
 
 @dataclass
@@ -39,9 +53,17 @@ class Guidance:
     native_label: str | None = None
     paraphrase: str | None = None
     criteria: list[CriterionResult] = field(default_factory=list)
+    tree: EngineCriterion | None = None  # the governing criteria tree as evaluated
+    considered: list[Considered] = field(default_factory=list)  # governing first, then 2 more
+    # criteria added by a rule on the request as written that decides it alone (a duplicate,
+    # an oral suspension, the part UR already certified), as opposed to one more guideline
+    # criterion the assist checks (leg nerve conduction studies)
+    decisive: set[str] = field(default_factory=set)
     criteria_met_documented: int = 0  # leaves met on the record's own words, not its silence
     quantity_exceeds_limit: bool = False
     quantity_note: str | None = None
+    over_limits: list[QuantityCheck] = field(default_factory=list)  # the limits exceeded
+    limits: list[QuantityCheck] = field(default_factory=list)  # every limit checked
     reasons: list[str] = field(default_factory=list)
     continuation: bool = False
     retrospective: bool = False
@@ -93,7 +115,7 @@ def engine_facts(item: NormalisedItem, facts: CaseFacts) -> dict[str, object]:
             out["prior_visits_completed"] = visits
         elif prior is not None and prior.value is True:
             out["prior_visits_completed"] = 1.0  # a prior course, count not stated: at least one
-        elif _CONTINUATION.search(item.text):
+        elif CONTINUATION.search(item.text):
             # "additional / continued therapy": the request itself says a course came before
             out["prior_visits_completed"] = 1.0
         elif prior is not None and prior.value is False:
@@ -123,7 +145,7 @@ def _postoperative_visits(facts: CaseFacts, item: NormalisedItem) -> float | Non
     for mention in facts.mentions.get("prior_physical_therapy", []):
         if mention.value is True and _POST_OP.search(mention.evidence):
             return 1.0
-    if _CONTINUATION.search(item.text):
+    if CONTINUATION.search(item.text):
         return 1.0
     return 0.0 if facts.substantive else None
 
@@ -141,7 +163,7 @@ def guide(
     guidance = Guidance(
         category=item.category if item.known else None,
         body_region=item.body_region,
-        continuation=bool(_CONTINUATION.search(description)),
+        continuation=bool(CONTINUATION.search(description)),
         retrospective=item.retrospective or bool(_RETROSPECTIVE.search(description)),
         reasons=[item.reason],
     )
@@ -151,7 +173,7 @@ def guide(
     result = evaluate(item, engine_facts(item, facts), request_date, date_of_injury=date_of_injury)
     guidance.engine_proposal = result.proposal
     guidance.reasons.extend(result.reasons)
-    guidance.citations = _citations(result.recommendations)
+    guidance.citations = _for_region(_citations(result.recommendations), description)
     top = result.top
     if top is None:
         return guidance
@@ -162,18 +184,25 @@ def guide(
         # has no modification (LC 4610.6 upholds or overturns the request as it stands), so a
         # request beyond the guideline's quantity is not supported as written.
         guidance.support = -1
+    guidance.considered = [
+        _considered(rec, _citation_out(rec), facts, item.category)
+        for rec in result.recommendations[:3]
+    ]
     guidance.strength = top.strength
     guidance.native_label = top.native_label
     guidance.paraphrase = top.paraphrase
     if top.criteria is not None:
         guidance.criteria_status = top.criteria.status
-        leaves = top.criteria.leaves()
-        guidance.criteria = [_criterion(leaf, facts, item.category) for leaf in leaves]
+        guidance.tree = top.criteria
+        leaves = distinct_leaves(top.criteria)
+        guidance.criteria = [criterion_result(leaf, facts, item.category) for leaf in leaves]
         guidance.criteria_met_documented = sum(
             leaf.status == "met" and _documented(leaf, facts, item.category) for leaf in leaves
         )
-    over = [q for q in (*top.quantity, *result.quantity) if q.status == "exceeds"]
+    guidance.limits = [*top.quantity, *result.quantity]
+    over = [q for q in guidance.limits if q.status == "exceeds"]
     if over:
+        guidance.over_limits = over
         guidance.quantity_exceeds_limit = True
         guidance.quantity_note = "; ".join(
             f"The request exceeds {q.label}"
@@ -181,150 +210,71 @@ def guide(
             + (f", {q.citation}" if q.citation else "")
             for q in over
         )
-    _beyond_certified_part(guidance, item, facts)
-    _oral_suspension(guidance, item, facts)
-    _leg_nerve_conduction(guidance, item, facts)
+    for check in as_written.checks(item, facts, guidance.support > 0):
+        _apply(guidance, check)
     return guidance
 
 
-# ODG Low Back, "Nerve conduction studies (NCS)": not recommended when the leg symptoms are
-# presumed radicular; they belong to a suspected peripheral neuropathy or entrapment. The
-# MTUS low back chapter speaks of EMG and H-reflex only, so for the NCS part of a request the
-# search passes to ODG (8 CCR 9792.21.1(a)(2)), and IMR decides a combined EMG/NCS request whole.
-_NCS = re.compile(r"\bNC[SV]s?\b|nerve conduction", re.I)
-_LEG_NEUROPATHY = re.compile(
-    r"peripheral neuropathy|polyneuropathy|diabet\w+ neuropathy|tarsal tunnel|peroneal|"
-    r"entrapment|neuropathy of the (?:leg|foot|feet)",
-    re.I,
-)
-
-
-def _leg_nerve_conduction(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
-    """Leg nerve conduction studies need a suspected neuropathy or entrapment, not only
-    radicular symptoms; without one the request as written is not supported."""
-    legs = {"lower-extremity", "lumbar-spine"} & set(item.body_regions)
-    if item.category == "diagnostic/electrodiagnostic" and legs and _NCS.search(item.text):
-        _needs_documented_reason(
-            guidance,
-            facts,
-            _LEG_NEUROPATHY,
-            "a suspected peripheral neuropathy or entrapment in the leg",
-            "nerve conduction studies of the leg without a suspected neuropathy or entrapment "
-            "(ODG Low Back, Nerve conduction studies)",
-        )
-
-
-def _needs_documented_reason(
-    guidance: Guidance, facts: CaseFacts, reason: re.Pattern[str], criterion: str, failing: str
-) -> None:
-    """A supported request that also needs a reason in the record: the first sentence matching
-    `reason` meets it; a substantive record without one makes the request as written not
-    supported (`failing` says why). A thin record leaves the question to the reviewer."""
-    if guidance.support <= 0:
-        return
-    found = next((s.text for s in facts.sentences if reason.search(s.text)), None)
-    if found is None and not facts.substantive:
-        return
-    guidance.criteria.append(
-        CriterionResult(
-            criterion=criterion,
-            status="met" if found else "not_met",
-            evidence=found or "not mentioned in the clinical case summary",
-        )
-    )
-    if found is None:
-        guidance.support = -1
-        guidance.reasons.append(failing)
-
-
-# Compounded oral-suspension kits of drugs sold as tablets (cyclobenzaprine, tramadol,
-# ranitidine, diphenhydramine, gabapentin): the liquid form is justified only when the worker
-# cannot take the tablet or capsule. The named kits are suspensions whatever the request says.
-_SUSPENSION = re.compile(
-    r"oral suspension|\bsuspension\b|\b(?:tabradol|synapryn|deprizine|dicopanol|fanatrex)\b", re.I
-)
-_CANNOT_SWALLOW = re.compile(
-    r"dysphagia|(?:difficulty|trouble|problems?|unable to|cannot|can't|inability to) "
-    r"(?:in )?swallow\w*|(?:unable to|cannot|can't) (?:take|tolerate) (?:oral )?"
-    r"(?:pills|tablets|capsules)|feeding tube|\bNPO\b",
-    re.I,
-)
-
-
-def _oral_suspension(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
-    """A drug requested as an oral suspension needs a documented reason the worker cannot take
-    its tablet or capsule form; without one the request as written is not supported."""
-    if item.category.startswith("medication/") and _SUSPENSION.search(item.text):
-        _needs_documented_reason(
-            guidance,
-            facts,
-            _CANNOT_SWALLOW,
-            "a reason the tablet or capsule form cannot be taken",
-            "oral suspension requested with no documented reason the solid form cannot be taken",
-        )
-
-
-# Services whose UR modifications cut the quantity (visits, tablets, rental days) rather than
-# swap the service for another one, as a modified EMG/NCS becomes an NCS alone.
-_QUANTITY_MODIFIED = ("therapy/", "psych/psychotherapy", "medication/", "program/")
-
-
-def _beyond_certified_part(guidance: Guidance, item: NormalisedItem, facts: CaseFacts) -> None:
-    """When UR already certified part of this service, the disputed remainder goes beyond
-    the course the guideline supports before its results are documented: not supported as
-    requested, whatever the initial-course criteria say."""
-    if guidance.support <= 0 or not item.category.startswith(_QUANTITY_MODIFIED):
-        return
-    found = treatment_facts.ur_certified_part(
-        facts.sentences, lambda clause: _same_service(clause, item)
-    )
-    if found is None:
+def _apply(guidance: Guidance, check: as_written.Check) -> None:
+    """Add a check on the request as written to the guidance (`assist.as_written`)."""
+    guidance.criteria.append(check.criterion)
+    if check.decisive:
+        guidance.decisive.add(check.criterion.criterion)
+    if not check.fails or (guidance.support <= 0 and not check.overrides_guideline):
         return
     guidance.support = -1
-    guidance.quantity_exceeds_limit = True
-    note = (
-        "Utilization review already certified part of this request; the disputed remainder "
-        "goes beyond that course before its results are documented"
-    )
-    guidance.quantity_note = "; ".join(n for n in (guidance.quantity_note, note) if n)
-    guidance.criteria.append(
-        CriterionResult(
-            criterion="disputed part within the course already certified",
-            status="not_met",
-            evidence=found.evidence,
+    guidance.reasons.append(check.failing)
+    if check.quantity_note:
+        guidance.quantity_exceeds_limit = True
+        guidance.quantity_note = "; ".join(
+            n for n in (guidance.quantity_note, check.quantity_note) if n
         )
+
+
+def _considered(
+    rec: RankedRecommendation, citation: CitationOut, facts: CaseFacts, category: str
+) -> Considered:
+    leaves = distinct_leaves(rec.criteria) if rec.criteria is not None else []
+    return Considered(
+        citation=citation,
+        direction=_DIRECTION.get(rec.direction, 0),
+        native_label=rec.native_label,
+        paraphrase=rec.paraphrase,
+        tree=rec.criteria,
+        criteria=tuple(criterion_result(leaf, facts, category) for leaf in leaves),
     )
-    guidance.reasons.append("UR certified part of this request: the remainder is disputed")
 
 
-def _same_service(clause: str, item: NormalisedItem) -> bool:
-    other = normalise_item(clause)
-    if other.category != item.category:
-        return False
-    if item.ingredients:
-        return bool(set(item.ingredients) & set(other.ingredients))
-    return True
+def _citation_out(rec: RankedRecommendation) -> CitationOut:
+    c = rec.citation()
+    return CitationOut(
+        source=c.source.value,
+        guideline=c.guideline,
+        edition=c.edition,
+        sections=list(c.sections),
+        pages=list(c.pages),
+        strength=c.strength,
+    )
+
+
+def _for_region(citations: list[CitationOut], description: str) -> list[CitationOut]:
+    """Drop a citation of a guideline written for another body area than the one the request
+    names (physical therapy for the neck does not cite ODG Low Back)."""
+    wanted = areas_named(description)
+    if not wanted:
+        return citations
+    return [c for c in citations if not (named := areas_named(c.guideline or "")) or named & wanted]
 
 
 def _citations(recs: tuple[RankedRecommendation, ...]) -> list[CitationOut]:
     out: list[CitationOut] = []
     seen: set[tuple[str, str | None, tuple[str, ...]]] = set()
     for rec in recs:
-        c = rec.citation()
-        key = (c.guideline or "", c.edition, c.sections)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(
-            CitationOut(
-                source=c.source.value,
-                guideline=c.guideline,
-                edition=c.edition,
-                sections=list(c.sections),
-                pages=list(c.pages),
-                strength=c.strength,
-            )
-        )
+        citation = _citation_out(rec)
+        key = (citation.guideline or "", citation.edition, tuple(citation.sections))
+        if key not in seen:
+            seen.add(key)
+            out.append(citation)
     return out
 
 
@@ -346,25 +296,44 @@ def _documented(leaf: EngineCriterion, facts: CaseFacts, category: str) -> bool:
     )
 
 
-def _criterion(leaf: EngineCriterion, facts: CaseFacts, category: str) -> CriterionResult:
-    """One leaf criterion with the sentence of the record that decided it."""
+def distinct_leaves(tree: EngineCriterion) -> list[EngineCriterion]:
+    """The leaves of a criteria tree, each criterion once: shared criteria (the same red-flag
+    test under two branches) are one question to the reviewer, not two."""
+    seen: set[tuple[str, str | None]] = set()
+    out: list[EngineCriterion] = []
+    for leaf in tree.leaves():
+        key = (leaf.label.lower(), leaf.fact)
+        if key not in seen:
+            seen.add(key)
+            out.append(leaf)
+    return out
+
+
+def criterion_result(leaf: EngineCriterion, facts: CaseFacts, category: str) -> CriterionResult:
+    """One leaf criterion with the sentence of the record that decided it, or the record's
+    silence in words, and the deciding reason it gives when not met."""
     fact = _leaf_fact(leaf, facts, category)
     if fact is not None and fact.assertion is Assertion.NOT_DOCUMENTED:
-        evidence = "not mentioned in the clinical case summary"
-    elif fact is not None:
-        evidence = fact.evidence
+        evidence, kind = silence(leaf.label), "silence"
+    elif fact is not None and fact.evidence:
+        evidence, kind = fact.evidence, "record"
     elif leaf.status == "insufficient":
-        evidence = "the record does not say"
+        evidence, kind = f"the record does not say whether: {leaf.label}", "silence"
+    elif leaf.fact:
+        evidence, kind = f"{leaf.fact} = {_shown(leaf.value)}", "derived"
     else:
-        evidence = f"{leaf.fact} = {leaf.value}" if leaf.fact else ""
-    return CriterionResult(criterion=leaf.label, status=leaf.status, evidence=evidence)
+        evidence, kind = "", "derived"
+    return CriterionResult(
+        criterion=leaf.label,
+        status=leaf.status,
+        evidence=evidence,
+        evidence_kind=kind,  # type: ignore[arg-type]
+        code=leaf.reason,
+    )
 
 
-# A renewal or an additional course must show functional improvement from the earlier one
-# (8 CCR 9792.20(f); 9792.24.1(d) for acupuncture); an initial trial need not.
-_CONTINUATION = re.compile(
-    r"\b(?:additional|continued|continuing|continue|ongoing|further|more|extra|renewal|refills?|"
-    r"repeat|second|third|remaining|x\s?\d+ more)\b",
-    re.IGNORECASE,
-)
+def _shown(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 _RETROSPECTIVE = re.compile(r"retrospective|retro\b|\bDOS\b|date of service|dispensed", re.I)

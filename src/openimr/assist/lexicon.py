@@ -179,6 +179,15 @@ COUNT_WORDS: dict[str, int] = {
 VAGUE_COUNTS: dict[str, int] = {"several": 3, "a few": 2}
 
 
+# A renewal or an additional course ("additional PT", "continue Norco", "refills"): it must show
+# functional improvement from the earlier one (8 CCR 9792.20(f); 9792.24.1(d) for acupuncture),
+# and it is a new request, never a duplicate of the course already authorized.
+CONTINUATION = rx(
+    r"\b(?:additional|continued|continuing|continue|ongoing|further|more|extra|renewal|refills?|"
+    r"repeat|second|third|remaining|x\s?\d+ more)\b"
+)
+
+
 # -- drugs ------------------------------------------------------------------------------------
 
 

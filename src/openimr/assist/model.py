@@ -33,7 +33,7 @@ import numpy as np
 from openimr.assist.rates import RateTable
 from openimr.domain.errors import InvalidInput
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MODEL_FILE = "model.json"
 PRECEDENTS_FILE = "precedents.json"
 
@@ -88,6 +88,77 @@ PRIOR_WEIGHTS: dict[str, float] = {
 PRIOR_STRENGTH = 100.0
 
 
+# A proposal is made only where it is right often enough, measured on out-of-fold predictions
+# at the published overturn rate (see `choose_thresholds`): `uphold` where at least this share
+# of such items were upheld, `overturn` where at least this share were overturned. Set before
+# measuring, with a margin over the goals (uphold right >= 92%, overturn right >= 50%) for
+# letters unlike the training ones.
+UPHOLD_PRECISION = 0.95
+OVERTURN_PRECISION = 0.5
+# An overturn region must hold at least this many out-of-fold proposals, two of them real
+# overturns: one overturn among a handful of items is chance, not precision.
+MIN_PROPOSALS = 3
+MIN_OVERTURNS = 2
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """`uphold` when p_overturn <= uphold, `overturn` when >= overturn, else undecided."""
+
+    uphold: float
+    overturn: float
+    # what the out-of-fold predictions showed at these thresholds (for the report)
+    uphold_precision: float | None = None
+    uphold_coverage: float | None = None
+    overturn_precision: float | None = None
+    overturn_coverage: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Thresholds:
+        return cls(**{k: (None if v is None else float(v)) for k, v in data.items()})  # type: ignore[arg-type]
+
+
+def prior_shift(train_rate: float, target_rate: float) -> float:
+    """Log-odds to add so that probabilities calibrated on letters with `train_rate`
+    overturned answer for a population with `target_rate` (prior-probability correction,
+    Saerens, Latinne & Decaestecker, Neural Computation 2002)."""
+    return _logit(target_rate) - _logit(train_rate)
+
+
+def _weighted_precision(hit: np.ndarray, miss: np.ndarray, w_hit: float, w_miss: float) -> float:
+    total = w_hit * hit.sum() + w_miss * miss.sum()
+    return float(w_hit * hit.sum() / total) if total else float("nan")
+
+
+def choose_thresholds(p: np.ndarray, y: np.ndarray, target_rate: float) -> Thresholds:
+    """The widest uphold and overturn regions whose out-of-fold precision reaches
+    UPHOLD_PRECISION / OVERTURN_PRECISION, counting overturned items with the weight that
+    makes their share `target_rate` (the training letters overturn less often than real IMR)."""
+    n1 = max(int(y.sum()), 1)
+    n0 = max(len(y) - n1, 1)
+    w1 = target_rate / n1  # weights: overturned share = target_rate, upheld 1 - target_rate
+    w0 = (1 - target_rate) / n0
+    candidates = np.unique(np.round(p, 4))
+    uphold, u_prec, u_cov = -1.0, None, 0.0
+    for t in candidates:
+        inside = p <= t
+        precision = _weighted_precision(inside & (y == 0), inside & (y == 1), w0, w1)
+        if precision >= UPHOLD_PRECISION:
+            uphold, u_prec, u_cov = float(t), precision, float(inside.mean())
+    overturn, o_prec, o_cov = 1.01, None, 0.0
+    for t in candidates[::-1]:
+        inside = p >= t
+        if inside.sum() < MIN_PROPOSALS or (inside & (y == 1)).sum() < MIN_OVERTURNS:
+            continue
+        precision = _weighted_precision(inside & (y == 1), inside & (y == 0), w1, w0)
+        if precision >= OVERTURN_PRECISION and t > uphold:
+            overturn, o_prec, o_cov = float(t), precision, float(inside.mean())
+    return Thresholds(uphold, overturn, u_prec, u_cov, o_prec, o_cov)
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-4), 1 - 1e-4)
     return math.log(p / (1 - p))
@@ -102,11 +173,15 @@ class OutcomeModel:
     intercept: float
     platt_a: float
     platt_b: float
-    threshold: float
+    thresholds: Thresholds
     base_rate: float
     rates: RateTable = field(default_factory=RateTable)
     meta: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    # log-odds added after Platt scaling so that p_overturn answers for the published
+    # overturn rate, not the training letters' (see `prior_shift`)
+    shift: float = 0.0
+    reasons: dict[str, Any] = field(default_factory=dict)  # the reason ranker (assist.reasons)
 
     # -- prediction -----------------------------------------------------------------------
 
@@ -116,9 +191,10 @@ class OutcomeModel:
         return scores
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Calibrated p(overturned) for each row (Platt scaling of the score)."""
+        """Calibrated p(overturned) for each row (Platt scaling of the score, shifted to the
+        published overturn rate)."""
         s = self.score(x)
-        return 1.0 / (1.0 + np.exp(-(self.platt_a * s + self.platt_b)))
+        return 1.0 / (1.0 + np.exp(-(self.platt_a * s + self.platt_b + self.shift)))
 
     def category_rate(self, category: str | None, region: str | None = None) -> float:
         """Smoothed overturn rate of the category and region (see rates.py)."""
@@ -137,10 +213,16 @@ class OutcomeModel:
             "features": list(self.features),
             "logistic": {"coef": self.coef.tolist(), "intercept": self.intercept},
             "prior": {"weights": PRIOR_WEIGHTS, "strength": PRIOR_STRENGTH},
-            "calibration": {"method": "platt", "a": self.platt_a, "b": self.platt_b},
-            "threshold": self.threshold,
+            "calibration": {
+                "method": "platt",
+                "a": self.platt_a,
+                "b": self.platt_b,
+                "shift": self.shift,
+            },
+            "thresholds": self.thresholds.to_json(),
             "base_rate": self.base_rate,
             "rates": self.rates.to_json(),
+            "reasons": self.reasons,
             "meta": self.meta,
         }
 
@@ -175,9 +257,11 @@ class OutcomeModel:
             intercept=float(data["logistic"]["intercept"]),
             platt_a=float(data["calibration"]["a"]),
             platt_b=float(data["calibration"]["b"]),
-            threshold=float(data["threshold"]),
+            shift=float(data["calibration"].get("shift", 0.0)),
+            thresholds=Thresholds.from_json(data["thresholds"]),
             base_rate=float(data["base_rate"]),
             rates=RateTable.from_json(data["rates"]),
+            reasons=dict(data.get("reasons") or {}),
             meta=dict(data.get("meta") or {}),
             path=directory,
         )
@@ -234,14 +318,12 @@ def _fit_penalised(
 
 def fit_logistic(
     x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, folds: int = 4
-) -> tuple[np.ndarray, float, float, float, float]:
+) -> tuple[np.ndarray, float, float, float, np.ndarray]:
     """Fit the prior-centred logistic regression, then Platt scaling on grouped out-of-fold
     scores (so calibration is learnt on items the weights did not see).
 
-    Returns coef, intercept, platt_a, platt_b, threshold. The threshold is the calibrated
-    probability that maximises Cohen's kappa against the reviewers on the out-of-fold
-    predictions: agreement beyond chance is what a proposal should aim at, and plain
-    accuracy would be maximised by always proposing "uphold" (about 90% of items).
+    Returns coef, intercept, platt_a, platt_b and the calibrated out-of-fold probabilities
+    (from which the proposal thresholds are chosen, `choose_thresholds`).
     """
     from sklearn.model_selection import GroupKFold
 
@@ -257,8 +339,7 @@ def fit_logistic(
                 oof[test] = x[test] @ theta[:-1] + theta[-1]
     theta = _fit_penalised(x, y, prior, scale)
     a, b = _fit_platt(oof, y)
-    threshold = _kappa_threshold(1 / (1 + np.exp(-(a * oof + b))), y)
-    return theta[:-1], float(theta[-1]), a, b, threshold
+    return theta[:-1], float(theta[-1]), a, b, 1 / (1 + np.exp(-(a * oof + b)))
 
 
 # Pull of the calibration toward the identity (1 and 5 tried; 1 gave the lower Brier score).
@@ -293,20 +374,6 @@ def _fit_platt(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B", bounds=[(0.0, None), (None, None)]
     )
     return float(fitted.x[0]), float(fitted.x[1])
-
-
-def _kappa_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    from sklearn.metrics import cohen_kappa_score
-
-    best, best_score = 0.5, -2.0
-    for t in np.unique(np.round(p, 3)):
-        pred = (p >= t).astype(int)
-        if pred.min() == pred.max():
-            continue
-        score = cohen_kappa_score(y, pred)
-        if score > best_score:
-            best, best_score = float(t), score
-    return best
 
 
 def now_iso() -> str:

@@ -23,6 +23,7 @@ from openimr.assist.model import (
     FEATURES,
     PRECEDENTS_FILE,
     OutcomeModel,
+    Thresholds,
     packaged_model_dir,
     rate_logit,
 )
@@ -34,6 +35,8 @@ from openimr.assist.precedents import (
     to_refs,
 )
 from openimr.assist.rationale import draft_rationale
+from openimr.assist.reason_rank import ReasonRanker
+from openimr.assist.reasons import candidates, reasons_for
 from openimr.assist.schema import CaseInput, ItemInput, ItemProposal, Proposal
 from openimr.corpus.search import Hit, ItemIndex
 from openimr.evidence.normalise import NormalisedItem
@@ -64,6 +67,7 @@ class ItemAnalysis:
     facts: CaseFacts
     guidance: Guidance
     hits: list[Hit]
+    item: NormalisedItem | None = None
 
 
 def _iso_date(value: str | None) -> date | None:
@@ -112,8 +116,18 @@ def analyse_case(case: CaseInput, index: PrecedentSearch | None) -> list[ItemAna
             facts=facts,
             guidance=guidance,
             hits=hits,
+            item=n,
         )
     return [by_id[item.id] for item in case.items]
+
+
+def same_kind(hits: list[Hit], category: str | None) -> list[Hit]:
+    """The precedents a reviewer is shown: only decided items of the same kind of treatment
+    (an opioid request is not judged by NSAID or muscle-relaxant decisions). The model's
+    precedent feature still reads every hit, as it was trained."""
+    if not category:
+        return hits
+    return [h for h in hits if normalise(h.description).category == category]
 
 
 def _is_surgery(item: NormalisedItem) -> bool:
@@ -181,14 +195,17 @@ def features(analysis: ItemAnalysis, category_rate: float, base_rate: float) -> 
     return np.array([row[name] for name in FEATURES], dtype=float)
 
 
-def decide_proposal(guidance: Guidance, p_overturn: float, threshold: float) -> Proposal:
-    """`insufficient` when the deciding criteria cannot be evaluated; otherwise by threshold.
-
-    The threshold is the one that maximised agreement (kappa) with reviewers in training.
-    """
+def decide_proposal(guidance: Guidance, p_overturn: float, thresholds: Thresholds) -> Proposal:
+    """`insufficient` when the deciding criteria cannot be evaluated from the record;
+    `uphold` / `overturn` only inside the regions where such proposals were right often
+    enough out of fold (`model.choose_thresholds`); `undecided` otherwise."""
     if guidance.deciding_unknown:
         return "insufficient"
-    return "overturn" if p_overturn >= threshold else "uphold"
+    if p_overturn <= thresholds.uphold:
+        return "uphold"
+    if p_overturn >= thresholds.overturn:
+        return "overturn"
+    return "undecided"
 
 
 def _precedent_sentence(hits: list[Hit]) -> str | None:
@@ -209,6 +226,7 @@ class Assistant:
     def __init__(self, model: OutcomeModel, index: PrecedentSearch | None) -> None:
         self.model = model
         self.index = index
+        self.ranker = ReasonRanker.from_json(model.reasons) if model.reasons else ReasonRanker()
 
     @classmethod
     def load(cls, model_dir: Path | None = None, corpus_dir: Path | None = None) -> Assistant:
@@ -235,7 +253,11 @@ class Assistant:
     def _proposal(self, analysis: ItemAnalysis) -> ItemProposal:
         p = self.score(analysis)
         g = analysis.guidance
-        proposal = decide_proposal(g, p, self.model.threshold)
+        proposal = decide_proposal(g, p, self.model.thresholds)
+        ranked = self.ranker.rank(
+            candidates(g, analysis.facts, analysis.item, analysis.description), g.category
+        )
+        reasons = reasons_for(ranked, g, proposal)
         return ItemProposal(
             case_id=analysis.case_id,
             item_id=analysis.item_id,
@@ -245,9 +267,15 @@ class Assistant:
             body_region=g.body_region,
             citations=g.citations,
             criteria=g.criteria,
-            precedents=to_refs(analysis.hits),
+            reasons=reasons,
+            precedents=to_refs(same_kind(analysis.hits, g.category)),
             rationale=draft_rationale(
-                analysis.description, g, proposal, p, _precedent_sentence(analysis.hits)
+                analysis.description,
+                g,
+                proposal,
+                p,
+                _precedent_sentence(same_kind(analysis.hits, g.category)),
+                reasons,
             ),
             facts=[
                 fact.to_dict()

@@ -9,7 +9,7 @@ it proposes one, since only the expert reviewer decides (Labor Code 4610.6).
 from __future__ import annotations
 
 from openimr.assist.guidance import Guidance
-from openimr.assist.schema import CitationOut, CriterionResult, Proposal
+from openimr.assist.schema import CitationOut, CriterionResult, Proposal, ReasonOut
 
 _DIRECTION_WORDS = {
     1: "a recommendation for the service",
@@ -53,9 +53,19 @@ def _criterion_line(c: CriterionResult) -> str:
     head = {"met": "Met", "not_met": "Not met"}.get(c.status, "Cannot be judged from the record")
     if not c.evidence:
         return f"{head}: {c.criterion}."
-    if c.evidence.startswith(("not mentioned", "the record does not say")):
+    if c.evidence_kind != "record":
         return f"{head}: {c.criterion} ({c.evidence})."
     return f"{head}: {c.criterion}. The record: {_quote(c.evidence)}"
+
+
+def _reason_line(reason: ReasonOut) -> str:
+    what = reason.code.replace("_", " ")
+    head = f"The question that decides this item ({what}): {reason.criterion}"
+    if reason.evidence_kind == "record":
+        return f"{head}. The record: {_quote(reason.evidence)}"
+    if reason.evidence_kind == "guideline":
+        return f"{head}: {reason.evidence.rstrip('.')}."
+    return f"{head} ({reason.evidence})."
 
 
 def draft_rationale(
@@ -64,9 +74,13 @@ def draft_rationale(
     proposal: Proposal,
     p_overturn: float,
     precedent_summary: str | None = None,
+    reasons: list[ReasonOut] | None = None,
 ) -> str:
-    """The draft: governing citation, criteria with the record's words, proposed conclusion."""
+    """The draft: the deciding question, governing citation, criteria with the record's
+    words, proposed conclusion."""
     parts: list[str] = []
+    if reasons:
+        parts.append(_reason_line(reasons[0]))
     if guidance.citations:
         first = guidance.citations[0]
         sentence = f"The governing recommendation is {citation_phrase(first)}"
@@ -99,6 +113,13 @@ def _conclusion(description: str, proposal: Proposal, p_overturn: float) -> str:
             f"Proposed conclusion for the reviewer: the record does not allow the deciding "
             f"criteria to be checked for {description}; request the missing documentation or "
             f"decide on the reviewer's own reading ({odds})."
+        )
+    if proposal == "undecided":
+        return (
+            f"No conclusion is proposed for the reviewer on {description}: on records like this "
+            f"one neither "
+            f"upholding nor overturning was proposed reliably enough; the reviewer's reading "
+            f"of the deciding question decides ({odds})."
         )
     verb = "upholding" if proposal == "uphold" else "overturning"
     meaning = "not medically necessary" if proposal == "uphold" else "medically necessary"

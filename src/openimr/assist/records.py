@@ -172,7 +172,7 @@ def records_from_case_documents(
                     raw,
                     filename=document.filename,
                     title=document.title,
-                    kind=document.kind.value,
+                    kind=document.kind,
                     author=document.author,
                     document_date=document.document_date,
                     source=name,

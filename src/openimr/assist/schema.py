@@ -7,12 +7,21 @@ the contract and ignored; the output may carry extra fields too (`facts`).
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Proposal = Literal["uphold", "overturn", "insufficient"]
+from openimr.evidence.schema import ReasonCode
+
+# uphold / overturn only where that proposal is precise enough (assist.thresholds);
+# insufficient: the deciding criteria cannot be evaluated from the record; undecided: neither.
+Proposal = Literal["uphold", "overturn", "insufficient", "undecided"]
 CriterionStatus = Literal["met", "not_met", "insufficient"]
+# Where a criterion's or reason's evidence comes from: the record's own words (a quotation),
+# the record's silence (never quoted), a value derived from the case (dates, counts), the
+# guideline, or the request itself.
+EvidenceKind = Literal["record", "silence", "derived", "guideline", "request"]
 
 
 class ItemInput(BaseModel):
@@ -61,6 +70,20 @@ class CriterionResult(BaseModel):
     criterion: str
     status: CriterionStatus
     evidence: str = ""
+    evidence_kind: EvidenceKind = "record"
+    code: ReasonCode | None = None  # the deciding reason when not met (reasons.md)
+
+
+class ReasonOut(BaseModel):
+    """A deciding reason (../shared/docs/reasons.md): the code, the criterion behind it, its
+    status on this record and the evidence — the record's words, or its silence in words
+    ("the record does not mention ..."), never a quotation of silence."""
+
+    code: ReasonCode
+    criterion: str
+    status: CriterionStatus
+    evidence: str
+    evidence_kind: EvidenceKind = "record"
 
 
 class PrecedentRef(BaseModel):
@@ -82,6 +105,16 @@ class ItemProposal(BaseModel):
     body_region: str | None = None
     citations: list[CitationOut] = Field(default_factory=list)
     criteria: list[CriterionResult] = Field(default_factory=list)
+    reasons: list[ReasonOut] = Field(default_factory=list)
     precedents: list[PrecedentRef] = Field(default_factory=list)
     rationale: str = ""
     facts: list[dict[str, object]] = Field(default_factory=list)
+
+
+_ABSENCE = re.compile(r"^(?:no|not|without)\s+(?:an?\s+)?", re.I)
+
+
+def silence(label: str) -> str:
+    """The record's silence about a criterion, in words (never as a quotation). A criterion
+    that asks for an absence ("no prior imaging") names what the record does not mention."""
+    return f"the record does not mention {_ABSENCE.sub('', label)}"

@@ -20,24 +20,43 @@ from openimr.assist.model import (
     FEATURES,
     PRECEDENTS_FILE,
     OutcomeModel,
+    choose_thresholds,
     fit_logistic,
     now_iso,
+    prior_shift,
     training_hash,
 )
 from openimr.assist.ports import PrecedentSearch
 from openimr.assist.precedents import build_index, precedent_records
 from openimr.assist.propose import ItemAnalysis, analyse_case, case_input_from_letter, features
-from openimr.assist.rates import RateTable
+from openimr.assist.rates import RateTable, published_rates
+from openimr.assist.reason_fit import ReasonExample, fit_ranker
+from openimr.assist.reasons import candidates
+from openimr.assist.reviewer_reasons import label_rationale
 from openimr.domain.errors import InvalidInput
 
 
 @dataclass
 class TrainingRow:
-    """One decided item: its analysis, its letter and the reviewer's decision."""
+    """One decided item: its analysis, its letter, the reviewer's decision and the primary
+    reason the reviewer's rationale gives (`assist.reviewer_reasons`)."""
 
     analysis: ItemAnalysis
     letter: str
     overturned: int
+    reason: str = "other"
+
+    def reason_example(self, accepted: frozenset[str] | None = None) -> ReasonExample:
+        """This row as the reason ranker sees it (`accepted`: the codes scored right)."""
+        a = self.analysis
+        return ReasonExample(
+            letter=self.letter,
+            category=a.guidance.category,
+            candidates=tuple(candidates(a.guidance, a.facts, a.item, a.description)),
+            primary=self.reason,
+            accepted=accepted if accepted is not None else frozenset({self.reason}),
+            decision="overturned" if self.overturned else "upheld",
+        )
 
 
 def decided_letters(letters: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -59,7 +78,10 @@ def analyse_letters(
         key = str(letter.get("case_number") or letter.get("path") or n)
         case = case_input_from_letter(letter, case_id=key)
         for analysis, item in zip(analyse_case(case, index), letter["items"], strict=True):
-            rows.append(TrainingRow(analysis, key, int(item["decision"] == "overturned")))
+            reason = label_rationale(
+                str(item.get("rationale") or ""), item.get("decision"), item.get("description")
+            ).primary
+            rows.append(TrainingRow(analysis, key, int(item["decision"] == "overturned"), reason))
     return rows
 
 
@@ -104,21 +126,28 @@ def fit_rows(rows: list[TrainingRow], meta: dict[str, Any]) -> OutcomeModel:
         [features(r.analysis, rate, base_rate) for r, rate in zip(rows, oof, strict=True)]
     )
     groups = np.array([r.letter for r in rows])
-    coef, intercept, a, b, threshold = fit_logistic(x, y, groups)
+    coef, intercept, a, b, out_of_fold = fit_logistic(x, y, groups)
+    target = published_rates()["*"]
+    shift = prior_shift(base_rate, target)
+    shifted = 1 / (1 + np.exp(-(np.log(out_of_fold / (1 - out_of_fold)) + shift)))
+    ranker = fit_ranker([r.reason_example() for r in rows])
     return OutcomeModel(
         features=FEATURES,
         coef=coef,
         intercept=intercept,
         platt_a=a,
         platt_b=b,
-        threshold=threshold,
+        shift=shift,
+        thresholds=choose_thresholds(shifted, y, target),
         base_rate=base_rate,
         rates=RateTable.from_items(_item_keys(rows), y.tolist()),
+        reasons=ranker.to_json(),
         meta={
             **meta,
             "items": len(rows),
             "overturned": int(y.sum()),
             "letters": len(set(groups.tolist())),
+            "calibrated_to": {"rate": target, "source": "assist/data/base_rates.yaml overall"},
         },
     )
 

@@ -241,6 +241,14 @@ def relief_duration(sentences: Iterable[Sentence]) -> Found | None:
 # --- how long the requested drug has been used -------------------------------------------------
 
 _SINCE = rx(r"\bsince\b")
+# A sentence that opens a visit or report by its date: "On 11/7/2016,", "Per the 12/13/16
+# progress report", "According to the progress report dated October 26, 2016". A date of
+# injury or surgery does not open a visit.
+_VISIT_OPENING = rx(
+    r"^(?:on|as of|at the|during the|per the|in the|according to the)?\s*(?:\w+ ){0,4}?"
+    r"(?:(?:\d{1,2}[-/]\d{1,2}[-/]\d{2,4})|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)\w*\.? \d{1,2},? \d{4})(?![^,.]{0,40}\b(?:injur|accident|surger|operat))"
+)
 _FOR_DURATION = rx(
     r"\bfor (?:at least |over |about |approximately |the past |the last )?"
     + _AMOUNT
@@ -260,15 +268,22 @@ def medication_duration(
 
     From "for N months/years", "since <date>", or the earliest dated visit that documents
     the drug; 0 (a new start) when a substantive record never mentions the drug outside the
-    request itself. A mention with no date leaves the duration unknown.
+    request itself. A sentence without a date of its own takes the date of the visit the
+    narrative is describing ("On 11/7/2016, the worker reported ... Medications included
+    Norco"): summaries tell visits in turn, each opened by its date. A mention with no date
+    at all leaves the duration unknown.
     """
     pattern = _names_pattern(names)
     if pattern is None:
         return None
     earliest: tuple[date, str] | None = None
     mentioned = False
+    visit: date | None = None  # the date of the visit the narrative is on
     for sentence in sentences:
         text = sentence.text
+        opened = _VISIT_OPENING.search(text)
+        if opened:
+            visit = parse_date(opened.group(0))
         hit = pattern.search(text)
         if not hit or is_request(text):
             continue
@@ -285,7 +300,7 @@ def medication_duration(
             weeks = count * 52 if unit.startswith("year") else _weeks(amount, unit)
             return Found("medication_duration_weeks", round(weeks, 1), text)
         since = _SINCE.search(text)
-        when = parse_date(text[since.end() :] if since else text)
+        when = parse_date(text[since.end() :] if since else text) or visit
         in_time = when is not None and (request is None or when <= request)
         if in_time and (earliest is None or when < earliest[0]):  # type: ignore[operator]
             earliest = (when, text)  # type: ignore[assignment]
@@ -347,4 +362,39 @@ def ur_certified_part(
                 if assertion_of(clause, hit.span()) is Assertion.NEGATED:
                     continue
                 return Found("ur_certified_part", True, sentence.text)
+    return None
+
+
+# --- the same service already authorized --------------------------------------------------------
+
+# A request for a service that UR (or an earlier IMR) already authorized is a duplicate: there
+# is nothing left to decide (reasons.md `repeat_without_change`). The record must say so of
+# this very service: "was previously approved", "the requested X was approved", "duplicate".
+# A part, a trial or an initial course is not the whole service (`ur_certified_part`).
+_APPROVED = rx(
+    r"\bduplicat\w*|(?:previously|already) (?:been )?(?:approved|authori[sz]ed|certified)|"
+    r"\brequested\b[^.;]{0,80}\b(?:was|were|has been|had been) (?:approved|authori[sz]ed|"
+    r"certified)|(?:was|were|has been|had been) approved for (?:the |a |an )?(?!\d|trial|"
+    r"initial|one|two|an? \d)[a-z]"
+)
+_NOT_WHOLE = rx(
+    r"non-?certif\w*|\bdenied\b|not (?:approved|authori[sz]ed|certified)|modif\w+|partial\w*|"
+    r"\btrial\b|\binitial\b|remaining|\bof the\b \d"
+)
+
+
+def already_authorized(
+    sentences: Iterable[Sentence], same_service: Callable[[str], bool]
+) -> Found | None:
+    """`already_authorized`: the record says this very service was already authorized (or
+    that the request duplicates one); `same_service(text)` tells whether a clause is about
+    the disputed item."""
+    for sentence in sentences:
+        for clause in _CLAUSE_SPLIT.split(sentence.text):
+            hit = _APPROVED.search(clause)
+            if hit is None or _NOT_WHOLE.search(clause) or not same_service(clause):
+                continue
+            if assertion_of(clause, hit.span()) is Assertion.NEGATED:
+                continue
+            return Found("already_authorized", True, sentence.text)
     return None

@@ -68,19 +68,34 @@ def batch(
     raise typer.Exit(1 if failed else 0)
 
 
+def _letters_of_half(letters: Path, half: str | None, errors: list[str]) -> list[dict[str, object]]:
+    from openimr.assist.batch import read_letters
+    from openimr.assist.halves import HALVES, letters_of
+
+    if half is not None and half not in HALVES:
+        _fail(f"--half: expected one of {', '.join(HALVES)}, got {half!r}")
+    return letters_of(read_letters(letters, errors), half)  # type: ignore[arg-type]
+
+
+_HALF_HELP = (
+    "Only the letters of this half of the case numbers: development or held_out "
+    "(assist.halves: SHA-256 of the case number, even = development)."
+)
+
+
 @app.command()
 def train(
     letters: Path = typer.Option(..., help="Folder of letters (text/PDF) or letter-parse JSONL."),
     out: Path = typer.Option(..., help="Artifact directory to write."),
+    half: str | None = typer.Option(None, help=_HALF_HELP),
 ) -> None:
-    """Train the outcome model and precedent index on the given letters only."""
-    from openimr.assist.batch import read_letters
+    """Train the outcome model, reason ranker and precedent index on the given letters only."""
     from openimr.assist.train import save_artifact
     from openimr.assist.train import train as train_model
 
     errors: list[str] = []
     try:
-        parsed = read_letters(letters, errors)
+        parsed = _letters_of_half(letters, half, errors)
         model, index = train_model(parsed)
     except OpenIMRError as exc:
         _fail(exc.message)
@@ -88,10 +103,11 @@ def train(
         typer.echo(f"skipped: {error}", err=True)
     save_artifact(model, index, out)
     meta = model.meta
+    t = model.thresholds
     typer.echo(
         f"trained on {meta['letters']} letters, {meta['items']} items "
         f"({meta['overturned']} overturned); sha256 {meta['training_data_sha256'][:12]}; "
-        f"written to {out}"
+        f"uphold if p <= {t.uphold:.3f}, overturn if p >= {t.overturn:.3f}; written to {out}"
     )
 
 
@@ -102,31 +118,63 @@ def evaluate(
     report: Path | None = typer.Option(None, help="Write an HTML report here."),
     seed: int = typer.Option(0, help="Shuffle seed for the fold assignment."),
     repeats: int = typer.Option(1, min=1, help="Also report mean/min/max over this many seeds."),
+    half: str | None = typer.Option(
+        None,
+        help=_HALF_HELP + " With held_out, the model is trained on the development half and "
+        "measured once on the held-out half (no cross-validation).",
+    ),
+    labels: Path | None = typer.Option(
+        None,
+        help="Reviewer reason labels (reasons.jsonl or a gold YAML) to score reasons against; "
+        "default: the rationale labeller's reading of the letters.",
+    ),
 ) -> None:
-    """Grouped cross-validation against the reviewers' real decisions (see assist.evaluate)."""
-    from openimr.assist.batch import read_letters
-    from openimr.assist.evaluate import (
-        cross_validate,
-        repeated_lines,
-        report_html,
-        summary_lines,
-    )
+    """Measure the assist against the reviewers' real decisions, reasons and facts."""
+    from openimr.assist.evaluate import cross_validate, held_out, read_reason_labels
+    from openimr.assist.evaluate_report import repeated_lines, report_html, summary_lines
+    from openimr.assist.halves import split_letters
 
     errors: list[str] = []
     try:
-        parsed = read_letters(letters, errors)
-        result = cross_validate(parsed, folds=folds, seed=seed)
+        parsed = _letters_of_half(letters, None, errors)
+        reason_labels = read_reason_labels(labels) if labels is not None else None
+        development, held = split_letters(parsed)
+        if half == "held_out":
+            result = held_out(development, held, labels=reason_labels)
+        else:
+            chosen = _letters_of_half(letters, half, []) if half else parsed
+            result = cross_validate(chosen, folds=folds, seed=seed, labels=reason_labels)
     except OpenIMRError as exc:
         _fail(exc.message)
     for error in errors:
         typer.echo(f"skipped: {error}", err=True)
     typer.echo("\n".join(summary_lines(result)))
-    if repeats > 1:
+    if repeats > 1 and half != "held_out":
         seeds = list(range(seed, seed + repeats))
-        typer.echo("\n".join(repeated_lines(parsed, folds, seeds)))
+        source = development if half == "development" else parsed
+        typer.echo("\n".join(repeated_lines(source, folds, seeds, reason_labels)))
     if report is not None:
         report.write_text(report_html(result), encoding="utf-8")
         typer.echo(f"report written to {report}")
+
+
+@app.command()
+def reasons(
+    letters: Path = typer.Option(..., help="Folder of letters (text/PDF) or letter-parse JSONL."),
+    half: str | None = typer.Option(None, help=_HALF_HELP),
+) -> None:
+    """The reviewers' deciding reasons: one JSON line per disputed item, with its primary
+    and secondary codes (../shared/docs/reasons.md) and the phrase of the rationale that
+    carries each."""
+    from openimr.assist.reviewer_reasons import label_letters
+
+    errors: list[str] = []
+    parsed = _letters_of_half(letters, half, errors)
+    for error in errors:
+        typer.echo(f"skipped: {error}", err=True)
+    for record in label_letters(parsed):
+        sys.stdout.write(json.dumps(record) + "\n")
+    raise typer.Exit(1 if errors else 0)
 
 
 @app.command()

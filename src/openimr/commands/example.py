@@ -17,13 +17,18 @@ def seed(
     database_url: str | None = typer.Option(
         None, help="Run on this database instead of a fresh SQLite file in a temp folder."
     ),
+    jurisdiction: str | None = typer.Option(
+        None,
+        "--jurisdiction",
+        help="Run the worked health-plan case of ca_dmhc or us_federal instead of the seed case.",
+    ),
 ) -> None:
-    """Run the seed case's whole life and write letter.txt/.html/.pdf, letter-public.txt and
-    determination.json."""
+    """Run the seed case's whole life (or a jurisdiction's worked case) and write
+    letter.txt/.html/.pdf, letter-public.txt and determination.json."""
     from openimr.examples import run_seed_example
 
     try:
-        run = run_seed_example(out, database_url=database_url)
+        run = run_seed_example(out, database_url=database_url, jurisdiction=jurisdiction)
     except OpenIMRError as err:
         typer.echo(f"error: {err.message}", err=True)
         raise typer.Exit(1) from err

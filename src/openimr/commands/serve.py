@@ -14,7 +14,8 @@ import sys
 
 import typer
 
-from openimr.domain.vocabulary import PartyRole, Role
+from openimr.domain.vocabulary import Role
+from openimr.rules.pack import load_pack
 from openimr.settings import Settings
 
 APP_FACTORY = "openimr.commands.serve:app_from_environment"
@@ -53,9 +54,13 @@ def prepare(settings: Settings, load_seed: bool) -> list[tuple[str, str, str]]:
         staff = Actor("setup", Role.STAFF)
         screening = screen_case(run.case_number, services.uow(), staff, services.clock)
         best = screening.best()
-        worker = next(p.key for p in seed_data().case.parties if p.role is PartyRole.INJURED_WORKER)
+        case = seed_data().case
+        patients = load_pack(case.jurisdiction).roles_of_kind("patient")
+        worker = next(p for p in case.parties if p.role in patients)
         auth = AuthService(account_store(services))
-        accounts = auth.ensure_demo_accounts(best.reviewer_id if best else None, worker)
+        accounts = auth.ensure_demo_accounts(
+            best.reviewer_id if best else None, worker.key, worker.name
+        )
         return [(a.username, a.password, a.role.value) for a in accounts]
     finally:
         services.close()

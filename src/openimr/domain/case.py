@@ -1,12 +1,14 @@
 """The IMR case: the aggregate that moves from application to published letter.
 
-Transitions follow 8 CCR 9792.10.3-9792.10.7: an application is checked for
-eligibility (deferred while the claims administrator disputes liability on another
-ground, 9792.10.3(d)); the IMR organization sends the notice of assignment and request
-for records; an expert reviewer is designated; the claims administrator's records arrive
-and start the decision clock; the reviewer signs a determination; the IMR organization
-issues the final determination to the parties and later publishes a redacted copy. Every
-written notice is kept on the case with its recipients and date of mailing.
+Every case carries its jurisdiction, whose pack (rules/data/<jurisdiction>/) says what its
+words, parties, documents, clocks and grounds are; the aggregate itself knows no programme.
+The life is the same everywhere: an application is checked for eligibility (deferred while
+the payer disputes liability on another ground, 8 CCR 9792.10.3(d) in California), an
+eligible case is assigned to one expert reviewer, the payer's records arrive and start the
+decision clock, the reviewer signs a determination, the review organization issues the final
+determination letter and later publishes a redacted copy. Every written notice (of
+assignment, a request for information, ineligibility, the letter itself) is kept on the case
+with its recipients and date of mailing.
 """
 
 from __future__ import annotations
@@ -17,21 +19,15 @@ from datetime import date, datetime
 from openimr.domain.determination import Determination
 from openimr.domain.errors import InvalidInput, InvalidTransition
 from openimr.domain.notice import Notice
-from openimr.domain.vocabulary import (
-    CaseState,
-    DocumentKind,
-    NoticeKind,
-    PartyRole,
-    Priority,
-    ServiceMethod,
-)
+from openimr.domain.vocabulary import CaseState, NoticeKind, Priority, ServiceMethod
 
 
 @dataclass(frozen=True)
 class Party:
-    """A person or organisation in the case. `key` is its id in the relation graph."""
+    """A person or organisation in the case. `key` is its id in the relation graph; `role`
+    is one of the party roles of the case's jurisdiction pack."""
 
-    role: PartyRole
+    role: str
     name: str
     key: str  # e.g. "org:acme-insurance", "person:dr-jones"
     organization: str | None = None
@@ -43,7 +39,7 @@ class CaseDocument:
     """One document of the case file, identified by the hash of its content."""
 
     document_id: str
-    kind: DocumentKind
+    kind: str  # a document kind of the case's jurisdiction pack
     title: str
     content_hash: str  # sha256 hex of the stored bytes
     media_type: str  # application/pdf or text/plain
@@ -106,16 +102,39 @@ _NOTICE_STATES: dict[NoticeKind, frozenset[CaseState]] = {
     NoticeKind.FINAL_DETERMINATION: frozenset({CaseState.ISSUED}),
 }
 
+
+@dataclass(frozen=True)
+class RecordsRequest:
+    """The expert reviewer's request for records missing from the case file; staff answer
+    it by adding the documents (8 CCR 9792.10.5(b): the IMR organization may ask for them)."""
+
+    what: str
+    requested_at: datetime
+    requested_by: str  # reviewer id
+    answered_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
 # Which state may follow which: anything else is an InvalidTransition.
 ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.RECEIVED: frozenset(
         {CaseState.ELIGIBLE, CaseState.INELIGIBLE, CaseState.DEFERRED, CaseState.WITHDRAWN}
     ),
+    # A liability dispute holds the case; it comes back when that is settled (9792.10.3(d)).
     CaseState.DEFERRED: frozenset({CaseState.RECEIVED, CaseState.WITHDRAWN}),
-    CaseState.INELIGIBLE: frozenset(),
+    # Not a dead end: a missing document may arrive and the decision be taken again.
+    CaseState.INELIGIBLE: frozenset({CaseState.RECEIVED, CaseState.WITHDRAWN}),
     CaseState.ELIGIBLE: frozenset({CaseState.ASSIGNED, CaseState.WITHDRAWN}),
-    CaseState.ASSIGNED: frozenset({CaseState.RECORDS_RECEIVED, CaseState.WITHDRAWN}),
-    CaseState.RECORDS_RECEIVED: frozenset({CaseState.REVIEWED, CaseState.WITHDRAWN}),
+    # A reviewer who declines or recuses puts the case back for another (ELIGIBLE).
+    CaseState.ASSIGNED: frozenset(
+        {CaseState.RECORDS_RECEIVED, CaseState.ELIGIBLE, CaseState.WITHDRAWN}
+    ),
+    CaseState.RECORDS_RECEIVED: frozenset(
+        {CaseState.REVIEWED, CaseState.ELIGIBLE, CaseState.WITHDRAWN}
+    ),
     CaseState.REVIEWED: frozenset({CaseState.ISSUED}),
     CaseState.ISSUED: frozenset({CaseState.PUBLISHED}),
     CaseState.PUBLISHED: frozenset(),
@@ -128,17 +147,22 @@ class Case:
     """An IMR case (aggregate root). Dates are passed in: the domain never asks the clock."""
 
     case_number: str
+    jurisdiction: str  # the pack of rules/data/ whose law governs the case
     priority: Priority
-    date_of_injury: date
+    date_of_injury: date | None  # workers' comp cases; None for a health plan's
+    # The payer's decision the case disputes (a UR decision, a plan's grievance decision, a
+    # final internal adverse benefit determination), and how it was served.
     ur_decision_date: date
     ur_decision_served_by: ServiceMethod
     application_received_on: date
     application_signed: bool
-    dispute_type: str  # "medical_necessity" is the only kind IMR decides
+    dispute_type: str  # the review type (medical_necessity...) or what else the dispute is
     claim_number: str | None = None
     applicant_age: int | None = None
     applicant_sex: str | None = None
     condition: str = ""
+    # The pack's other case facts (member id, plan, categories...), as text (ISO dates).
+    facts: dict[str, str] = field(default_factory=dict)
     # The party key of the party account that filed the application; None when the IMR
     # organization's staff entered it. Other parties see a party-filed case only once staff
     # have decided its eligibility (service/access.py).
@@ -151,31 +175,37 @@ class Case:
     assigned_on: date | None = None
     records_received_on: date | None = None
     records_served_by: ServiceMethod | None = None
+    # How the notice of assignment went to the payer: some packs' records clocks depend on it.
+    noarfi_served_by: ServiceMethod | None = None
     decision_date: date | None = None
     published_on: date | None = None
     eligibility_findings: list[EligibilityFinding] = field(default_factory=list)
     eligibility_decided_on: date | None = None
     # A dispute over medication under the drug formulary: 5 working days (LC 4610.6(d)(1)(A)).
     formulary: bool = False
-    # 8 CCR 9792.10.3(d): a liability dispute defers IMR unless the claims administrator agrees
-    # the case is eligible; it goes on once liability is resolved.
-    claims_administrator_agrees: bool = False
+    # A payer's dispute of liability on another ground may defer the review (8 CCR
+    # 9792.10.3(d) in California) unless the payer agrees the case is eligible; it goes on once
+    # liability is resolved.
+    liability_agreed: bool = False
     liability_resolved_on: date | None = None
     expedited_converted_on: date | None = None  # 8 CCR 9792.10.4(c)
     notices: list[Notice] = field(default_factory=list)
     determination: Determination | None = None
+    # Reviewers who declined or recused: never assigned to this case again.
+    excluded_reviewer_ids: list[str] = field(default_factory=list)
+    records_requests: list[RecordsRequest] = field(default_factory=list)
     version: int = 0  # optimistic-locking counter, bumped by the store on every save
     events: list[CaseEvent] = field(default_factory=list, compare=False, repr=False)
 
     # -- queries -------------------------------------------------------
-    def parties_with_role(self, role: PartyRole) -> list[Party]:
-        return [p for p in self.parties if p.role is role]
+    def parties_with_role(self, role: str) -> list[Party]:
+        return [p for p in self.parties if p.role == role]
 
     def party_keys(self) -> set[str]:
         return {p.key for p in self.parties}
 
-    def has_document(self, kind: DocumentKind) -> bool:
-        return any(d.kind is kind for d in self.documents)
+    def has_document(self, kind: str) -> bool:
+        return any(d.kind == kind for d in self.documents)
 
     def item(self, item_id: str) -> DisputedItem:
         for item in self.items:
@@ -208,7 +238,7 @@ class Case:
         """Whether a liability dispute still holds IMR back (8 CCR 9792.10.3(d))."""
         return (
             self.dispute_type == "liability_disputed"
-            and not self.claims_administrator_agrees
+            and not self.liability_agreed
             and self.liability_resolved_on is None
         )
 
@@ -236,25 +266,39 @@ class Case:
     def record_eligibility(
         self, findings: list[EligibilityFinding], at: datetime, on: date | None = None
     ) -> None:
-        """8 CCR 9792.10.3: the Administrative Director decides eligibility. Any ineligible
-        finding ends the case; deferring findings alone put it on hold (9792.10.3(d))."""
-        reasons = [f"{f.reason} ({f.citation})" for f in findings]
-        if any(f.outcome != "deferred" for f in findings):
-            self._move(CaseState.INELIGIBLE, "FoundIneligible", at, reasons=reasons)
-        elif findings:
-            self._move(CaseState.DEFERRED, "ReviewDeferred", at, reasons=reasons)
-        else:
-            self._move(CaseState.ELIGIBLE, "FoundEligible", at)
+        """The programme's eligibility decision: no finding means eligible; any ineligible
+        finding makes the case ineligible; deferring findings alone hold it (a liability
+        dispute, 8 CCR 9792.10.3(d))."""
+        deferring = bool(findings) and all(f.outcome == "deferred" for f in findings)
+        if self.state is not CaseState.RECEIVED:
+            to = (
+                CaseState.DEFERRED
+                if deferring
+                else (CaseState.INELIGIBLE if findings else CaseState.ELIGIBLE)
+            )
+            raise InvalidTransition(
+                f"case {self.case_number} is {self.state.value}; it cannot become {to.value}",
+                case_number=self.case_number,
+                state=self.state.value,
+                to=to.value,
+            )
         self.eligibility_findings = list(findings)
         self.eligibility_decided_on = on or at.date()
+        reasons = [f"{f.reason} ({f.citation})" for f in findings]
+        if deferring:
+            self._move(CaseState.DEFERRED, "ReviewDeferred", at, reasons=reasons)
+        elif findings:
+            self._move(CaseState.INELIGIBLE, "FoundIneligible", at, reasons=reasons)
+        else:
+            self._move(CaseState.ELIGIBLE, "FoundEligible", at)
 
     def resume_after_deferral(self, on: date, at: datetime, *, agreed: bool = False) -> None:
-        """The liability dispute was resolved (or the claims administrator agreed the case is
-        eligible): the application goes back to eligibility review (9792.10.3(d))."""
-        reason = "claims administrator agrees" if agreed else "liability resolved"
+        """The liability dispute was resolved (or the payer agreed the case is eligible): the
+        application goes back to eligibility review (9792.10.3(d))."""
+        reason = "payer agrees the case is eligible" if agreed else "liability resolved"
         self._move(CaseState.RECEIVED, "DeferralEnded", at, reason=reason, on=on.isoformat())
         if agreed:
-            self.claims_administrator_agrees = True
+            self.liability_agreed = True
         else:
             self.liability_resolved_on = on
 
@@ -283,7 +327,8 @@ class Case:
                 case_number=self.case_number,
                 state=self.state.value,
             )
-        once = {NoticeKind.ASSIGNMENT, NoticeKind.INELIGIBILITY, NoticeKind.FINAL_DETERMINATION}
+        # An ineligible application may be reopened and decided again (a new notice then).
+        once = {NoticeKind.ASSIGNMENT, NoticeKind.FINAL_DETERMINATION}
         if notice.kind in once and self.notices_of(notice.kind):
             raise InvalidTransition(
                 f"case {self.case_number} already has a {notice.kind.value} notice",
@@ -309,14 +354,27 @@ class Case:
             )
         )
 
-    def assign(self, reviewer_id: str, on: date, at: datetime) -> None:
-        """8 CCR 9792.10.6(b)(1): the IMRO designates one medical reviewer."""
+    def reopen_eligibility(self, at: datetime, reason: str) -> None:
+        """An ineligible application comes back for a new eligibility decision, e.g. once
+        the missing signature or document has arrived (8 CCR 9792.10.3)."""
+        self._move(CaseState.RECEIVED, "EligibilityReopened", at, reason=reason)
+        self.eligibility_findings = []
+
+    def assign(
+        self,
+        reviewer_id: str,
+        on: date,
+        at: datetime,
+        noarfi_served_by: ServiceMethod | None = None,
+    ) -> None:
+        """The review organization designates one expert reviewer."""
         self._move(CaseState.ASSIGNED, "ReviewerAssigned", at, reviewer_id=reviewer_id)
         self.assigned_reviewer_id = reviewer_id
         self.assigned_on = on
+        self.noarfi_served_by = noarfi_served_by
 
     def receive_records(self, on: date, served_by: ServiceMethod, at: datetime) -> None:
-        """The records' arrival starts the decision clock (LC 4610.6(d))."""
+        """The payer's records arrive: in every pack read, that starts the decision clock."""
         self._move(CaseState.RECORDS_RECEIVED, "RecordsReceived", at, served_by=served_by.value)
         self.records_received_on = on
         self.records_served_by = served_by
@@ -340,14 +398,62 @@ class Case:
         self.determination = determination
 
     def issue(self, on: date, at: datetime) -> None:
-        """The final determination letter goes to the parties (8 CCR 9792.10.6)."""
+        """The final determination letter goes to the parties."""
         self._move(CaseState.ISSUED, "DeterminationIssued", at)
         self.decision_date = on
 
     def publish(self, on: date, at: datetime) -> None:
-        """Publication (LC 4610.6; subdivision not verified) of the redacted letter."""
+        """Publication of the redacted letter."""
         self._move(CaseState.PUBLISHED, "DeterminationPublished", at)
         self.published_on = on
+
+    def release_reviewer(self, kind: str, reason: str, at: datetime) -> str:
+        """The assigned reviewer declines or recuses (a conflict found late, LC 139.5): the
+        case goes back for another reviewer, this one excluded from it for good."""
+        if kind not in ("decline", "recuse"):
+            raise InvalidInput("a reviewer declines or recuses", field="kind")
+        if not reason.strip():
+            raise InvalidInput("say why you decline or recuse", field="reason")
+        reviewer_id = self.assigned_reviewer_id or ""
+        self._move(
+            CaseState.ELIGIBLE,
+            "ReviewerReleased",
+            at,
+            reviewer_id=reviewer_id,
+            kind=kind,
+            reason=reason.strip(),
+        )
+        if reviewer_id and reviewer_id not in self.excluded_reviewer_ids:
+            self.excluded_reviewer_ids = [*self.excluded_reviewer_ids, reviewer_id]
+        self.assigned_reviewer_id = None
+        self.assigned_on = None
+        return reviewer_id
+
+    def request_records(self, what: str, by: str, at: datetime) -> RecordsRequest:
+        """The reviewer asks for records missing from the file; the case stays with them."""
+        if self.state not in (CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED):
+            raise InvalidTransition(
+                f"case {self.case_number} is {self.state.value}: records are requested "
+                "during the review",
+                case_number=self.case_number,
+                state=self.state.value,
+                to=self.state.value,
+            )
+        if not what.strip():
+            raise InvalidInput("say which records are missing", field="what")
+        request = RecordsRequest(what.strip()[:2000], at, by)
+        self.records_requests = [*self.records_requests, request]
+        self.events.append(CaseEvent("RecordsRequested", at, {"what": request.what}))
+        return request
+
+    def answer_records_requests(self, at: datetime) -> int:
+        """Documents arrived: every open request is answered; returns how many."""
+        open_ones = [r for r in self.records_requests if r.is_open]
+        self.records_requests = [
+            RecordsRequest(r.what, r.requested_at, r.requested_by, at) if r.is_open else r
+            for r in self.records_requests
+        ]
+        return len(open_ones)
 
     def withdraw(self, at: datetime, reason: str) -> None:
         self._move(CaseState.WITHDRAWN, "CaseWithdrawn", at, reason=reason)

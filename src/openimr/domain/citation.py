@@ -6,14 +6,6 @@ from dataclasses import dataclass, field
 
 from openimr.domain.vocabulary import EvidenceSource
 
-# 8 CCR 9792.25.1 / docs/guidelines.md §3.2: the authority tier of a source.
-SOURCE_TIER: dict[EvidenceSource, int] = {
-    EvidenceSource.MTUS: 1,
-    EvidenceSource.NON_MTUS: 2,
-    EvidenceSource.OUTSIDE_MTUS: 3,
-    EvidenceSource.NONE: 4,
-}
-
 
 @dataclass(frozen=True)
 class Citation:
@@ -30,10 +22,6 @@ class Citation:
     pages: tuple[str, ...] = ()
     strength: str | None = None
     text: str = ""
-
-    @property
-    def tier(self) -> int:
-        return SOURCE_TIER[self.source]
 
     def to_dict(self) -> dict[str, object]:
         return {

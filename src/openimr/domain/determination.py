@@ -8,7 +8,7 @@ from datetime import datetime
 from openimr.domain.citation import Citation
 from openimr.domain.errors import InvalidInput
 from openimr.domain.reviewer import ReviewerCredentials
-from openimr.domain.vocabulary import Decision, EvidenceSource
+from openimr.domain.vocabulary import Decision
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,6 @@ class ItemDetermination:
                 "a decision cites at least one guideline, or says no evidence was cited",
                 field=f"items[{self.item_id}].imr_guideline",
             )
-
-    @property
-    def cites_mtus(self) -> bool:
-        return any(c.source is EvidenceSource.MTUS for c in self.imr_guideline)
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from openimr.domain.errors import InvalidInput
-from openimr.domain.vocabulary import NoticeKind, PartyRole, ServiceMethod
+from openimr.domain.vocabulary import NoticeKind, ServiceMethod
 
 
 @dataclass(frozen=True)
 class NoticeRecipient:
     """One person or organisation a notice went to, at the address it was sent to."""
 
-    role: PartyRole
+    role: str  # a party role of the case's jurisdiction pack
     name: str
     party_key: str
     address: str | None = None

@@ -35,6 +35,7 @@ from openimr.evidence.schema import (
     GuidelineDoc,
     Phase,
     QuantityLimit,
+    ReasonCode,
     Recommendation,
     SearchStep,
 )
@@ -61,6 +62,7 @@ class CriterionResult:
     fact: str | None = None  # the deciding fact (None when no single fact decided)
     value: object = None  # that fact's value in the case (None = unknown)
     children: tuple[CriterionResult, ...] = ()
+    reason: ReasonCode | None = None  # the deciding reason when not met (reasons.md)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -68,6 +70,7 @@ class CriterionResult:
             "status": self.status,
             "fact": self.fact,
             "value": self.value,
+            "reason": self.reason,
             "children": [c.to_dict() for c in self.children],
         }
 
@@ -227,40 +230,52 @@ class EngineResult:
 # --- criteria -------------------------------------------------------------------------------
 
 
-def evaluate_criterion(node: Criterion, facts: Mapping[str, object]) -> CriterionResult:
-    """Evaluate a criteria tree against the case facts; an unknown fact is `insufficient`."""
+def evaluate_criterion(
+    node: Criterion,
+    facts: Mapping[str, object],
+    reasons: Mapping[str, ReasonCode] | None = None,
+) -> CriterionResult:
+    """Evaluate a criteria tree against the case facts; an unknown fact is `insufficient`.
+
+    `reasons` (fact id -> code, `KnowledgeBase.fact_reasons`) names the deciding reason of a
+    leaf that fails when the node does not name its own."""
     if node.fact is not None:
+        reason = node.reason or (reasons or {}).get(node.fact)
         value = facts.get(node.fact)
         if value is None:
-            return CriterionResult(node.label, "insufficient", node.fact, None)
+            return CriterionResult(node.label, "insufficient", node.fact, None, reason=reason)
         return CriterionResult(
             node.label,
             "met" if _compare(value, node.op, node.value) else "not_met",
             node.fact,
             value,
+            reason=reason,
         )
-    children = tuple(evaluate_criterion(c, facts) for c in (node.all or node.any or node.of or ()))
+    children = tuple(
+        evaluate_criterion(c, facts, reasons) for c in (node.all or node.any or node.of or ())
+    )
     met = [c for c in children if c.status == "met"]
     unknown = [c for c in children if c.status == "insufficient"]
     failed = [c for c in children if c.status == "not_met"]
+    own = node.reason
     if node.all is not None:
         if failed:
-            return _decided(node.label, "not_met", failed[0], children)
+            return _decided(node.label, "not_met", failed[0], children, own)
         if unknown:
-            return _decided(node.label, "insufficient", unknown[0], children)
-        return _decided(node.label, "met", children[-1], children)
+            return _decided(node.label, "insufficient", unknown[0], children, own)
+        return _decided(node.label, "met", children[-1], children, own)
     if node.any is not None:
         if met:
-            return _decided(node.label, "met", met[0], children)
+            return _decided(node.label, "met", met[0], children, own)
         if unknown:
-            return _decided(node.label, "insufficient", unknown[0], children)
-        return _decided(node.label, "not_met", failed[0] if failed else None, children)
+            return _decided(node.label, "insufficient", unknown[0], children, own)
+        return _decided(node.label, "not_met", failed[0] if failed else None, children, own)
     need = node.at_least or 0
     if len(met) >= need:
-        return _decided(node.label, "met", met[need - 1], children)
+        return _decided(node.label, "met", met[need - 1], children, own)
     if len(met) + len(unknown) < need:
-        return _decided(node.label, "not_met", failed[0] if failed else None, children)
-    return _decided(node.label, "insufficient", unknown[0], children)
+        return _decided(node.label, "not_met", failed[0] if failed else None, children, own)
+    return _decided(node.label, "insufficient", unknown[0], children, own)
 
 
 def _decided(
@@ -268,6 +283,7 @@ def _decided(
     status: Status,
     decider: CriterionResult | None,
     children: tuple[CriterionResult, ...],
+    reason: ReasonCode | None = None,
 ) -> CriterionResult:
     return CriterionResult(
         label,
@@ -275,6 +291,7 @@ def _decided(
         decider.fact if decider else None,
         decider.value if decider else None,
         children,
+        reason=reason or (decider.reason if decider else None),
     )
 
 
@@ -546,7 +563,9 @@ def evaluate(
         if reason is not None:
             excluded.append((rec.id, reason))
         else:
-            assessed.append(_assess(rec, doc, item, phase, fit, seen, request_date))
+            assessed.append(
+                _assess(rec, doc, item, phase, fit, seen, request_date, kb.fact_reasons)
+            )
     ranked, conflict = _rank(assessed)
     reg = regulation_checks(item, seen, kb, date_of_injury)
     proposal, proposal_reasons = _propose(item, seen, ranked, reg)
@@ -622,11 +641,12 @@ def _assess(
     fit: _Fit,
     seen: Mapping[str, object],
     request_date: date,
+    fact_reasons: Mapping[str, ReasonCode] | None = None,
 ) -> _Assessed:
     """One applicable entry against the record: criteria, quantity, the reasons in words,
     and its sort key in the search sequence."""
     applies = fit.applies
-    crit = evaluate_criterion(rec.criteria, seen) if rec.criteria else None
+    crit = evaluate_criterion(rec.criteria, seen, fact_reasons) if rec.criteria else None
     checks = tuple(c for c in (check_limit(q, item, seen) for q in rec.quantity) if c is not None)
     reasons = [f"{doc.source} ({doc.step.value}), in force on {request_date.isoformat()}"]
     if fit.region_hit:

@@ -22,6 +22,7 @@ from openimr.evidence.schema import (
     GuidelineDoc,
     KnowledgeBaseFile,
     PostsurgicalRow,
+    ReasonCode,
     Recommendation,
 )
 from openimr.evidence.vocab import DATA_DIR, category_ids, fact_index, load_categories, region_ids
@@ -55,6 +56,8 @@ class KnowledgeBase:
     visit_cap: dict[str, int]
     files: tuple[str, ...] = ()
     origin: dict[str, str] = field(default_factory=dict)  # recommendation id -> file name
+    # fact id -> the deciding reason a criterion on it gives when not met (facts.yaml)
+    fact_reasons: dict[str, ReasonCode] = field(default_factory=dict)
 
     def for_category(self, category: str) -> tuple[Recommendation, ...]:
         return tuple(r for r in self.recommendations if r.category == category)
@@ -120,6 +123,7 @@ def _load(directory: Path) -> KnowledgeBase:
         visit_cap=cap,
         files=tuple(p.name for p in files),
         origin=origin,
+        fact_reasons={f.id: f.fails_as for f in fact_index().values()},
     )
 
 

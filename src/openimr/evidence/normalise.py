@@ -463,7 +463,63 @@ def normalise_item(text: str) -> NormalisedItem:
             strength_mg=_strength(body, 0),
             count=_count(body),
         )
+    if names_a_service(body):
+        # Every request names some service: one no rule knows is still filed, as another
+        # service, so the reviewer sees it placed (and that no guideline entry covers it).
+        return replace(
+            base,
+            category="service/other",
+            reason="no rule recognises this service; filed as another service",
+            intervention=body.lower(),
+        )
     return base
+
+
+# Words that name no service: a placeholder, a filler or a reference elsewhere.
+_NO_SERVICE = frozenset(
+    [
+        "n/a",
+        "na",
+        "none",
+        "unknown",
+        "blank",
+        "tbd",
+        "tba",
+        "see",
+        "attached",
+        "attachment",
+        "other",
+        "item",
+        "items",
+        "request",
+        "requested",
+        "requests",
+        "the",
+        "of",
+        "and",
+        "for",
+        "to",
+        "a",
+        "an",
+        "as",
+        "per",
+        "above",
+        "below",
+        "same",
+        "previous",
+        "not",
+        "applicable",
+        "specified",
+        "listed",
+    ]
+)
+
+
+def names_a_service(text: str) -> bool:
+    """True when the text has a word that may name a service (not a placeholder like
+    "N/A", "see attached", "unknown"): only such text may be left without a category."""
+    words = re.findall(r"[a-z][a-z'/-]{2,}", text.lower())
+    return any(word not in _NO_SERVICE for word in words)
 
 
 __all__ = [

@@ -13,11 +13,30 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
 from openimr.datafile import StrictModel
+
+# The deciding reasons of ../shared/docs/reasons.md: why a reviewer finds an item necessary
+# (criteria_met) or not. Each criterion of the knowledge base names the code that fails when
+# the criterion is not met (`Criterion.reason`, else its fact's `fails_as` in facts.yaml).
+ReasonCode = Literal[
+    "criteria_met",
+    "not_recommended",
+    "indication_not_documented",
+    "conservative_care_not_exhausted",
+    "no_functional_improvement",
+    "quantity_exceeds",
+    "duration_exceeds",
+    "monitoring_not_documented",
+    "repeat_without_change",
+    "request_unclear",
+    "dependent_on_denied",
+    "other",
+]
+REASON_CODES: tuple[ReasonCode, ...] = get_args(ReasonCode)
 
 
 class Phase(StrEnum):
@@ -93,6 +112,9 @@ class Criterion(StrictModel):
 
     label: str
     fact: str | None = None
+    # The deciding reason when this node is not met; default: its fact's `fails_as`
+    # (facts.yaml), or for a composite node the reason of the child that decided it.
+    reason: ReasonCode | None = None
     op: Literal["is", "ge", "le", "gt", "lt", "in"] = "is"
     value: bool | float | str | tuple[str, ...] = True
     all: tuple[Criterion, ...] | None = None

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 
 from openimr.datafile import StrictModel, dotted_path, read_yaml, validate
 from openimr.domain.errors import RuleDataError
+from openimr.evidence.schema import ReasonCode
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -68,6 +69,8 @@ class Fact(StrictModel):
     # Why the assist cannot read this fact from a clinical case summary (it comes from the
     # item, the case file or the engine instead); None = the fact extractor produces it.
     not_extractable_from_summary: str | None = None
+    # The deciding reason a criterion on this fact gives when it is not met (reasons.md).
+    fails_as: ReasonCode
 
     @model_validator(mode="after")
     def _enum_values(self) -> Fact:

@@ -71,6 +71,7 @@ _ORDER: list[str] = [
 def _application(seed: SeedCase) -> SubmitApplication:
     c = seed.case
     return SubmitApplication(
+        jurisdiction=c.jurisdiction,
         priority=c.priority,
         date_of_injury=c.date_of_injury,
         ur_decision_date=c.ur_decision_date,
@@ -82,6 +83,7 @@ def _application(seed: SeedCase) -> SubmitApplication:
         applicant_age=c.applicant_age,
         applicant_sex=c.applicant_sex,
         condition=c.condition,
+        facts=dict(c.facts),
         items=[ItemInput(i.description, i.original_request, i.authorized_portion) for i in c.items],
         parties=[PartyInput(p.role, p.name, p.key, p.organization, p.address) for p in c.parties],
         documents=[d.upload() for d in c.documents],
@@ -118,14 +120,19 @@ class SeedRun:
 
 
 def load_seed_case(
-    services: Services, *, until: Stage = "issued", clock: StepClock | None = None
+    services: Services,
+    *,
+    until: Stage = "issued",
+    clock: StepClock | None = None,
+    jurisdiction: str | None = None,
 ) -> SeedRun:
-    """Put the seed case and the demo panel into `services`' database, up to `until`.
+    """Put a worked case (the workers' comp seed case, or `jurisdiction`'s) and the demo
+    panel into `services`' database, up to `until`.
 
     Idempotent: steps the case has already taken are skipped, so a service may call it on
     every start.
     """
-    seed = seed_data()
+    seed = seed_data(jurisdiction)
     tl = seed.timeline
     clock = clock or StepClock()
     stop = _ORDER.index(until)
@@ -146,18 +153,22 @@ def load_seed_case(
         if not result.eligible:
             return run
     if not reached("assigned"):
-        clock.at(tl.assignment_notice_on)
-        send_notice_of_assignment(
-            SendAssignmentNotice(
-                run.case_number, tl.assignment_notice_on, tl.assignment_notice_served_by
-            ),
+        if tl.assignment_notice_on is not None:
+            clock.at(tl.assignment_notice_on)
+            send_notice_of_assignment(
+                SendAssignmentNotice(
+                    run.case_number, tl.assignment_notice_on, tl.assignment_notice_served_by
+                ),
+                uow(),
+                STAFF,
+                clock,
+            )
+        clock.at(tl.assigned_on)
+        run.assignment = assign_reviewer(
+            AssignReviewer(run.case_number, tl.assigned_on, noarfi_served_by=tl.noarfi_served_by),
             uow(),
             STAFF,
             clock,
-        )
-        clock.at(tl.assigned_on)
-        run.assignment = assign_reviewer(
-            AssignReviewer(run.case_number, tl.assigned_on), uow(), STAFF, clock
         )
         state = run.assignment.state
     if not reached("records_received"):
@@ -200,9 +211,11 @@ def _rank(state: CaseState) -> int:
     return _ORDER.index(state.value) if state.value in _ORDER else -1
 
 
-def run_seed_example(out_dir: Path, database_url: str | None = None) -> SeedRun:
-    """The seed case's whole life, intake to publication, on a fresh database; writes the
-    five files to `out_dir`.
+def run_seed_example(
+    out_dir: Path, database_url: str | None = None, jurisdiction: str | None = None
+) -> SeedRun:
+    """A worked case's whole life (the seed case, or `jurisdiction`'s), intake to
+    publication, on a fresh database; writes the five files to `out_dir`.
 
     letter.txt, letter.html, letter.pdf, letter-public.txt (redacted) and determination.json.
     The database is a new SQLite file in a temporary directory unless `database_url` is given.
@@ -212,7 +225,7 @@ def run_seed_example(out_dir: Path, database_url: str | None = None) -> SeedRun:
         url = database_url or f"sqlite:///{Path(tmp) / 'seed.db'}"
         services = bootstrap(url)
         try:
-            run = load_seed_case(services, until="published")
+            run = load_seed_case(services, until="published", jurisdiction=jurisdiction)
             if run.eligibility_findings:
                 raise InvalidInput(
                     "the seed case was found ineligible: " + "; ".join(run.eligibility_findings)

@@ -12,12 +12,11 @@ from pathlib import Path
 
 from openimr.datafile import StrictModel, dotted_path, load_model
 from openimr.domain.citation import Citation
+from openimr.domain.errors import InvalidInput
 from openimr.domain.reviewer import BoardCertification, ExpertReviewer, License
 from openimr.domain.vocabulary import (
     Decision,
-    DocumentKind,
     EvidenceSource,
-    PartyRole,
     Priority,
     ServiceMethod,
 )
@@ -30,7 +29,7 @@ DEMO_PANEL = HERE / "demo_panel.yaml"
 
 class DocumentIn(StrictModel):
     filename: str
-    kind: DocumentKind
+    kind: str  # a document kind of the case's jurisdiction pack
     title: str
     author: str | None = None
     document_date: date | None = None
@@ -49,7 +48,7 @@ class DocumentIn(StrictModel):
 
 
 class PartyIn(StrictModel):
-    role: PartyRole
+    role: str  # a party role of the case's jurisdiction pack
     name: str
     key: str
     organization: str | None = None
@@ -63,8 +62,9 @@ class ItemIn(StrictModel):
 
 
 class CaseIn(StrictModel):
+    jurisdiction: str
     priority: Priority
-    date_of_injury: date
+    date_of_injury: date | None = None
     ur_decision_date: date
     ur_decision_served_by: ServiceMethod
     application_received_on: date
@@ -74,21 +74,25 @@ class CaseIn(StrictModel):
     applicant_age: int | None = None
     applicant_sex: str | None = None
     condition: str = ""
+    facts: dict[str, str] = {}
     items: list[ItemIn]
     parties: list[PartyIn]
     documents: list[DocumentIn]
 
 
 class TimelineIn(StrictModel):
-    assignment_notice_on: date
-    assignment_notice_served_by: ServiceMethod
+    # A pack whose assignment is a notice of its own (ca_dwc) dates and serves that notice;
+    # the others say how the assignment itself was served.
+    assignment_notice_on: date | None = None
+    assignment_notice_served_by: ServiceMethod = ServiceMethod.ELECTRONIC
+    noarfi_served_by: ServiceMethod | None = None
     assigned_on: date
     records_received_on: date
     records_served_by: ServiceMethod
     records: list[DocumentIn]
     signed_at: datetime
     issued_on: date
-    determination_served_by: ServiceMethod
+    determination_served_by: ServiceMethod = ServiceMethod.ELECTRONIC
     published_on: date
 
 
@@ -179,10 +183,30 @@ class PanelIn(StrictModel):
     reviewers: list[ReviewerIn]
 
 
-@lru_cache(maxsize=1)
-def seed_data() -> SeedCase:
-    """The seed case, validated."""
-    return load_model(SEED_CASE, SeedCase, what="seed case", locate=dotted_path)
+def seed_path(jurisdiction: str | None = None) -> Path:
+    """The worked case of a jurisdiction: `seed_<jurisdiction>.yaml`, or the workers' comp
+    seed case (`seed_case.yaml`) when none is named."""
+    if jurisdiction is None:
+        return SEED_CASE
+    return HERE / f"seed_{jurisdiction}.yaml"
+
+
+def seed_jurisdictions() -> list[str]:
+    """The jurisdictions with a worked case of their own."""
+    return sorted(p.stem.removeprefix("seed_") for p in HERE.glob("seed_*.yaml") if p != SEED_CASE)
+
+
+@lru_cache(maxsize=8)
+def seed_data(jurisdiction: str | None = None) -> SeedCase:
+    """A worked case, validated (the workers' comp seed case by default)."""
+    path = seed_path(jurisdiction)
+    if not path.exists():
+        known = ", ".join(seed_jurisdictions())
+        raise InvalidInput(
+            f"no worked case for jurisdiction {jurisdiction!r} (known: {known})",
+            field="jurisdiction",
+        )
+    return load_model(path, SeedCase, what="seed case", locate=dotted_path)
 
 
 @lru_cache(maxsize=1)

@@ -45,7 +45,7 @@ class NoticeText(StrictModel):
     organization: Organization
     headings: Headings
     service_methods: dict[ServiceMethod, str]
-    proof_of_service: str
+    proof_of_service: dict[str, str]  # by jurisdiction, with a `default`
     kinds: dict[NoticeKind, KindText]
 
     @model_validator(mode="after")
@@ -56,7 +56,13 @@ class NoticeText(StrictModel):
         methods = [m.value for m in ServiceMethod if m not in self.service_methods]
         if methods:
             raise ValueError(f"service_methods: no wording for {methods}")
+        if "default" not in self.proof_of_service:
+            raise ValueError("proof_of_service: no `default` text")
         return self
+
+    def proof_of_service_for(self, jurisdiction: str) -> str:
+        """The proof-of-service wording of `jurisdiction` (the default when it has none)."""
+        return self.proof_of_service.get(jurisdiction, self.proof_of_service["default"])
 
 
 def load_notice_text(path: Path | None = None) -> NoticeText:

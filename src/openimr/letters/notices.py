@@ -87,7 +87,13 @@ def build_notice_view(
         before=tuple(fill(p, values, where) for p in body.before),
         items=items,
         after=tuple(fill(p, values, where) for p in body.after),
-        service=service_block(notice, title=title, case_number=case.case_number, texts=t),
+        service=service_block(
+            notice,
+            title=title,
+            case_number=case.case_number,
+            jurisdiction=case.jurisdiction,
+            texts=t,
+        ),
     )
 
 

@@ -22,18 +22,13 @@ from openimr.domain.case import Case, Party
 from openimr.domain.citation import Citation
 from openimr.domain.determination import Determination
 from openimr.domain.errors import IdentityLeak
-from openimr.domain.vocabulary import PartyRole
+from openimr.rules.pack import load_pack
 
 REDACTED = "[redacted]"
 
-# Parties whose names are people's names: each part of the name is identifying too.
-_PERSON_ROLES = {
-    PartyRole.INJURED_WORKER,
-    PartyRole.REPRESENTATIVE,
-    PartyRole.REQUESTING_PHYSICIAN,
-    PartyRole.PROVIDER,
-    PartyRole.UR_PHYSICIAN,
-}
+# Kinds of party role (rules/pack.py) whose names are people's names: each part of the
+# name is identifying too.
+_PERSON_KINDS = ("patient", "representative", "provider")
 # Titles and suffixes carry no identity; redacting them alone would eat ordinary words.
 _NAME_NOISE = {
     "dr",
@@ -156,8 +151,10 @@ class Redactor:
     def for_case(cls, case: Case, *, withheld: Iterable[str] = ()) -> Redactor:
         """Everything `case` knows that identifies someone, plus `withheld` (reviewer identity)."""
         found: list[str] = list(withheld)
+        pack = load_pack(case.jurisdiction)
+        people = frozenset(r for kind in _PERSON_KINDS for r in pack.roles_of_kind(kind))
         for party in case.parties:
-            found += name_variants(party.name, person=_is_person(party))
+            found += name_variants(party.name, person=_is_person(party, people))
             if party.organization:
                 found += name_variants(party.organization, person=False)
             if party.address:
@@ -166,7 +163,7 @@ class Redactor:
             found += [party.key, slug, slug.replace("-", " ").replace("_", " ")]
         if case.claim_number:
             found.append(case.claim_number)
-        organizations = {p.name.lower() for p in case.parties if not _is_person(p)}
+        organizations = {p.name.lower() for p in case.parties if not _is_person(p, people)}
         for doc in case.documents:
             found += [doc.document_id, doc.content_hash]
             if doc.filename:
@@ -258,12 +255,12 @@ def assert_absent(text: str, identities: Iterable[str]) -> None:
             )
 
 
-def _is_person(party: Party) -> bool:
+def _is_person(party: Party, person_roles: frozenset[str]) -> bool:
     """A party is a person unless its graph key says organisation: a provider may be a clinic,
     and splitting "Sample Spine Clinic" into words would redact "spine" everywhere."""
     if party.key.startswith("org:"):
         return False
-    return party.key.startswith("person:") or party.role in _PERSON_ROLES
+    return party.key.startswith("person:") or party.role in person_roles
 
 
 def name_variants(name: str, *, person: bool) -> list[str]:

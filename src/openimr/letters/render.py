@@ -40,6 +40,7 @@ from openimr.domain.vocabulary import Decision, EvidenceSource
 from openimr.letters.redact import Redactor, assert_absent, scrub_determination
 from openimr.letters.service_block import ServiceBlock, service_block, service_lines
 from openimr.letters.texts import LetterText, letter_text
+from openimr.rules.pack import load_pack
 
 Scrub = Callable[[str], str]  # free text in, free text with identities removed out
 
@@ -55,6 +56,14 @@ DECISIONS = "IMR ISSUES, DECISIONS AND RATIONALES"
 DOCUMENTS = "DOCUMENTS REVIEWED"
 APPEAL = "APPEAL RIGHTS"
 SECTION_HEADERS = (HOW_MADE, SUMMARY, DECISIONS, DOCUMENTS, APPEAL)
+_HEADINGS = {
+    "how_made": HOW_MADE,
+    "summary": SUMMARY,
+    "decisions": DECISIONS,
+    "documents": DOCUMENTS,
+    "appeal": APPEAL,
+}
+_LABELS = {"ca": CA_GUIDELINE_LABEL, "imr": IMR_GUIDELINE_LABEL, "why": RATIONALE_LABEL}
 
 _NO_EVIDENCE = "The {who} did not cite any medical evidence for its decision."
 _OUTSIDE = "The {who} based their decision on recommendation(s) outside of the MTUS Guidelines."
@@ -99,6 +108,17 @@ class LetterView:
     appeal: tuple[str, ...]
     public: bool
     service: ServiceBlock | None = None  # date of mailing, recipients, proof of service
+    layout: str = "dwc"  # "dwc": the published workers' comp layout; "plain": any other pack
+    title: str = "Independent Medical Review Final Determination"
+    headings: tuple[tuple[str, str], ...] = ()  # section key -> heading
+    labels: tuple[tuple[str, str], ...] = ()  # ca / imr / why -> the item line labels
+    outcome: str = ""  # the whole determination in the pack's word ("Modified"), plain only
+
+    def heading(self, key: str) -> str:
+        return dict(self.headings).get(key, _HEADINGS[key])
+
+    def label(self, key: str) -> str:
+        return dict(self.labels).get(key, _LABELS[key])
 
     def field(self, label: str) -> str:
         return dict(self.header)[label]
@@ -119,25 +139,41 @@ def build_letter_view(
     The reviewer's id and any `reviewer_identity` strings (name, licence numbers) are removed
     from the free text of both versions: the letter never names the reviewer (LC 4610.6(f)).
     """
-    t = texts or letter_text()
+    t = texts or letter_text(case.jurisdiction)
+    pack = load_pack(case.jurisdiction)
+    words: dict[str, str] = {o.decision: o.word for o in pack.data.outcomes}
     scrub = letter_scrub(case, determination, public=public, reviewer_identity=reviewer_identity)
     items = tuple(
-        _item_view(_disputed_item(case, d), d, scrub) for d in _in_case_order(case, determination)
+        _item_view(_disputed_item(case, d), d, scrub, words, t.payer_label, t.citation_leads)
+        for d in _in_case_order(case, determination)
     )
     docs = _documents_reviewed(case, determination, documents)
     appeal = list(t.appeal_rights)
     if any(d.decision is Decision.OVERTURNED for d in determination.items):
         appeal.append(t.implementation)
+    values = {
+        "case_number": case.case_number,
+        "assigned_on": _date(case.assigned_on),
+        "date_of_injury": _date(case.date_of_injury),
+        "decision_date": _date(case.decision_date or determination.signed_at.date()),
+        "decision_under_review": _date(case.ur_decision_date),
+        "priority": case.priority.value.capitalize(),
+        "application_received": _date(case.application_received_on),
+        "review_type": getattr(pack.review_type(case.dispute_type), "label", case.dispute_type),
+    }
+    header = tuple(
+        (row.label, values[row.value] if row.value else scrub(case.facts.get(row.fact or "", "")))
+        for row in t.header
+    )
+    decisions = {d.decision.value for d in determination.items}
+    overall = next(iter(decisions)) if len(decisions) == 1 else "modified"
     return LetterView(
-        header=(
-            ("Case Number", case.case_number),
-            ("Date Assigned", _date(case.assigned_on)),
-            ("Date of Injury", _date(case.date_of_injury)),
-            ("Decision Date", _date(case.decision_date or determination.signed_at.date())),
-            ("UR Denial Date", _date(case.ur_decision_date)),
-            ("Priority", case.priority.value.capitalize()),
-            ("Application Received", _date(case.application_received_on)),
-        ),
+        header=header,
+        layout=t.layout,
+        title=t.title,
+        headings=tuple(t.headings.items()),
+        labels=(("ca", f"{t.payer_label} guideline:"), ("imr", t.review_label)),
+        outcome=words.get(overall, ""),
         how_made=_one_line(t.how_made_paragraph()),
         credentials_intro=t.credentials_intro,
         licensure=", ".join(t.state_name(s) for s in determination.credentials.licensure),
@@ -153,7 +189,9 @@ def build_letter_view(
         # The public copy omits who it was sent to: names and addresses of the parties.
         service=None
         if public or notice is None
-        else service_block(notice, title=t.document_title, case_number=case.case_number),
+        else service_block(
+            notice, title=t.title, case_number=case.case_number, jurisdiction=case.jurisdiction
+        ),
     )
 
 
@@ -190,33 +228,48 @@ def _in_case_order(case: Case, determination: Determination) -> list[ItemDetermi
     return sorted(determination.items, key=lambda d: order.get(d.item_id, len(order)))
 
 
-def _item_view(item: DisputedItem, decided: ItemDetermination, scrub: Scrub) -> ItemView:
-    decision = "Upheld" if decided.decision is Decision.UPHELD else "Overturned"
+def _item_view(
+    item: DisputedItem,
+    decided: ItemDetermination,
+    scrub: Scrub,
+    words: dict[str, str],
+    payer: str,
+    leads: dict[str, str] | None = None,
+) -> ItemView:
+    decision = words[decided.decision.value]
     description = _one_line(scrub(item.description))
     if item.original_request and item.authorized_portion:
         heading = (
             f"{_one_line(scrub(item.original_request))} was the original request. "
-            f"{_one_line(scrub(item.authorized_portion))} was authorized by the Claims "
-            f"Administrator. The remaining IMR eligible portion of the original request, "
+            f"{_one_line(scrub(item.authorized_portion))} was authorized by the {payer}. "
+            f"The remaining IMR eligible portion of the original request, "
             f"{description} is: {decision}"
         )
     else:
         heading = f"{description}: {decision}"
-    imr = guideline_sentences(decided.imr_guideline, who="Expert Reviewer", scrub=scrub)
+    imr = guideline_sentences(
+        decided.imr_guideline, who="Expert Reviewer", scrub=scrub, leads=leads
+    )
     if decided.strength_of_evidence and not any(c.strength for c in decided.imr_guideline):
         imr += f" Strength of Evidence: {_sentence(decided.strength_of_evidence)}"
     return ItemView(
         heading=heading,
         decision=decision,
         claims_administrator_guideline=guideline_sentences(
-            decided.claims_administrator_guideline, who="Claims Administrator", scrub=scrub
+            decided.claims_administrator_guideline, who=payer, scrub=scrub, leads=leads
         ),
         imr_guideline=imr,
         rationale=" ".join(_paragraphs(scrub(decided.rationale))),
     )
 
 
-def guideline_sentences(citations: Sequence[Citation], *, who: str, scrub: Scrub = _keep) -> str:
+def guideline_sentences(
+    citations: Sequence[Citation],
+    *,
+    who: str,
+    scrub: Scrub = _keep,
+    leads: dict[str, str] | None = None,
+) -> str:
     """The citations of one guideline line, in the published sentence forms.
 
     MTUS and named non-MTUS sources: "Decision based on MTUS <guideline> <edition>,
@@ -232,15 +285,18 @@ def guideline_sentences(citations: Sequence[Citation], *, who: str, scrub: Scrub
         elif c.source is EvidenceSource.OUTSIDE_MTUS:
             sentences.append(_OUTSIDE.format(who=who))
         else:
-            sentences.append(citation_sentence(c, scrub=scrub))
+            sentences.append(citation_sentence(c, scrub=scrub, leads=leads))
     if not sentences:
         sentences.append(_NO_EVIDENCE.format(who=who))
     return " ".join(dict.fromkeys(sentences))  # a repeated fixed sentence says nothing new
 
 
-def citation_sentence(c: Citation, *, scrub: Scrub = _keep) -> str:
-    """One named citation: source, guideline and edition, sections, pages, strength."""
-    lead = (
+def citation_sentence(
+    c: Citation, *, scrub: Scrub = _keep, leads: dict[str, str] | None = None
+) -> str:
+    """One named citation: source, guideline and edition, sections, pages, strength. A
+    pack's letter may word the lead of each source (`citation_leads`)."""
+    lead = (leads or {}).get(c.source.value) or (
         "Decision based on MTUS"
         if c.source is EvidenceSource.MTUS
         else ("Decision based on Non-MTUS Citation")
@@ -279,7 +335,7 @@ def _document_view(number: int, doc: CaseDocument, scrub: Scrub, public: bool) -
     return DocumentView(
         number=number,
         title=_one_line(scrub(doc.title)),
-        kind=doc.kind.value.replace("_", " "),
+        kind=doc.kind.replace("_", " "),
         author=_one_line(scrub(doc.author)) if doc.author else "author not stated",
         date=_date(doc.document_date) or "undated",
         pages=doc.pages,
@@ -315,7 +371,10 @@ def _withheld(options: LetterOptions) -> Sequence[str]:
 
 
 def letter_view_text(view: LetterView) -> str:
-    """Lay a LetterView out as the published text letters are laid out."""
+    """Lay a LetterView out as the published text letters are laid out (`plain` layout: the
+    header one row a line, the pack's headings)."""
+    if view.layout != "dwc":
+        return _plain_text(view)
     f = view.field
     lines = [
         "",
@@ -358,6 +417,36 @@ def letter_view_text(view: LetterView) -> str:
     if view.documents:
         lines.append("")
     lines.append(APPEAL)
+    for paragraph in view.appeal:
+        lines += [*wrap_lines(paragraph), ""]
+    if view.service is not None:
+        lines += service_lines(view.service, wrap_lines)
+    return "\n".join(lines)
+
+
+def _plain_text(view: LetterView) -> str:
+    lines = ["", view.title.upper(), ""]
+    lines += [f"{label}: {value}" for label, value in view.header]
+    if view.outcome:
+        lines += ["", f"Final determination: {view.outcome}"]
+    lines += ["", view.heading("how_made"), *wrap_lines(view.how_made), "", view.credentials_intro]
+    lines += [f"State(s) of Licensure: {view.licensure}"]
+    lines += [f"Certification(s)/Specialty: {view.specialties}", ""]
+    lines += [view.heading("summary"), *wrap_lines(view.summary_intro), ""]
+    for paragraph in view.summary:
+        lines += [*wrap_lines(paragraph), ""]
+    lines += [view.heading("decisions"), *wrap_lines(view.decisions_intro), ""]
+    for item in view.items:
+        lines += [*wrap_lines(item.heading), ""]
+        lines += [*wrap_lines(f"{view.label('ca')} {item.claims_administrator_guideline}"), ""]
+        lines += [*wrap_lines(f"{view.label('imr')} {item.imr_guideline}"), ""]
+        lines += [*wrap_lines(f"{view.label('why')} {item.rationale}"), ""]
+    lines += [view.heading("documents"), *wrap_lines(view.documents_intro), ""]
+    for doc in view.documents:
+        lines += wrap_lines(_document_line(doc), indent="    ")
+    if view.documents:
+        lines.append("")
+    lines.append(view.heading("appeal"))
     for paragraph in view.appeal:
         lines += [*wrap_lines(paragraph), ""]
     if view.service is not None:
@@ -424,14 +513,8 @@ def render_letter_html(
         .get_template("letter.html.j2")
         .render(
             letter=view,
-            labels={"ca": CA_GUIDELINE_LABEL, "imr": IMR_GUIDELINE_LABEL, "why": RATIONALE_LABEL},
-            headers={
-                "how_made": HOW_MADE,
-                "summary": SUMMARY,
-                "decisions": DECISIONS,
-                "documents": DOCUMENTS,
-                "appeal": APPEAL,
-            },
+            labels={key: view.label(key) for key in _LABELS},
+            headers={key: view.heading(key) for key in _HEADINGS},
         )
     )
     assert_absent(_SERVICE_SECTION.sub("", html), _withheld(options))
@@ -499,7 +582,10 @@ def determination_fields(
         "application_received": _iso(case.application_received_on),
         "priority": case.priority.value,
         "reviewer": {
-            "licensure": [letter_text().state_name(s) for s in determination.credentials.licensure],
+            "licensure": [
+                letter_text(case.jurisdiction).state_name(s)
+                for s in determination.credentials.licensure
+            ],
             "specialties": list(determination.credentials.specialties),
         },
         "applicant": {"age": case.applicant_age, "sex": case.applicant_sex},
@@ -509,7 +595,7 @@ def determination_fields(
             {
                 **({} if public else {"document_id": d.document_id}),
                 "title": scrub(d.title),
-                "kind": d.kind.value,
+                "kind": d.kind,
                 "author": opt(d.author),
                 "date": _iso(d.document_date),
                 "pages": d.pages,

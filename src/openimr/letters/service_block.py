@@ -12,19 +12,14 @@ from dataclasses import dataclass
 
 from openimr.domain.errors import RuleDataError
 from openimr.domain.notice import Notice
-from openimr.domain.vocabulary import PartyRole
 from openimr.letters.notice_text import NoticeText, notice_text
+from openimr.rules.pack import load_pack
 
-ROLE_LABELS: dict[PartyRole, str] = {
-    PartyRole.INJURED_WORKER: "Employee",
-    PartyRole.REPRESENTATIVE: "Employee's attorney",
-    PartyRole.EMPLOYER: "Employer",
-    PartyRole.CLAIMS_ADMINISTRATOR: "Claims administrator",
-    PartyRole.REQUESTING_PHYSICIAN: "Requesting physician",
-    PartyRole.PROVIDER: "Provider",
-    PartyRole.UR_ORGANIZATION: "Utilization review organization",
-    PartyRole.UR_PHYSICIAN: "Utilization review physician",
-}
+
+def role_label(jurisdiction: str, role: str) -> str:
+    """How the pack names a party role ("Claims administrator"); the id when it has none."""
+    found = load_pack(jurisdiction).role(role)
+    return found.label if found else role.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -62,16 +57,21 @@ def fill(template: str, values: dict[str, str], where: str) -> str:
 
 
 def service_block(
-    notice: Notice, *, title: str, case_number: str, texts: NoticeText | None = None
+    notice: Notice,
+    *,
+    title: str,
+    case_number: str,
+    jurisdiction: str,
+    texts: NoticeText | None = None,
 ) -> ServiceBlock:
     """The service block of `notice` (a notice or the final determination)."""
     t = texts or notice_text()
     recipients = tuple(
-        RecipientLine(r.name, ROLE_LABELS[r.role], r.address or "address on file")
+        RecipientLine(r.name, role_label(jurisdiction, r.role), r.address or "address on file")
         for r in notice.recipients
     )
     proof = fill(
-        t.proof_of_service,
+        t.proof_of_service_for(jurisdiction),
         {
             "server": notice.server_name,
             "organization": t.organization.name,

@@ -1,8 +1,10 @@
-"""The fixed wording of the final determination letter, loaded from `data/letter_text.yaml`.
+"""The fixed wording of the final determination letter: each jurisdiction's `letter.yaml`.
 
 The sentences are data, not code, so a jurisdiction or an IMR organization can reword them
-without touching the renderer. The file is validated on load; a bad file raises RuleDataError
-naming the file and the field (8 CCR 9792.10.6 content; LC 4610.6(h) appeal notice).
+without touching the renderer. A pack keeps its letter in `rules/data/<jurisdiction>/letter.yaml`;
+a pack without one uses the packaged `data/letter_text.yaml` (the California workers' comp
+letter). The file is validated on load; a bad file raises RuleDataError naming the file and
+the field, and an appeal notice that does not cite what its pack says it must is refused.
 """
 
 from __future__ import annotations
@@ -11,12 +13,39 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
-from pydantic import field_validator
+from pydantic import Field, model_validator
 
 from openimr.datafile import StrictModel, load_model
+from openimr.rules.loader import rule_path
 
 DEFAULT_FILE = "letter_text.yaml"
+HeaderValue = Literal[
+    "case_number",
+    "assigned_on",
+    "date_of_injury",
+    "decision_date",
+    "decision_under_review",
+    "priority",
+    "application_received",
+    "review_type",
+]
+
+
+class HeaderRow(StrictModel):
+    """One row of the letter's header: a label and the case date or number it shows (or a
+    case fact of the pack, `fact`)."""
+
+    label: str
+    value: HeaderValue | None = None
+    fact: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> HeaderRow:
+        if (self.value is None) == (self.fact is None):
+            raise ValueError("a header row shows either a `value` or a `fact`")
+        return self
 
 
 class LetterText(StrictModel):
@@ -24,8 +53,15 @@ class LetterText(StrictModel):
 
     effective_from: date
     citations: list[str]
+    # `dwc`: the published California workers' comp layout (the letter parser reads it);
+    # `plain`: one header row a line, the pack's headings.
+    layout: Literal["dwc", "plain"]
+    title: str
+    header: list[HeaderRow] = Field(min_length=1)
+    headings: dict[str, str] = Field(default_factory=dict)  # how_made, summary, ... overrides
+    payer_label: str  # "Claims Administrator", "Health Plan": whose guideline the letter shows
+    review_label: str  # "IMR guideline:", the reviewer's evidence line
     organization: str
-    document_title: str  # how the proof of service names the letter
     how_made: str
     credentials_intro: str
     summary_intro: str
@@ -33,17 +69,20 @@ class LetterText(StrictModel):
     documents_intro: str
     no_documents: str
     appeal_rights: list[str]
+    appeal_must_cite: str | None = None  # a citation the appeal notice may never leave out
     implementation: str
     redaction_mark: str
-    state_names: dict[str, str]
+    state_names: dict[str, str] = Field(default_factory=dict)
+    # How a named citation of each source opens ("Based on"), when not the published forms.
+    citation_leads: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("appeal_rights")
-    @classmethod
-    def _appeal_cites_the_statute(cls, paragraphs: list[str]) -> list[str]:
-        # LC 4610.6(h) is the ground of the appeal; a notice that forgets it is wrong data.
-        if not any("4610.6(h)" in p for p in paragraphs):
-            raise ValueError("the appeal notice must cite LC 4610.6(h)")
-        return paragraphs
+    @model_validator(mode="after")
+    def _appeal_cites_what_it_must(self) -> LetterText:
+        # The appeal's ground is the law the pack names; a notice that forgets it is wrong data.
+        cite = self.appeal_must_cite
+        if cite and not any(cite in p for p in self.appeal_rights):
+            raise ValueError(f"the appeal notice must cite {cite}")
+        return self
 
     def state_name(self, code_or_name: str) -> str:
         """'CA' -> 'California'; a full name passes through unchanged."""
@@ -62,7 +101,34 @@ def load_letter_text(path: Path | None = None) -> LetterText:
         return load_model(packaged, LetterText, what="letter text")
 
 
-@lru_cache(maxsize=1)
-def letter_text() -> LetterText:
-    """The packaged wording, loaded once per process."""
-    return load_letter_text()
+def validate_letters(jurisdictions: list[str]) -> None:
+    """Every pack's letter loads, and every case fact its header shows is one of the pack's
+    (run at start-up beside the packs' own validation)."""
+    from openimr.domain.errors import RuleDataError
+    from openimr.rules.pack import load_pack
+
+    for jurisdiction in jurisdictions:
+        text = letter_text(jurisdiction)
+        facts = {f.id for f in load_pack(jurisdiction).data.case_facts}
+        for row in text.header:
+            if row.fact is not None and row.fact not in facts:
+                raise RuleDataError(
+                    f"{jurisdiction}/letter.yaml: header row {row.label!r} shows fact "
+                    f"{row.fact!r}, which the pack does not declare",
+                    field=f"header.{row.label}",
+                )
+
+
+@lru_cache(maxsize=16)
+def letter_text(jurisdiction: str | None = None) -> LetterText:
+    """The wording of a jurisdiction's letter (its pack's letter.yaml, else the packaged
+    file), loaded once per process; US state names come from the packaged file when the
+    pack's letter lists none."""
+    default = load_letter_text()
+    path = rule_path("letter.yaml", jurisdiction) if jurisdiction else None
+    if path is None or not path.exists():
+        return default
+    text = load_letter_text(path)
+    if text.state_names:
+        return text
+    return text.model_copy(update={"state_names": default.state_names})

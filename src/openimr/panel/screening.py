@@ -50,7 +50,7 @@ class CaseProfile:
             priority=case.priority,
             condition=case.condition,
             items=tuple(i.description for i in case.items),
-            parties={p.key: p.role.value for p in case.parties},
+            parties={p.key: p.role for p in case.parties},
             prior_reviewer_ids=frozenset(prior_reviewer_ids),
         )
 
@@ -336,7 +336,7 @@ def screen_reviewers(
     screener = Screener(
         reviewers,
         as_of,
-        policy=policy,
+        policy=policy or reviewer_policy(as_of, case.jurisdiction),
         relations=relations,
         specialties=specialties,
         open_cases=open_cases,

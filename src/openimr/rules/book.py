@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from openimr.rules.calendar import load_calendar
-from openimr.rules.cited import Source
+from openimr.rules.cited import CitedRule, Source
 from openimr.rules.clocks import ClockRule, load_clock_pack
 from openimr.rules.eligibility import load_eligibility_rules
 from openimr.rules.notices import load_notice_rules
+from openimr.rules.pack import grounds_of, load_pack
 from openimr.rules.reviewer_policy import reviewer_policy
 
 
@@ -78,38 +78,50 @@ def clock_entries(jurisdiction: str, as_of: date) -> list[dict[str, Any]]:
     return out
 
 
+def eligibility_entries(jurisdiction: str, as_of: date) -> list[dict[str, Any]]:
+    """The eligibility grounds in force: the pack's declarative grounds, else the older
+    per-ground rules (whose `outcome` may defer rather than refuse)."""
+    grounds = grounds_of(load_pack(jurisdiction))
+    rules: list[tuple[CitedRule, str, str]]
+    if grounds is not None:
+        rules = [(g, "ineligible", g.reason) for g in grounds.in_force(as_of)]
+    else:
+        in_force = load_eligibility_rules(jurisdiction).in_force(as_of)
+        rules = [(r, r.outcome, r.reason) for r in in_force]
+    return [
+        {
+            "ground": r.id,
+            "outcome": outcome,
+            "citation": r.citation,
+            "reason": " ".join(reason.split()),
+            "effective_from": r.effective_from.isoformat(),
+            "effective_to": r.effective_to.isoformat() if r.effective_to else None,
+            "verified": r.verified,
+            "sources": _sources(r.sources),
+            "note": r.note,
+        }
+        for r, outcome, reason in rules
+    ]
+
+
 def rule_book(jurisdiction: str, as_of: date, year: int | None = None) -> dict[str, Any]:
     """Every rule of `jurisdiction` in force on `as_of`, and the holidays of `year`."""
     year = year or as_of.year
-    eligibility = load_eligibility_rules(jurisdiction)
     notices = load_notice_rules(jurisdiction)
-    policy = reviewer_policy(as_of)
-    calendar = load_calendar(jurisdiction)
+    policy = reviewer_policy(as_of, jurisdiction)
     pack = load_clock_pack(jurisdiction)
+    calendar = pack.calendar  # a pack may count on a calendar another pack keeps
     book: dict[str, Any] = {
         "jurisdiction": jurisdiction,
         "as_of": as_of.isoformat(),
         "roll": {"citation": pack.data.roll_citation, "sources": _sources(pack.data.roll_sources)},
         "clocks": clock_entries(jurisdiction, as_of),
-        "eligibility": [
-            {
-                "ground": r.id,
-                "outcome": r.outcome,
-                "citation": r.citation,
-                "reason": " ".join(r.reason.split()),
-                "effective_from": r.effective_from.isoformat(),
-                "effective_to": r.effective_to.isoformat() if r.effective_to else None,
-                "verified": r.verified,
-                "sources": _sources(r.sources),
-                "note": r.note,
-            }
-            for r in eligibility.in_force(as_of)
-        ],
+        "eligibility": eligibility_entries(jurisdiction, as_of),
         "notices": [
             {
                 "kind": r.kind.value,
                 "title": r.title,
-                "recipients": [role.value for role in r.recipients],
+                "recipients": list(r.recipients),
                 "citation": r.citation,
                 "verified": r.verified,
                 "sources": _sources(r.sources),

@@ -58,9 +58,8 @@ def book_markdown(book: dict[str, Any], command: str) -> str:
         "",
         "## Clocks",
         "",
-        f"A last day on a Saturday, Sunday or judicial holiday moves to the next business day: "
-        f"{book['roll']['citation']}. Limits in hours are not rolled. Business days skip the "
-        "holidays listed at the end of this page.",
+        f"Weekends and holidays: {book['roll']['citation'].rstrip('.')}. Limits in hours are "
+        "not rolled. Business days skip the holidays listed at the end of this page.",
         "",
     ]
     lines += _table(
@@ -141,9 +140,10 @@ def book_markdown(book: dict[str, Any], command: str) -> str:
         ],
     )
     lines += _notes(holidays["rules"], "holiday")
-    lines += ["### State holidays that are not judicial holidays", ""]
-    lines += _table(
-        ["Day", "Why", "Verified"],
-        [[n["name"], n["citation"], _yes(n["verified"])] for n in holidays["not_judicial"]],
-    )
+    if holidays["not_judicial"]:
+        lines += ["### State holidays that are not judicial holidays", ""]
+        lines += _table(
+            ["Day", "Why", "Verified"],
+            [[n["name"], n["citation"], _yes(n["verified"])] for n in holidays["not_judicial"]],
+        )
     return "\n".join(lines).rstrip() + "\n"

@@ -23,7 +23,7 @@ from openimr.rules.loader import DATA_DIR
 SERVICE_METHODS = ("mail", "electronic", "fax", "personal")
 PRIORITIES = ("standard", "expedited")
 _JURISDICTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_TOP_KEYS = {"id", "jurisdiction", "priority", "events"}
+_TOP_KEYS = {"id", "jurisdiction", "priority", "review_type", "events"}
 
 
 def pack_for(jurisdiction: str) -> ClockPack:
@@ -93,12 +93,16 @@ def facts_from_record(record: Any, pack: ClockPack) -> ClockFacts:
         else:
             known = ", ".join(sorted(event_ids | service_keys | {"formulary", "overturned"}))
             raise InvalidInput(f"events.{key}: unknown event (known: {known})", field=key)
+    review_type = record.get("review_type")
+    if review_type is not None and not isinstance(review_type, str):
+        raise InvalidInput("review_type must be a string", field="review_type")
     return ClockFacts(
         priority=priority,
         events=events,
         services=services,
         formulary=flags.get("formulary", False),
         overturned=flags.get("overturned"),
+        review_type=review_type,
     )
 
 

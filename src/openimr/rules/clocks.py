@@ -10,6 +10,7 @@ holiday rolls to the next business day (CCP 12a). The engine applies them to `Cl
 
 from __future__ import annotations
 
+import calendar as _stdcal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,14 +26,26 @@ from openimr.rules.calendar import BusinessCalendar, add_calendar_days, load_cal
 from openimr.rules.cited import Cited, CitedRule, Source
 from openimr.rules.loader import DEFAULT_JURISDICTION, check_no_overlap, rule_path
 
-Unit = Literal["days", "business_days", "hours"]
+Unit = Literal["days", "business_days", "hours", "months"]
 ServiceName = Literal["mail", "electronic", "fax", "personal"]
 Moment = date | datetime
 
 
 class Period(StrictModel):
+    """How long a clock runs. A period in months ends on the same day number `amount` months
+    later; `month_end` says what happens when that month has no such day (the federal rule
+    of 45 CFR 147.136(d)(2)(i) takes the first day of the month after; a rule that does not
+    say is read as the month's last day, and the pack's note says so)."""
+
     amount: int = Field(gt=0)
     unit: Unit
+    month_end: Literal["last_day", "first_of_next_month"] | None = None
+
+    @model_validator(mode="after")
+    def _month_end_only_for_months(self) -> Period:
+        if (self.unit == "months") != (self.month_end is not None):
+            raise ValueError("`month_end` is given exactly when the unit is months")
+        return self
 
 
 class Extension(Cited):
@@ -50,6 +63,7 @@ class When(StrictModel):
     service: list[ServiceName] | None = None  # how the start event was served
     formulary: bool | None = None
     overturned: bool | None = None  # an item was found medically necessary (unknown: holds)
+    review_type: list[str] | None = None  # e.g. experimental_investigational (a pack's types)
 
 
 class ClockRule(CitedRule):
@@ -86,8 +100,9 @@ class EventDef(StrictModel):
 
 class ClockFile(StrictModel):
     jurisdiction: str
-    calendar: str
+    calendar: str  # a calendar of this pack's holidays.yaml, or `other_pack/calendar_id`
     roll_citation: str
+    roll_cite: str | None = None  # the short citation a rolled due adds (else roll_citation)
     roll_sources: list[Source] = Field(default_factory=list)
     events: list[EventDef]
     sources: dict[str, Source] = Field(default_factory=dict)  # anchors for the rules
@@ -107,6 +122,7 @@ class ClockFacts:
     services: Mapping[str, str] = field(default_factory=dict)
     formulary: bool = False
     overturned: bool | None = None  # None: not known (no determination yet, or not said)
+    review_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,7 +182,10 @@ def load_clock_pack(jurisdiction: str = DEFAULT_JURISDICTION) -> ClockPack:
         # Two versions of one variant may not overlap in time; variants differ by `when`.
         keyed = [r.model_copy(update={"id": r.when.model_dump_json()}) for r in clock.rules]
         check_no_overlap(list(keyed), path)
-    return ClockPack(jurisdiction, data, load_calendar(jurisdiction, data.calendar), str(path))
+    # `calendar: other_pack/calendar_id` counts on a calendar another pack keeps.
+    owner, _, calendar_id = data.calendar.rpartition("/")
+    calendar = load_calendar(owner or jurisdiction, calendar_id)
+    return ClockPack(jurisdiction, data, calendar, str(path))
 
 
 # -- the arithmetic --------------------------------------------------------------------------
@@ -207,17 +226,38 @@ def _holds(when: When, facts: ClockFacts, service: str | None) -> bool:
         return False
     if None not in (when.overturned, facts.overturned) and when.overturned != facts.overturned:
         return False
+    if when.review_type is not None and facts.review_type not in when.review_type:
+        return False
     return when.service is None or service in when.service
 
 
-def _add(start: date, amount: int, unit: str, calendar: BusinessCalendar) -> date:
+def add_months(start: date, months: int, month_end: str) -> date:
+    """The same day number `months` later; when that month is too short, its last day or the
+    first day of the month after (`month_end`)."""
+    year, index = divmod(start.month - 1 + months, 12)
+    year += start.year
+    last = _stdcal.monthrange(year, index + 1)[1]
+    if start.day <= last:
+        return date(year, index + 1, start.day)
+    if month_end == "first_of_next_month":
+        return date(year, index + 1, last) + timedelta(days=1)
+    return date(year, index + 1, last)
+
+
+def _add(
+    start: date, amount: int, unit: str, calendar: BusinessCalendar, month_end: str | None = None
+) -> date:
     if unit == "business_days":
         return calendar.add_business_days(start, amount)
+    if unit == "months":
+        return add_months(start, amount, month_end or "last_day")
     return add_calendar_days(start, amount)
 
 
 def _unit_words(amount: int, unit: str) -> str:
-    words = {"days": "day", "business_days": "business day", "hours": "hour"}[unit]
+    words = {"days": "day", "business_days": "business day", "hours": "hour", "months": "month"}[
+        unit
+    ]
     return f"{amount} {words}{'' if amount == 1 else 's'}"
 
 
@@ -240,7 +280,7 @@ def _apply(
         basis = f"{_unit_words(period.amount, 'hours')} after {start.isoformat()} (time unknown)"
         return due_day, None, basis
     day = _as_day(start)
-    due = _add(day, period.amount, period.unit, cal)
+    due = _add(day, period.amount, period.unit, cal, period.month_end)
     steps = [f"{_unit_words(period.amount, period.unit)} after {day.isoformat()}: {due}"]
     if service is None and rule.extensions:
         steps.append("service method unknown: no extension added")
@@ -262,12 +302,12 @@ def _apply(
     return due, rolled_from, "; ".join(steps)
 
 
-def _citation(rule: ClockRule, service: str | None, rolled: bool) -> str:
+def _citation(rule: ClockRule, service: str | None, rolled: bool, roll_cite: str) -> str:
     parts = [rule.citation]
     parts += [e.citation for e in rule.extensions if service in e.service]
     if rolled:
-        parts.append("CCP 12a")
-    return "; ".join(dict.fromkeys(parts))
+        parts.append(roll_cite)
+    return "; ".join(dict.fromkeys(c for part in parts for c in part.split("; ")))
 
 
 def _expected_rule(clock: ClockDef, facts: ClockFacts) -> ClockRule:
@@ -307,7 +347,12 @@ def compute_clock(pack: ClockPack, clock: ClockDef, facts: ClockFacts) -> Clock:
             due=due,
             unit=rule.period.unit,
             rule_id=rule.id,
-            citation=_citation(rule, service, rolled_from is not None),
+            citation=_citation(
+                rule,
+                service,
+                rolled_from is not None,
+                pack.data.roll_cite or pack.data.roll_citation,
+            ),
             verified=rule.verified and extensions_ok,
             basis=basis,
             rolled_from=rolled_from,

@@ -26,6 +26,7 @@ from openimr.rules.case_clocks import case_clocks
 from openimr.rules.cited import CitedRule, Source
 from openimr.rules.clocks import ClockPack, load_clock_pack
 from openimr.rules.loader import DEFAULT_JURISDICTION, check_no_overlap, rule_path
+from openimr.rules.pack import load_pack
 
 RuleId = Literal[
     "out_of_scope",
@@ -103,10 +104,12 @@ def dispute_key(case: Case) -> str:
     The same worker (claim number, else the injured worker's party key), the same
     injury and UR decision dates, and the same disputed items.
     """
-    workers = case.parties_with_role(PartyRole.INJURED_WORKER)
+    patients = load_pack(case.jurisdiction).roles_of_kind("patient")
+    workers = [p for p in case.parties if p.role in patients]
     who = case.claim_number or (workers[0].key if workers else case.case_number)
     items = "|".join(sorted(_norm(i.description) for i in case.items))
-    dates = f"{case.date_of_injury.isoformat()}#{case.ur_decision_date.isoformat()}"
+    injury = case.date_of_injury.isoformat() if case.date_of_injury else ""
+    dates = f"{injury}#{case.ur_decision_date.isoformat()}"
     return f"{_norm(who)}#{dates}#{items}"
 
 
@@ -143,7 +146,7 @@ def _failed(
 ) -> dict[str, str] | None:
     """The values for the reason text when `case` fails `rule`, else None."""
     facts = {
-        "date_of_injury": case.date_of_injury.isoformat(),
+        "date_of_injury": case.date_of_injury.isoformat() if case.date_of_injury else "",
         "ur_decision_date": case.ur_decision_date.isoformat(),
         "application_received_on": case.application_received_on.isoformat(),
         "dispute_label": _DISPUTE_LABELS.get(case.dispute_type, case.dispute_type),
@@ -151,7 +154,8 @@ def _failed(
     if rule.id == "out_of_scope":
         assert rule.injury_on_or_after and rule.ur_decision_on_or_after
         if (
-            case.date_of_injury < rule.injury_on_or_after
+            case.date_of_injury is not None
+            and case.date_of_injury < rule.injury_on_or_after
             and case.ur_decision_date < rule.ur_decision_on_or_after
         ):
             return {
@@ -178,7 +182,8 @@ def _failed(
         return facts if case.dispute_type in (rule.dispute_types or []) else None
     if rule.id == "liability_disputed":
         disputed = case.dispute_type in (rule.dispute_types or [])
-        return facts if disputed and case.liability_defers else None
+        settled = case.liability_agreed or case.liability_resolved_on is not None
+        return facts if disputed and not settled else None
     if rule.id == "duplicate":
         key = dispute_key(case)
         if key in existing:
@@ -194,6 +199,6 @@ def consolidation_key(case: Case) -> str | None:
     None when the case names no injured worker or no requesting physician."""
     workers = case.parties_with_role(PartyRole.INJURED_WORKER)
     physicians = case.parties_with_role(PartyRole.REQUESTING_PHYSICIAN)
-    if not workers or not physicians:
+    if not workers or not physicians or case.date_of_injury is None:
         return None
     return f"{workers[0].key}#{physicians[0].key}#{case.date_of_injury.isoformat()}"

@@ -18,6 +18,7 @@ from pydantic import Field
 from openimr.datafile import StrictModel, dotted_path, load_model
 from openimr.domain.errors import RuleDataError
 from openimr.rules.cited import Cited
+from openimr.rules.loader import DEFAULT_JURISDICTION, rule_path
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "ca_dwc" / "reviewer_policy.yaml"
 
@@ -158,11 +159,11 @@ def load_reviewer_policy_book(path: Path | str = DEFAULT_PATH) -> ReviewerPolicy
     return book
 
 
-@lru_cache(maxsize=4)
-def _default_book() -> ReviewerPolicyBook:
-    return load_reviewer_policy_book(DEFAULT_PATH)
+@lru_cache(maxsize=16)
+def _pack_book(jurisdiction: str) -> ReviewerPolicyBook:
+    return load_reviewer_policy_book(rule_path("reviewer_policy.yaml", jurisdiction))
 
 
-def reviewer_policy(on: date) -> ReviewerPolicy:
-    """The shipped CA DWC reviewer policy in force on `on`."""
-    return _default_book().for_date(on)
+def reviewer_policy(on: date, jurisdiction: str = DEFAULT_JURISDICTION) -> ReviewerPolicy:
+    """The reviewer policy of a jurisdiction's pack in force on `on`."""
+    return _pack_book(jurisdiction).for_date(on)

@@ -14,6 +14,9 @@ from typing import Any
 from sqlalchemy import text
 
 from openimr.domain.errors import AssistUnavailable, OpenIMRError
+from openimr.letters.texts import validate_letters
+from openimr.rules.loader import DEFAULT_JURISDICTION
+from openimr.rules.pack import load_pack, validate_all_packs
 from openimr.runtime.cookies import CookieSigner
 from openimr.runtime.writer_lock import SerializedUnitOfWork, WriterLock
 from openimr.service.auth import AuthService
@@ -65,7 +68,9 @@ class AppContext:
 
 
 def build_context(settings: Settings, *, with_jobs: bool = True) -> AppContext:
-    """Connect (no migration: `openimr serve` and the tests migrate first)."""
+    """Connect (no migration: `openimr serve` and the tests migrate first). Every
+    jurisdiction pack is validated first: a broken pack stops start-up naming the file."""
+    validate_letters(validate_all_packs())
     services = bootstrap(settings.database_url, migrate=False, audit_keys=audit_keys(settings))
     lock = None
     if services.engine.dialect.name == "sqlite":
@@ -102,6 +107,12 @@ def proposer(ctx: AppContext) -> Callable[[dict[str, Any]], list[dict[str, Any]]
     def run(line: dict[str, Any]) -> list[dict[str, Any]]:
         from openimr.assist.schema import CaseInput
 
+        # Which decision support a case gets is its pack's choice (pack.yaml).
+        pack = load_pack(str(line.get("jurisdiction") or DEFAULT_JURISDICTION))
+        if pack.data.decision_support == "category_rates":
+            from openimr.assist.dmhc import category_proposals
+
+            return category_proposals(line)
         helper = assistant(ctx)
         proposals = helper.propose_case(CaseInput.model_validate(line))
         return [p.model_dump(mode="json") for p in proposals]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from openimr.domain.case import Case
 from openimr.domain.errors import NotFound, PermissionDenied
 from openimr.domain.notice import Notice
-from openimr.domain.vocabulary import CaseState, PartyRole, Role
+from openimr.domain.vocabulary import CaseState, Role
 from openimr.letters.redact import withhold_reviewer
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
@@ -105,23 +105,20 @@ def ensure_staff(actor: Actor, action: str) -> None:
         raise PermissionDenied(f"{actor.label} may not {action}: staff only", action=action)
 
 
-# Who may request IMR: the employee or the employee's representative (LC 4610.5(h)(1);
-# 8 CCR 9792.10.1(b)(2)); a physician or the claims administrator may not.
-FILERS = frozenset({PartyRole.INJURED_WORKER, PartyRole.REPRESENTATIVE})
-
-
-def ensure_can_submit(actor: Actor, parties: list[tuple[PartyRole, str]]) -> None:
-    """Staff enter applications; a party files one only as the injured worker or the
-    worker's representative named in it (8 CCR 9792.10.1(b)(2))."""
+def ensure_can_submit(
+    actor: Actor, parties: list[tuple[str, str]], filers: frozenset[str], who: str
+) -> None:
+    """Staff enter applications; a party files one only in a role that may file (`filers`:
+    the pack's patient and representative roles, e.g. the injured worker or the enrollee and
+    their representative) and as a party the application names. `who` says it in words."""
     if actor.is_staff:
         return
     if actor.role is Role.PARTY and any(
-        role in FILERS and key == actor.party_key for role, key in parties
+        role in filers and key == actor.party_key for role, key in parties
     ):
         return
     raise PermissionDenied(
-        f"{actor.label} may not file this application: an application is filed by the injured "
-        "worker or the worker's representative it names (8 CCR 9792.10.1(b)(2))",
+        f"{actor.label} may not file this application: an application is filed by {who} it names",
         action="intake",
     )
 

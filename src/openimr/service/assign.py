@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from openimr.domain.errors import InvalidInput
-from openimr.domain.vocabulary import CaseState
+from openimr.domain.vocabulary import CaseState, ServiceMethod
 from openimr.panel import RelationGraph, Screening, screen_reviewers
 from openimr.service.access import Actor, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, record_events
+from openimr.service.notify import notify_reviewer
 from openimr.service.ports import Clock, UnitOfWork
 
 
@@ -25,6 +26,8 @@ class AssignReviewer:
     assigned_on: date
     reviewer_id: str | None = None  # staff's choice; the best-fitting candidate when None
     expected_version: int | None = None
+    # How the assignment was served where the pack's assignment is not a notice of its own.
+    noarfi_served_by: ServiceMethod | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def screen_case(
             as_of or clock().date(),
             relations=relations,
             open_cases=uow.cases.open_counts_by_reviewer(),
+            prior_reviewer_ids=frozenset(case.excluded_reviewer_ids),
         )
         audit(uow, "ReviewersScreened", actor, clock(), case_number, **_screen_data(screening))
         uow.commit()
@@ -88,6 +92,8 @@ def assign_reviewer(
             cmd.assigned_on,
             relations=relations,
             open_cases=uow.cases.open_counts_by_reviewer(),
+            # A reviewer who declined or recused never gets the case again.
+            prior_reviewer_ids=frozenset(case.excluded_reviewer_ids),
         )
         excluded = {e.reviewer_id: e.reasons for e in screening.excluded}
         if cmd.reviewer_id is None:
@@ -108,7 +114,7 @@ def assign_reviewer(
                     field="reviewer_id",
                 )
             chosen = found[0]
-        case.assign(chosen.reviewer_id, cmd.assigned_on, clock())
+        case.assign(chosen.reviewer_id, cmd.assigned_on, clock(), cmd.noarfi_served_by)
         uow.cases.save(case)
         record_events(uow, case, actor)
         audit(
@@ -123,6 +129,16 @@ def assign_reviewer(
             reasons=list(chosen.reasons),
             need=screening.need,
             **_screen_data(screening),
+        )
+        notify_reviewer(
+            uow,
+            chosen.reviewer_id,
+            "assignment",
+            case.case_number,
+            f"You have been assigned IMR case {case.case_number} "
+            f"({case.priority.value}): {'; '.join(i.description for i in case.items)}",
+            clock(),
+            key=str(case.version),
         )
         uow.commit()
         return AssignmentResult(

@@ -204,12 +204,12 @@ class AuthService:
 
     # -- demo ----------------------------------------------------------
     def ensure_demo_accounts(
-        self, reviewer_id: str | None, party_key: str | None
+        self, reviewer_id: str | None, party_key: str | None, party_name: str | None = None
     ) -> list[DemoAccount]:
         """Create the demo accounts once (local use only; `serve` refuses them in production)."""
         accounts = [
             DemoAccount("staff", "staff-demo-pass", Role.STAFF, "IMR organization staff"),
-            DemoAccount("admin", "admin-demo-pass", Role.ADMIN, "administrator"),
+            DemoAccount("admin", "admin-demo-pass", Role.ADMIN, "Administrator"),
         ]
         if reviewer_id:
             accounts.append(
@@ -217,12 +217,14 @@ class AuthService:
                     "reviewer",
                     "reviewer-demo-pass",
                     Role.REVIEWER,
-                    f"expert reviewer {reviewer_id}",
+                    f"Expert reviewer {reviewer_id}",
                 )
             )
         if party_key:
             accounts.append(
-                DemoAccount("worker", "worker-demo-pass", Role.PARTY, f"party {party_key}")
+                DemoAccount(
+                    "worker", "worker-demo-pass", Role.PARTY, party_name or "injured worker"
+                )
             )
         for account in accounts:
             if self.store.user_by_name(account.username) is None:

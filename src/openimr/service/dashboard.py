@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from openimr.domain.vocabulary import Role
 from openimr.service.access import Actor, ensure_staff
 from openimr.service.deadlines import running_clock
 from openimr.service.events import audit
@@ -39,6 +40,15 @@ def clock_status(days_left: int | None, expedited: bool) -> str:
 def case_statistics(uow: UnitOfWork, actor: Actor, clock: Clock) -> CaseStatistics:
     """Counts over every case (staff only; LC 4610.6 clocks as in service/deadlines.py)."""
     ensure_staff(actor, "see the case statistics")
+    return _statistics(uow, actor, clock)
+
+
+def public_statistics(uow: UnitOfWork, clock: Clock) -> CaseStatistics:
+    """The same counts for anyone: numbers only, no case number, party or reviewer."""
+    return _statistics(uow, Actor("anonymous", Role.PARTY), clock)
+
+
+def _statistics(uow: UnitOfWork, actor: Actor, clock: Clock) -> CaseStatistics:
     today: date = clock().date()
     states: Counter[str] = Counter()
     decisions: Counter[str] = Counter()

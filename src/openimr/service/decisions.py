@@ -72,3 +72,51 @@ def _packaged_precedents() -> Path | None:
 
     path = packaged_model_dir() / PRECEDENTS_FILE
     return path if path.is_file() else None
+
+
+def corpus_letter(decisions: PublishedDecisions, case_number: str) -> dict[str, Any] | None:
+    """One published letter of the corpus as stored (already redacted by the agency that
+    published it): summary and items with decisions, citations and rationales."""
+    if decisions.corpus_dir is not None:
+        from openimr.corpus.store import CorpusStore
+
+        with CorpusStore.open(decisions.corpus_dir).connect() as con:
+            head = con.execute(
+                "SELECT case_number, decision_date, clinical_case_summary FROM letters "
+                "WHERE case_number = ?",
+                [case_number],
+            ).fetchone()
+            if head is None:
+                return None
+            items = con.execute(
+                "SELECT description, decision, rationale FROM items WHERE case_number = ? "
+                "ORDER BY item_no",
+                [case_number],
+            ).fetchall()
+        return {
+            "case_number": head[0],
+            "decision_date": str(head[1] or ""),
+            "clinical_case_summary": head[2] or "",
+            "items": [
+                {"description": d, "decision": dec, "rationale": r or ""} for d, dec, r in items
+            ],
+        }
+    packaged = _packaged_precedents()
+    if packaged is None:
+        return None
+    for letter in json.loads(packaged.read_text(encoding="utf-8")):
+        if letter.get("case_number") == case_number:
+            return {
+                "case_number": case_number,
+                "decision_date": letter.get("decision_date") or "",
+                "clinical_case_summary": letter.get("clinical_case_summary") or "",
+                "items": [
+                    {
+                        "description": i.get("description", ""),
+                        "decision": i.get("decision", ""),
+                        "rationale": i.get("rationale") or "",
+                    }
+                    for i in letter.get("items") or []
+                ],
+            }
+    return None

@@ -1,6 +1,8 @@
-"""Intake: the application for IMR with its documents, eligibility, and the records.
+"""Intake: the application with its documents, eligibility, and the records.
 
-LC 4610.5(h); 8 CCR 9792.10.1-9792.10.3 and 9792.10.5. Documents arrive as bytes: a PDF
+The case's jurisdiction pack says which party roles, document kinds and case facts an
+application may carry and which grounds decide its eligibility (rules/pack.py); nothing here
+names a programme. Documents arrive as bytes: a PDF
 must open with PDFium (`openimr.pdftext`) and a text must decode as UTF-8, otherwise the whole
 submission is refused naming the file, before anything of the case is stored. Submitting the same
 application twice returns the first case (idempotent intake).
@@ -14,19 +16,17 @@ from datetime import date
 
 from openimr.domain.case import Case, CaseDocument, DisputedItem, EligibilityFinding, Party
 from openimr.domain.errors import ConcurrentUpdate, InvalidInput, UnreadablePdf
-from openimr.domain.vocabulary import (
-    CaseState,
-    DocumentKind,
-    PartyRole,
-    Priority,
-    ServiceMethod,
-)
+from openimr.domain.vocabulary import CaseState, Priority, ServiceMethod
 from openimr.pdftext import pdf_page_count
+from openimr.rules.case_clocks import case_clocks
 from openimr.rules.eligibility import EligibilityRules, check_eligibility, dispute_key
+from openimr.rules.grounds import CaseForEligibility, evaluate
+from openimr.rules.pack import JurisdictionPack, grounds_of, load_pack, pack_named
 from openimr.service.access import Actor, ensure_can_submit, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, plain, record_events
 from openimr.service.notices import eligibility_notice, serve, server_name
+from openimr.service.notify import notify_parties
 from openimr.service.ports import Clock, UnitOfWork
 
 PDF = "application/pdf"
@@ -39,7 +39,7 @@ class DocumentUpload:
 
     filename: str
     content: bytes
-    kind: DocumentKind
+    kind: str  # a document kind of the case's jurisdiction pack
     title: str | None = None
     author: str | None = None
     document_date: date | None = None
@@ -48,7 +48,7 @@ class DocumentUpload:
 
 @dataclass(frozen=True)
 class PartyInput:
-    role: PartyRole
+    role: str  # a party role of the case's jurisdiction pack
     name: str
     key: str
     organization: str | None = None
@@ -64,10 +64,14 @@ class ItemInput:
 
 @dataclass(frozen=True)
 class SubmitApplication:
-    """The DWC Form IMR, the UR decision, the RFA and any records sent with them."""
+    """The application, the payer's decision it disputes and any records sent with them.
 
+    `ur_decision_date` is the date of the decision under review, whatever the pack calls it
+    (a UR decision, a plan's grievance decision, a final internal determination)."""
+
+    jurisdiction: str
     priority: Priority
-    date_of_injury: date
+    date_of_injury: date | None
     ur_decision_date: date
     ur_decision_served_by: ServiceMethod
     application_received_on: date
@@ -81,6 +85,7 @@ class SubmitApplication:
     applicant_age: int | None = None
     applicant_sex: str | None = None
     condition: str = ""
+    facts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class IntakeResult:
     state: CaseState
     created: bool  # False when the same application had already been received
     version: int
+    ocr_queued: list[tuple[str, str]] = field(default_factory=list)  # (document id, hash)
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ class EligibilityResult:
 
 @dataclass(frozen=True)
 class ReceiveRecords:
-    """The claims administrator's records (8 CCR 9792.10.5): they start the decision clock."""
+    """The payer's records for the review organization: they start the decision clock."""
 
     case_number: str
     received_on: date
@@ -117,6 +123,7 @@ class RecordsResult:
     state: CaseState
     documents_added: int
     version: int
+    ocr_queued: list[tuple[str, str]] = field(default_factory=list)  # (document id, hash)
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,8 @@ def _intake_key(cmd: SubmitApplication, checked: list[CheckedDocument]) -> str:
     """The application's identity: its facts and the hashes of its documents."""
     facts = plain(
         {
+            "jurisdiction": cmd.jurisdiction,
+            "facts": sorted(cmd.facts.items()),
             "priority": cmd.priority,
             "date_of_injury": cmd.date_of_injury,
             "ur_decision_date": cmd.ur_decision_date,
@@ -207,33 +216,91 @@ def _add_documents(
     return added
 
 
+def _pack(jurisdiction: str) -> JurisdictionPack:
+    return pack_named(jurisdiction)
+
+
 def _validate(cmd: SubmitApplication) -> None:
+    """The application against its jurisdiction pack: known roles, kinds and facts, the
+    required facts given, dates in order."""
+    pack = _pack(cmd.jurisdiction)
+    words = pack.data.words
     if not cmd.items:
         raise InvalidInput("the application names no disputed item", field="items")
-    if cmd.ur_decision_date < cmd.date_of_injury:
-        raise InvalidInput("the UR decision is dated before the injury", field="ur_decision_date")
+    for n, party in enumerate(cmd.parties):
+        if pack.role(party.role) is None:
+            known = ", ".join(r.id for r in pack.data.party_roles)
+            raise InvalidInput(
+                f"party role {party.role!r} is not one of {cmd.jurisdiction} ({known})",
+                field=f"parties[{n}].role",
+            )
+    for n, upload in enumerate(cmd.documents):
+        if pack.document_kind(upload.kind) is None:
+            known = ", ".join(d.id for d in pack.data.document_kinds)
+            raise InvalidInput(
+                f"{upload.filename}: document kind {upload.kind!r} is not one of "
+                f"{cmd.jurisdiction} ({known})",
+                field=f"documents[{n}].kind",
+            )
+    declared = {f.id: f for f in pack.data.case_facts}
+    for name, value in cmd.facts.items():
+        fact = declared.get(name)
+        if fact is None:
+            raise InvalidInput(
+                f"fact {name!r} is not a case fact of {cmd.jurisdiction} "
+                f"({', '.join(declared) or 'none'})",
+                field=f"facts.{name}",
+            )
+        _check_fact_value(fact.kind, name, value)
+    injury = declared.get("date_of_injury")
+    if injury is not None and injury.required and cmd.date_of_injury is None:
+        raise InvalidInput("the application gives no date of injury", field="date_of_injury")
+    if cmd.date_of_injury is not None and cmd.ur_decision_date < cmd.date_of_injury:
+        raise InvalidInput(
+            f"the {words['decision_under_review']} is dated before the injury",
+            field="ur_decision_date",
+        )
     if cmd.application_received_on < cmd.ur_decision_date:
         raise InvalidInput(
-            "the application is dated before the UR decision it disputes",
+            f"the application is dated before the {words['decision_under_review']} it disputes",
             field="application_received_on",
         )
-    if not any(p.role is PartyRole.INJURED_WORKER for p in cmd.parties):
-        raise InvalidInput("the application names no injured worker", field="parties")
+    patients = pack.roles_of_kind("patient")
+    if not any(p.role in patients for p in cmd.parties):
+        raise InvalidInput(
+            f"the application names no {words['applicant']} ({' or '.join(patients)})",
+            field="parties",
+        )
     for n, item in enumerate(cmd.items):
         if not item.description.strip():
             raise InvalidInput("a disputed item needs a description", field=f"items[{n}]")
 
 
+def _check_fact_value(kind: str, name: str, value: str) -> None:
+    if kind == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError as err:
+            raise InvalidInput(
+                f"fact {name}: {value!r} is not a date (YYYY-MM-DD)", field=f"facts.{name}"
+            ) from err
+    elif kind == "bool" and value not in ("true", "false"):
+        raise InvalidInput(f"fact {name}: expected true or false", field=f"facts.{name}")
+
+
 def submit_application(
     cmd: SubmitApplication, uow: UnitOfWork, actor: Actor, clock: Clock
 ) -> IntakeResult:
-    """Receive an application for IMR (LC 4610.5(h); 8 CCR 9792.10.1). One transaction.
+    """Receive an application (the pack's `words.application`). One transaction.
 
     Every document is checked first; a bad one refuses the whole submission. The same
     application submitted again returns the case it created the first time.
     """
     _validate(cmd)
-    ensure_can_submit(actor, [(p.role, p.key) for p in cmd.parties])
+    pack = _pack(cmd.jurisdiction)
+    filers = frozenset(pack.roles_of_kind("patient") + pack.roles_of_kind("representative"))
+    who = f"the {pack.data.words['applicant']} or the representative"
+    ensure_can_submit(actor, [(p.role, p.key) for p in cmd.parties], filers, who)
     checked = [check_document(upload, f"documents[{n}]") for n, upload in enumerate(cmd.documents)]
     key = _intake_key(cmd, checked)
     try:
@@ -261,6 +328,7 @@ def _submit(
         # The IMR organization numbers every case; an applicant never chooses its number.
         case = Case(
             case_number=uow.cases.next_case_number(cmd.application_received_on),
+            jurisdiction=cmd.jurisdiction,
             priority=cmd.priority,
             date_of_injury=cmd.date_of_injury,
             ur_decision_date=cmd.ur_decision_date,
@@ -273,6 +341,7 @@ def _submit(
             applicant_age=cmd.applicant_age,
             applicant_sex=cmd.applicant_sex,
             condition=cmd.condition,
+            facts=dict(cmd.facts),
             filed_by=None if actor.is_staff else actor.party_key,
             parties=[Party(p.role, p.name, p.key, p.organization, p.address) for p in cmd.parties],
             items=[
@@ -282,6 +351,7 @@ def _submit(
         )
         case.documents = _add_documents(uow, case, checked)
         uow.cases.add(case, intake_key=key, dispute_key=dispute_key(case))
+        queued = _queue_ocr(uow, case.documents, checked, clock)
         audit(
             uow,
             "ApplicationReceived",
@@ -294,7 +364,20 @@ def _submit(
             version=case.version,
         )
         uow.commit()
-        return IntakeResult(case.case_number, case.state, True, case.version)
+        return IntakeResult(case.case_number, case.state, True, case.version, queued)
+
+
+def _queue_ocr(
+    uow: UnitOfWork, added: list[CaseDocument], checked: list[CheckedDocument], clock: Clock
+) -> list[tuple[str, str]]:
+    """Scanned PDFs among the documents just filed, for the OCR job."""
+    from openimr.service.document_text import queue_ocr
+
+    return [
+        (doc.document_id, doc.content_hash)
+        for doc, upload in zip(added, checked, strict=True)
+        if queue_ocr(uow, doc, upload.upload.content, clock)
+    ]
 
 
 def determine_eligibility(
@@ -317,21 +400,81 @@ def determine_eligibility(
         standing = uow.cases.case_numbers_with_dispute_key(key)
         original = standing[0] if standing else case_number
         existing = {key: original} if original != case_number else {}
-        findings = check_eligibility(case, existing, rules)
+        duplicate_of = original if original != case_number else None
+        findings = _findings(case, existing, duplicate_of, rules)
         case.record_eligibility(findings, clock())
         notice = eligibility_notice(case, clock().date(), served_by, server_name(actor))
         if notice is not None:
             serve(uow, case, notice, actor, clock)
         uow.cases.save(case)
         record_events(uow, case, actor)
+        if findings:  # the parties hear why at once; the written notice is on the case
+            deferred = case.state is CaseState.DEFERRED
+            notify_parties(
+                uow,
+                [p.key for p in case.parties],
+                "deferred" if deferred else "ineligible",
+                case.case_number,
+                f"The application for IMR {case.case_number} was "
+                + ("deferred: " if deferred else "found not eligible: ")
+                + "; ".join(f"{f.reason} ({f.citation})" for f in findings),
+                clock(),
+                key=str(case.version),
+            )
         uow.commit()
         return EligibilityResult(case.case_number, not findings, findings, case.state, case.version)
+
+
+def _findings(
+    case: Case,
+    existing: dict[str, str],
+    duplicate_of: str | None,
+    rules: EligibilityRules | None,
+) -> list[EligibilityFinding]:
+    """Declarative grounds when the pack has them, else the older per-ground rules."""
+    pack = load_pack(case.jurisdiction)
+    book = grounds_of(pack)
+    if book is None:
+        return check_eligibility(case, existing, rules)
+    found = evaluate(list(book.grounds), eligibility_view(case, pack, duplicate_of))
+    return [EligibilityFinding(f.code, f.reason, f.citation) for f in found]
+
+
+def eligibility_view(
+    case: Case, pack: JurisdictionPack, duplicate_of: str | None = None
+) -> CaseForEligibility:
+    """What the grounds read of `case`: its pack facts (dates and flags parsed), the common
+    facts, its documents and its clocks."""
+    kinds = {f.id: f.kind for f in pack.data.case_facts}
+    facts: dict[str, date | str | bool | None] = {}
+    for name, value in case.facts.items():
+        kind = kinds.get(name)
+        if kind == "date":
+            facts[name] = date.fromisoformat(value)
+        elif kind == "bool":
+            facts[name] = value == "true"
+        else:
+            facts[name] = value
+    facts.update(
+        review_type=case.dispute_type,
+        priority=case.priority.value,
+        application_signed=case.application_signed,
+        application_received_on=case.application_received_on,
+    )
+    return CaseForEligibility(
+        facts=facts,
+        documents=frozenset(d.kind for d in case.documents),
+        clocks=case_clocks(case),
+        application_received_on=case.application_received_on,
+        priority=case.priority.value,
+        duplicate_of=duplicate_of,
+    )
 
 
 def receive_records(
     cmd: ReceiveRecords, uow: UnitOfWork, actor: Actor, clock: Clock
 ) -> RecordsResult:
-    """The claims administrator's records arrive: the decision clock starts (LC 4610.6(d))."""
+    """The payer's records arrive: the decision clock starts."""
     ensure_staff(actor, "record the receipt of records")
     checked = [check_document(upload, f"documents[{n}]") for n, upload in enumerate(cmd.documents)]
     with uow:
@@ -340,6 +483,8 @@ def receive_records(
         added = _add_documents(uow, case, checked)
         case.receive_records(cmd.received_on, cmd.served_by, clock())
         case.documents = [*case.documents, *added]
+        case.answer_records_requests(clock())
+        queued = _queue_ocr(uow, added, checked, clock)
         uow.cases.save(case)
         record_events(uow, case, actor)
         audit(
@@ -351,7 +496,7 @@ def receive_records(
             documents=[d.filename for d in added],
         )
         uow.commit()
-        return RecordsResult(case.case_number, case.state, len(added), case.version)
+        return RecordsResult(case.case_number, case.state, len(added), case.version, queued)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, record_events
 from openimr.service.letters import render
 from openimr.service.notices import build_notice, serve, server_name
+from openimr.service.notify import notify_parties
 from openimr.service.ports import Clock, UnitOfWork
 
 
@@ -78,6 +79,15 @@ def issue_determination(
             notice_id=notice.notice_id,
             served_by=cmd.served_by,
             letter_sha256=digest,
+        )
+        notify_parties(
+            uow,
+            [p.key for p in case.parties],
+            "letter_issued",
+            case.case_number,
+            f"The final determination of IMR case {case.case_number} has been issued; "
+            "the letter is ready to read.",
+            clock(),
         )
         uow.commit()
         return IssueResult(case.case_number, case.state, cmd.issued_on, text, case.version)

@@ -25,17 +25,20 @@ from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from openimr.domain.errors import InvalidInput
+from openimr.domain.errors import InvalidInput, OpenIMRError
 from openimr.domain.ledger import AlertRecord, JobRecord
 from openimr.service.access import SYSTEM
 from openimr.service.bootstrap import (
     Services,
+    account_store,
     audit_keys,
     bootstrap,
     checkpoint_the_log,
     job_ledger,
 )
 from openimr.service.deadlines import due_alerts
+from openimr.service.document_text import OcrMyPdf, fail_document_text, read_document_text
+from openimr.service.notify import mark_emailed, notify_reviewer, notify_staff, pending_emails
 from openimr.service.ports import JobLedger
 from openimr.service.queries import get_letter
 from openimr.settings import Settings
@@ -134,9 +137,11 @@ class JobQueue:
             self.store.touch_job(job.id, now)
             self._task(job.id)
         if "deadline_scan" in self.handlers and lease == LEASE:
-            # The periodic sweep also scans the clocks (idempotent alerts) and forgets
-            # jobs finished long ago.
+            # The periodic sweep also scans the clocks (idempotent alerts), e-mails the
+            # notifications not yet sent, and forgets jobs finished long ago.
             self.enqueue("deadline_scan")
+            if "deliver_notifications" in self.handlers:
+                self.enqueue("deliver_notifications")
             self.store.prune_jobs(now - KEEP_FINISHED)
         return len(stale)
 
@@ -187,8 +192,40 @@ def scan_deadlines(services: Services, store: JobLedger, within_days: int = 3) -
         record = AlertRecord(
             alert.case_number, alert.clock.name, threshold, kind, due, message, now
         )
-        raised += store.add_alert_once(record)
+        if store.add_alert_once(record):
+            raised += 1
+            _notify_deadline(services, alert.case_number, alert.clock.name, threshold, message)
     return raised
+
+
+def _notify_deadline(
+    services: Services, case_number: str, clock_name: str, threshold: str, message: str
+) -> None:
+    """An approaching or passed deadline, in the app and by e-mail: to staff, and to the
+    assigned reviewer for the decision clock."""
+    uow = services.uow()
+    now = services.clock()
+    with uow:
+        case = uow.cases.get(case_number)
+        key = f"{clock_name}:{threshold}"
+        notify_staff(uow, "deadline", case_number, message, now, key=key)
+        if clock_name == "decision" and case.assigned_reviewer_id:
+            notify_reviewer(
+                uow, case.assigned_reviewer_id, "deadline", case_number, message, now, key=key
+            )
+        uow.commit()
+
+
+def deliver_notifications(services: Services, mailer: Any) -> int:
+    """E-mail every notification not yet sent (at least once: a failure leaves it for the
+    next run); returns how many e-mails went out."""
+    sent = 0
+    for note_id, emails in pending_emails(services.uow(), account_store(services)):
+        for email in emails:
+            mailer.send(email)
+            sent += 1
+        mark_emailed(services.uow(), note_id, services.clock())
+    return sent
 
 
 def letters_dir(settings: Settings) -> Path:
@@ -220,12 +257,36 @@ def build_job_queue(settings: Settings, services: Services | None = None) -> Job
     def render_pdf(payload: dict[str, Any]) -> None:
         render_letter_pdf_file(services, settings, str(payload["case_number"]))
 
+    def ocr_document(payload: dict[str, Any]) -> None:
+        content_hash = str(payload["content_hash"])
+        try:
+            engine = OcrMyPdf()
+        except OpenIMRError as err:
+            fail_document_text(content_hash, err.message, services.uow, services.clock)
+            raise
+        read_document_text(
+            content_hash,
+            services.uow,
+            services.clock,
+            engine,
+            case_number=payload.get("case_number"),
+            document_id=payload.get("document_id"),
+        )
+
+    def deliver(payload: dict[str, Any]) -> None:
+        if settings.smtp_url:
+            from openimr.service.mailer import SmtpMailer
+
+            deliver_notifications(services, SmtpMailer(settings.smtp_url, settings.mail_from))
+
     def audit_checkpoint(payload: dict[str, Any]) -> None:
         checkpoint_the_log(services, settings)
 
     handlers: dict[str, Handler] = {
         "deadline_scan": deadline_scan,
         "render_pdf": render_pdf,
+        "ocr_document": ocr_document,
+        "deliver_notifications": deliver,
         "audit_checkpoint": audit_checkpoint,
     }
     queue = JobQueue(make_huey(settings), store, handlers, clock=services.clock)

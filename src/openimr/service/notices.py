@@ -19,9 +19,9 @@ from typing import Literal
 from openimr.domain.case import Case
 from openimr.domain.errors import InvalidInput, NotFound
 from openimr.domain.notice import Notice, NoticeRecipient
-from openimr.domain.vocabulary import NoticeKind, PartyRole, ServiceMethod
+from openimr.domain.vocabulary import NoticeKind, ServiceMethod
 from openimr.letters.notices import render_notice_html, render_notice_pdf, render_notice_text
-from openimr.letters.service_block import ROLE_LABELS
+from openimr.letters.service_block import role_label
 from openimr.rules.case_clocks import case_clocks
 from openimr.rules.notices import load_notice_rules
 from openimr.service.access import Actor, can_receive_notice, ensure_can_view, ensure_staff
@@ -72,17 +72,23 @@ class RenderedNotice:
 # -- building a notice ---------------------------------------------------------------------
 
 
-def notice_title(kind: NoticeKind, on: date) -> str:
-    return load_notice_rules().for_kind(kind, on).title
+def notice_title(case: Case, kind: NoticeKind, on: date) -> str:
+    return load_notice_rules(case.jurisdiction).for_kind(kind, on).title
+
+
+def notice_kinds(case: Case, on: date) -> set[str]:
+    """The kinds of notice the case's jurisdiction defines (for the page's actions)."""
+    rules = load_notice_rules(case.jurisdiction)
+    return {k.value for k in NoticeKind if rules.find(k, on) is not None}
 
 
 def recipients_for(
-    case: Case, kind: NoticeKind, on: date, roles: list[PartyRole] | None = None
+    case: Case, kind: NoticeKind, on: date, roles: list[str] | None = None
 ) -> tuple[NoticeRecipient, ...]:
     """The case's parties the rule names for `kind` (narrowed to `roles` when given)."""
-    allowed = load_notice_rules().for_kind(kind, on).recipients
+    allowed = load_notice_rules(case.jurisdiction).for_kind(kind, on).recipients
     wanted = [r for r in allowed if roles is None or r in roles]
-    if roles is not None and (extra := [r.value for r in roles if r not in allowed]):
+    if roles is not None and (extra := [r for r in roles if r not in allowed]):
         raise InvalidInput(f"a {kind.value} notice does not go to {extra}", field="roles")
     found = tuple(
         NoticeRecipient(p.role, p.name, p.key, p.address)
@@ -92,7 +98,7 @@ def recipients_for(
     if not found:
         raise InvalidInput(
             f"case {case.case_number} has no party a {kind.value} notice goes to "
-            f"({', '.join(r.value for r in wanted)})",
+            f"({', '.join(wanted)})",
             field="parties",
         )
     return found
@@ -101,8 +107,8 @@ def recipients_for(
 def _clock_details(case: Case, draft: Notice, clock_name: str, key: str) -> dict[str, object]:
     """The due date a notice states: its clock computed as if the notice were served."""
     with_draft = dataclasses.replace(case, notices=[*case.notices, draft], events=[])
-    clock = case_clocks(with_draft)[clock_name]
-    if clock.due is None:
+    clock = case_clocks(with_draft).get(clock_name)
+    if clock is None or clock.due is None:
         return {}
     return {
         f"{key}_due": clock.due.isoformat(),
@@ -119,7 +125,7 @@ def build_notice(
     server_name: str,
     details: dict[str, object],
     *,
-    roles: list[PartyRole] | None = None,
+    roles: list[str] | None = None,
     due_from: tuple[str, str] | None = None,
 ) -> Notice:
     """A notice ready to serve: recipients, the due date its clock gives, its text's hash."""
@@ -138,7 +144,7 @@ def build_notice(
         )
     if kind is NoticeKind.FINAL_DETERMINATION:
         return draft  # the letter's hash is taken where the letter is rendered
-    text = render_notice_text(case, draft, notice_title(kind, mailed_on))
+    text = render_notice_text(case, draft, notice_title(case, kind, mailed_on))
     return dataclasses.replace(draft, content_sha256=hashlib.sha256(text.encode()).hexdigest())
 
 
@@ -224,7 +230,7 @@ class RequestInformation:
     requested_on: date
     served_by: ServiceMethod
     asked: list[str]
-    roles: list[PartyRole] | None = None  # default: every party the rule names
+    roles: list[str] | None = None  # default: every party the rule names
     expected_version: int | None = None
     server_name: str | None = None
 
@@ -267,6 +273,8 @@ def eligibility_notice(
         kind, clock_key = NoticeKind.DEFERRAL, None
     else:
         kind, clock_key = NoticeKind.INELIGIBILITY, ("appeal", "appeal")
+    if kind.value not in notice_kinds(case, mailed_on):
+        return None  # this jurisdiction's pack defines no such notice
     return build_notice(
         case, kind, mailed_on, served_by, server_name, {"reasons": reasons}, due_from=clock_key
     )
@@ -350,10 +358,12 @@ def list_notices(
         NoticeSummary(
             n.notice_id,
             n.kind,
-            notice_title(n.kind, n.mailed_on),
+            notice_title(case, n.kind, n.mailed_on),
             n.mailed_on,
             n.served_by,
-            tuple(f"{r.name} ({ROLE_LABELS[r.role].lower()})" for r in n.recipients),
+            tuple(
+                f"{r.name} ({role_label(case.jurisdiction, r.role).lower()})" for r in n.recipients
+            ),
         )
         for n in notices
     ]
@@ -386,7 +396,7 @@ def get_notice(
     if notice.kind is NoticeKind.FINAL_DETERMINATION:
         letter = render(case, reviewer, fmt, public=False)
         return RenderedNotice(case_number, notice_id, fmt, letter.media_type, letter.content)
-    title = notice_title(notice.kind, notice.mailed_on)
+    title = notice_title(case, notice.kind, notice.mailed_on)
     if fmt == "pdf":
         content = render_notice_pdf(case, notice, title)
     elif fmt == "html":

@@ -11,7 +11,10 @@ from typing import Any, Protocol
 from openimr.domain.account import UserRecord
 from openimr.domain.audit import AuditEntry
 from openimr.domain.case import Case
+from openimr.domain.document_text import OcrProgress, PageText
+from openimr.domain.drafting import ReviewDraft
 from openimr.domain.ledger import AlertRecord, JobRecord
+from openimr.domain.notification import Notification
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import CaseState
 
@@ -39,9 +42,13 @@ class CaseRepository(Protocol):
         states: frozenset[CaseState] | None = None,
         reviewer_id: str | None = None,
         party_key: str | None = None,
+        text: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[Case]: ...
+    ) -> list[Case]:
+        """Cases by state, reviewer, party, and `text` found (any case) in the case number,
+        the claim number or a party's name; oldest first."""
+        ...
 
     def open_counts_by_reviewer(self) -> dict[str, int]: ...
 
@@ -98,6 +105,56 @@ class CheckpointStore(Protocol):
         ...
 
 
+class DraftStore(Protocol):
+    """Reviewers' unsigned workbench forms; `save` raises ConcurrentUpdate on a stale version."""
+
+    def get(self, case_number: str, reviewer_id: str) -> ReviewDraft | None: ...
+
+    def save(
+        self,
+        case_number: str,
+        reviewer_id: str,
+        values: dict[str, str],
+        expected_version: int | None,
+        at: datetime,
+    ) -> int: ...
+
+    def delete(self, case_number: str, reviewer_id: str) -> None: ...
+
+
+class TextStore(Protocol):
+    """Page texts (text layer or OCR) and OCR progress by the bytes' content hash."""
+
+    def pages(self, content_hash: str) -> list[PageText]: ...
+
+    def put_page(self, content_hash: str, page: PageText) -> None: ...
+
+    def progress(self, content_hash: str) -> OcrProgress | None: ...
+
+    def set_progress(self, progress: OcrProgress) -> None: ...
+
+
+class NotificationStore(Protocol):
+    """In-app notifications by recipient address (domain/notification.py), each added once
+    per key, their e-mail delivery, and users' e-mail addresses."""
+
+    def add_once(self, note: Notification, dedupe_key: str) -> bool: ...
+
+    def for_recipients(self, recipients: list[str], limit: int = 50) -> list[Notification]: ...
+
+    def unread_count(self, recipients: list[str]) -> int: ...
+
+    def mark_read(self, recipients: list[str], at: datetime) -> None: ...
+
+    def unsent(self, limit: int = 200) -> list[Notification]: ...
+
+    def mark_emailed(self, note_id: int, at: datetime) -> None: ...
+
+    def email_of(self, username: str) -> str | None: ...
+
+    def set_email(self, username: str, email: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """`with uow:` is one transaction; leaving it without `commit()` rolls back."""
 
@@ -113,6 +170,15 @@ class UnitOfWork(Protocol):
 
     @property
     def audit(self) -> AuditLog: ...
+
+    @property
+    def drafts(self) -> DraftStore: ...
+
+    @property
+    def texts(self) -> TextStore: ...
+
+    @property
+    def notifications(self) -> NotificationStore: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -14,9 +14,10 @@ from openimr.domain.case import Case, CaseDocument
 from openimr.domain.clocks import Clocks
 from openimr.domain.errors import NotFound, PermissionDenied
 from openimr.domain.reviewer import ExpertReviewer
-from openimr.domain.vocabulary import CaseState, PartyRole, Role
+from openimr.domain.vocabulary import CaseState, Role
 from openimr.rules.clocks import ClockPack
 from openimr.rules.eligibility import consolidation_key
+from openimr.rules.pack import load_pack
 from openimr.service.access import (
     Actor,
     as_seen_by,
@@ -222,7 +223,8 @@ def consolidation_candidates(
         case = uow.cases.get(case_number)
         key = consolidation_key(case)
         found: list[str] = []
-        workers = case.parties_with_role(PartyRole.INJURED_WORKER)
+        patients = load_pack(case.jurisdiction).roles_of_kind("patient")
+        workers = [p for p in case.parties if p.role in patients]
         if key is not None and workers:
             for other in uow.cases.list(
                 states=CONSOLIDATABLE, party_key=workers[0].key, limit=1000
@@ -232,3 +234,50 @@ def consolidation_candidates(
         audit(uow, "ConsolidationChecked", actor, clock(), case_number, candidates=found)
         uow.commit()
     return found
+
+
+@dataclass(frozen=True)
+class PublishedHit:
+    """A decided item of a letter published here (its redacted letter is public)."""
+
+    case_number: str
+    description: str
+    decision: str
+    decision_date: date | None
+    score: float
+
+
+def search_published_here(uow: UnitOfWork, query: str, limit: int = 50) -> list[PublishedHit]:
+    """Items of the decisions published by this organization whose description or rationale
+    holds the words of `query` (LC 4610.6(j): published letters are public; no login)."""
+    words = [w.lower() for w in query.split() if len(w) > 1]
+    if not words:
+        return []
+    hits: list[PublishedHit] = []
+    with uow:
+        offset = 0
+        while True:
+            batch = uow.cases.list(
+                states=frozenset({CaseState.PUBLISHED}), limit=500, offset=offset
+            )
+            for case in batch:
+                det = case.determination
+                for item in case.items if det is not None else []:
+                    decided = det.decision_for(item.item_id) if det else None
+                    text = f"{item.description} {decided.rationale if decided else ''}".lower()
+                    found = sum(w in text for w in words)
+                    if found and decided is not None:
+                        hits.append(
+                            PublishedHit(
+                                case.case_number,
+                                item.description,
+                                decided.decision.value,
+                                case.decision_date,
+                                found / len(words),
+                            )
+                        )
+            if len(batch) < 500:
+                break
+            offset += 500
+    hits.sort(key=lambda h: (-h.score, h.case_number))
+    return hits[:limit]

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 
 from openimr.domain.citation import Citation
 from openimr.domain.determination import Determination, ItemDetermination
+from openimr.domain.drafting import machine_traces
+from openimr.domain.errors import InvalidInput
 from openimr.domain.reviewer import ReviewerCredentials
 from openimr.domain.vocabulary import CaseState, Decision
 from openimr.service.access import Actor, ensure_assigned_reviewer
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, record_events
+from openimr.service.notify import notify_staff
 from openimr.service.ports import Clock, UnitOfWork
 
 
@@ -52,6 +55,7 @@ def record_review(cmd: RecordReview, uow: UnitOfWork, actor: Actor, clock: Clock
         case = uow.cases.get(cmd.case_number)
         ensure_assigned_reviewer(actor, case)
         ensure_version(case, cmd.expected_version)
+        ensure_own_words(cmd)
         assert case.assigned_reviewer_id is not None  # ensured above
         reviewer = uow.reviewers.get(case.assigned_reviewer_id)
         now = clock()
@@ -87,10 +91,39 @@ def record_review(cmd: RecordReview, uow: UnitOfWork, actor: Actor, clock: Clock
             decisions={d.item_id: d.decision for d in determination.items},
             credentials=list(determination.credentials.specialties),
         )
+        uow.drafts.delete(case.case_number, reviewer.reviewer_id)  # the signed text replaces it
+        notify_staff(
+            uow,
+            "signed",
+            case.case_number,
+            f"The determination of {case.case_number} is signed and ready to issue.",
+            now,
+        )
         uow.commit()
         return ReviewResult(
             case.case_number,
             case.state,
             {d.item_id: d.decision for d in determination.items},
             case.version,
+        )
+
+
+def ensure_own_words(cmd: RecordReview) -> None:
+    """The signed summary and rationales are the reviewer's words, not a machine draft
+    (LC 4610.6: the expert reviewer decides); InvalidInput names each field to fix."""
+    fields = [("clinical_case_summary", "the clinical case summary", cmd.clinical_case_summary)]
+    fields += [
+        (f"rationale-{d.item_id}", f"the rationale of item {d.item_id}", d.rationale)
+        for d in cmd.items
+    ]
+    problems = {
+        name: f"{what} " + "; it ".join(found)
+        for name, what, text in fields
+        if (found := machine_traces(text, cmd.case_number))
+    }
+    if problems:
+        raise InvalidInput(
+            "not signed: " + " — ".join(problems.values()),
+            field=next(iter(problems)),
+            problems=problems,
         )

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from openimr.domain.case import Case, CaseDocument, DisputedItem, EligibilityFinding, Party
+from openimr.domain.case import (
+    Case,
+    CaseDocument,
+    DisputedItem,
+    EligibilityFinding,
+    Party,
+    RecordsRequest,
+)
 from openimr.domain.citation import Citation
 from openimr.domain.determination import Determination, ItemDetermination
 from openimr.domain.notice import Notice, NoticeRecipient
@@ -14,9 +21,7 @@ from openimr.domain.reviewer import BoardCertification, ExpertReviewer, License,
 from openimr.domain.vocabulary import (
     CaseState,
     Decision,
-    DocumentKind,
     NoticeKind,
-    PartyRole,
     Priority,
     ServiceMethod,
 )
@@ -37,7 +42,7 @@ def notice_to_column(notice: Notice) -> dict[str, Any]:
         "mailed_on": notice.mailed_on.isoformat(),
         "served_by": notice.served_by.value,
         "recipients": [
-            {"role": r.role.value, "name": r.name, "party_key": r.party_key, "address": r.address}
+            {"role": r.role, "name": r.name, "party_key": r.party_key, "address": r.address}
             for r in notice.recipients
         ],
         "server_name": notice.server_name,
@@ -54,7 +59,7 @@ def notice_from_column(data: dict[str, Any]) -> Notice:
         served_by=ServiceMethod(data["served_by"]),
         recipients=tuple(
             NoticeRecipient(
-                role=PartyRole(r["role"]),
+                role=r["role"],
                 name=r["name"],
                 party_key=r["party_key"],
                 address=r.get("address"),
@@ -163,6 +168,7 @@ def case_from_row(
     items = row.items if items is None else items
     return Case(
         case_number=row.case_number,
+        jurisdiction=row.jurisdiction,
         priority=Priority(row.priority),
         date_of_injury=row.date_of_injury,
         ur_decision_date=row.ur_decision_date,
@@ -174,16 +180,17 @@ def case_from_row(
         applicant_age=row.applicant_age,
         applicant_sex=row.applicant_sex,
         condition=row.condition,
+        facts=dict(row.facts or {}),
         filed_by=row.filed_by,
-        parties=[Party(role=PartyRole(p.role), **_same_named(p, _PARTY_FIELDS)) for p in parties],
+        parties=[Party(role=p.role, **_same_named(p, _PARTY_FIELDS)) for p in parties],
         documents=[
-            CaseDocument(kind=DocumentKind(d.kind), **_same_named(d, _DOCUMENT_FIELDS))
-            for d in documents
+            CaseDocument(kind=d.kind, **_same_named(d, _DOCUMENT_FIELDS)) for d in documents
         ],
         items=[DisputedItem(**_same_named(i, _ITEM_FIELDS)) for i in items],
         state=CaseState(row.state),
         assigned_reviewer_id=row.assigned_reviewer_id,
         assigned_on=row.assigned_on,
+        noarfi_served_by=_opt_method(row.noarfi_served_by),
         records_received_on=row.records_received_on,
         records_served_by=_opt_method(row.records_served_by),
         decision_date=row.decision_date,
@@ -199,21 +206,43 @@ def case_from_row(
         ],
         eligibility_decided_on=row.eligibility_decided_on,
         formulary=bool(row.formulary),
-        claims_administrator_agrees=bool(row.claims_administrator_agrees),
+        liability_agreed=bool(row.liability_agreed),
         liability_resolved_on=row.liability_resolved_on,
         expedited_converted_on=row.expedited_converted_on,
         notices=[notice_from_column(n) for n in row.notices or []],
         determination=(
             determination_from_column(row.determination) if row.determination is not None else None
         ),
+        excluded_reviewer_ids=list(row.excluded_reviewers or []),
+        records_requests=[_request_from_column(r) for r in row.records_requests or []],
         version=row.version,
     )
+
+
+def _request_from_column(data: dict[str, Any]) -> RecordsRequest:
+    answered = data.get("answered_at")
+    return RecordsRequest(
+        what=data["what"],
+        requested_at=datetime.fromisoformat(data["requested_at"]),
+        requested_by=data["requested_by"],
+        answered_at=datetime.fromisoformat(answered) if answered else None,
+    )
+
+
+def _request_to_column(request: RecordsRequest) -> dict[str, Any]:
+    return {
+        "what": request.what,
+        "requested_at": request.requested_at.isoformat(),
+        "requested_by": request.requested_by,
+        "answered_at": request.answered_at.isoformat() if request.answered_at else None,
+    }
 
 
 def case_columns(case: Case) -> dict[str, Any]:
     """The scalar columns of a case row (children are written separately)."""
     return {
         "case_number": case.case_number,
+        "jurisdiction": case.jurisdiction,
         "state": case.state.value,
         "priority": case.priority.value,
         "date_of_injury": case.date_of_injury,
@@ -226,9 +255,11 @@ def case_columns(case: Case) -> dict[str, Any]:
         "applicant_age": case.applicant_age,
         "applicant_sex": case.applicant_sex,
         "condition": case.condition,
+        "facts": dict(case.facts),
         "filed_by": case.filed_by,
         "assigned_reviewer_id": case.assigned_reviewer_id,
         "assigned_on": case.assigned_on,
+        "noarfi_served_by": case.noarfi_served_by.value if case.noarfi_served_by else None,
         "records_received_on": case.records_received_on,
         "records_served_by": case.records_served_by.value if case.records_served_by else None,
         "decision_date": case.decision_date,
@@ -239,26 +270,28 @@ def case_columns(case: Case) -> dict[str, Any]:
         ],
         "eligibility_decided_on": case.eligibility_decided_on,
         "formulary": case.formulary,
-        "claims_administrator_agrees": case.claims_administrator_agrees,
+        "liability_agreed": case.liability_agreed,
         "liability_resolved_on": case.liability_resolved_on,
         "expedited_converted_on": case.expedited_converted_on,
         "notices": [notice_to_column(n) for n in case.notices],
         "determination": (
             determination_to_column(case.determination) if case.determination is not None else None
         ),
+        "excluded_reviewers": list(case.excluded_reviewer_ids),
+        "records_requests": [_request_to_column(r) for r in case.records_requests],
     }
 
 
 def party_rows(case: Case) -> list[PartyRow]:
     return [
-        PartyRow(position=n, role=p.role.value, **_same_named(p, _PARTY_FIELDS))
+        PartyRow(position=n, role=p.role, **_same_named(p, _PARTY_FIELDS))
         for n, p in enumerate(case.parties)
     ]
 
 
 def document_rows(case: Case) -> list[CaseDocumentRow]:
     return [
-        CaseDocumentRow(position=n, kind=d.kind.value, **_same_named(d, _DOCUMENT_FIELDS))
+        CaseDocumentRow(position=n, kind=d.kind, **_same_named(d, _DOCUMENT_FIELDS))
         for n, d in enumerate(case.documents)
     ]
 

@@ -53,6 +53,11 @@ def _child_values(row: object) -> dict[str, object]:
     return {c.name: getattr(row, c.name) for c in table.columns if c.name not in skip}
 
 
+def _escape_like(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern (its % and _ are not wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -184,10 +189,21 @@ class SqlCaseRepository:
         states: frozenset[CaseState] | None = None,
         reviewer_id: str | None = None,
         party_key: str | None = None,
+        text: str | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> list[Case]:
         query = select(CaseRow)
+        if text and text.strip():
+            wanted = f"%{_escape_like(text.strip().lower())}%"
+            named = select(PartyRow.case_id).where(
+                func.lower(PartyRow.name).like(wanted, escape="\\")
+            )
+            query = query.where(
+                func.lower(CaseRow.case_number).like(wanted, escape="\\")
+                | func.lower(func.coalesce(CaseRow.claim_number, "")).like(wanted, escape="\\")
+                | CaseRow.id.in_(named)
+            )
         if states is not None:
             query = query.where(CaseRow.state.in_([s.value for s in states]))
         if reviewer_id is not None:

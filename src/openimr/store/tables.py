@@ -34,13 +34,14 @@ class CaseRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    jurisdiction: Mapped[str] = mapped_column(String(40), index=True)
     # Idempotent intake: the same application submitted twice finds the first case.
     intake_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     # sha256 of rules.eligibility.dispute_key: finds earlier applications for the same dispute.
     dispute_key: Mapped[str] = mapped_column(String(64), index=True)
     state: Mapped[str] = mapped_column(String(30), index=True)
     priority: Mapped[str] = mapped_column(String(20))
-    date_of_injury: Mapped[date] = mapped_column(Date)
+    date_of_injury: Mapped[date | None] = mapped_column(Date, nullable=True)
     ur_decision_date: Mapped[date] = mapped_column(Date)
     ur_decision_served_by: Mapped[str] = mapped_column(String(20))
     application_received_on: Mapped[date] = mapped_column(Date)
@@ -50,11 +51,13 @@ class CaseRow(Base):
     applicant_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     applicant_sex: Mapped[str | None] = mapped_column(String(20), nullable=True)
     condition: Mapped[str] = mapped_column(Text, default="")
+    facts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     filed_by: Mapped[str | None] = mapped_column(String(300), nullable=True)
     assigned_reviewer_id: Mapped[str | None] = mapped_column(
         ForeignKey("reviewers.reviewer_id"), nullable=True, index=True
     )
     assigned_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    noarfi_served_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     records_received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     records_served_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -62,15 +65,15 @@ class CaseRow(Base):
     eligibility_findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     eligibility_decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     formulary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    claims_administrator_agrees: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
+    liability_agreed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     liability_resolved_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     expedited_converted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # The notices served (kind, date of mailing, method, recipients, details), read and
     # written whole with the case like the eligibility findings.
     notices: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=list)
     determination: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    excluded_reviewers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    records_requests: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -187,3 +190,67 @@ class AuditEntryRow(Base):
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The id (never the secret) of the HMAC key that sealed the entry; "" before keying.
     key_id: Mapped[str] = mapped_column(String(16), default="", server_default="")
+
+
+class ReviewDraftRow(Base):
+    """A reviewer's unsigned workbench form, autosaved (one per case and reviewer)."""
+
+    __tablename__ = "review_drafts"
+    __table_args__ = (UniqueConstraint("case_number", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_number: Mapped[str] = mapped_column(String(40), index=True)
+    reviewer_id: Mapped[str] = mapped_column(String(80))
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentPageRow(Base):
+    """The text of one page of stored document bytes (text layer or OCR)."""
+
+    __tablename__ = "document_pages"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(10))
+
+
+class DocumentOcrRow(Base):
+    """Progress of the OCR of one document's bytes."""
+
+    __tablename__ = "document_ocr"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    pages_total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NotificationRow(Base):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # "staff" (the staff's shared inbox), "reviewer:<id>" or "party:<key>".
+    recipient: Mapped[str] = mapped_column(String(300), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(40))
+    case_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    message: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(300), default="")
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Once per user, kind, case and key (e.g. the clock and threshold of a deadline).
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class UserEmailRow(Base):
+    """Where a user's notifications are e-mailed (optional)."""
+
+    __tablename__ = "user_emails"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    email: Mapped[str] = mapped_column(String(300))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from openimr.domain.audit import AuditKeyRing
 from openimr.store.audit import SqlAuditLog
+from openimr.store.casework import SqlDraftStore, SqlNotificationStore, SqlTextStore
 from openimr.store.documents import SqlDocumentStore
 from openimr.store.repository import SqlCaseRepository, SqlReviewerRepository
 
@@ -19,6 +20,9 @@ class SqlUnitOfWork:
     reviewers: SqlReviewerRepository
     documents: SqlDocumentStore
     audit: SqlAuditLog
+    drafts: SqlDraftStore
+    texts: SqlTextStore
+    notifications: SqlNotificationStore
 
     def __init__(self, session_factory: sessionmaker[Session], audit_keys: AuditKeyRing) -> None:
         self.session_factory = session_factory
@@ -33,6 +37,9 @@ class SqlUnitOfWork:
         self.reviewers = SqlReviewerRepository(self._session)
         self.documents = SqlDocumentStore(self._session)
         self.audit = SqlAuditLog(self._session, self.audit_keys)
+        self.drafts = SqlDraftStore(self._session)
+        self.texts = SqlTextStore(self._session)
+        self.notifications = SqlNotificationStore(self._session)
         return self
 
     def __exit__(

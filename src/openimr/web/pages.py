@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from openimr.domain.errors import AuthenticationFailed, TooManyAttempts
@@ -94,6 +94,47 @@ def login(
     return response
 
 
+@router.post("/session/renew")
+async def renew_session(request: Request) -> Response:
+    """Log in again from a page whose session expired, without leaving it (app.js): the
+    form stays as typed. JSON only, with a header a cross-site form cannot send."""
+    if request.headers.get("x-requested-with") != "openimr":
+        return JSONResponse({"error": "bad_request"}, status_code=400)
+    body = await request.json()
+    username = str(body.get("username", "")) if isinstance(body, dict) else ""
+    password = str(body.get("password", "")) if isinstance(body, dict) else ""
+    ctx = request.app.state.ctx
+    remote = request.client.host if request.client else ""
+    try:
+        user = ctx.auth.login(username, password, remote)
+    except (AuthenticationFailed, TooManyAttempts) as err:
+        status = 429 if isinstance(err, TooManyAttempts) else 401
+        return JSONResponse({"error": err.code, "message": err.message}, status_code=status)
+    raw = ctx.auth.start_session(user)
+    response = JSONResponse({"csrf_token": ctx.signer.csrf_token(raw)})
+    response.set_cookie(
+        SESSION_COOKIE,
+        ctx.signer.sign_session(raw),
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+    )
+    return response
+
+
+@router.get("/notifications")
+def notifications(request: Request) -> Response:
+    from openimr.service.auth import actor_for
+    from openimr.service.notify import my_notifications
+    from openimr.web.session import page_user
+
+    user = page_user(request)
+    svc = request.app.state.ctx.services
+    inbox = my_notifications(svc.uow(), actor_for(user), svc.clock, mark_read=True)
+    return render(request, "notifications.html", inbox=inbox)
+
+
 @router.post("/logout")
 def logout(request: Request, _csrf: Csrf) -> Response:
     raw = session_secret(request)
@@ -106,7 +147,7 @@ def logout(request: Request, _csrf: Csrf) -> Response:
 
 def register_web_routes(app: FastAPI, context: Any) -> None:
     """Mount static files, templates, the page routers and the page error handlers."""
-    from openimr.web import views_cases, views_notices, views_public, views_review
+    from openimr.web import views_case_file, views_cases, views_notices, views_public, views_review
 
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -131,5 +172,5 @@ def register_web_routes(app: FastAPI, context: Any) -> None:
         )
 
     app.include_router(router)
-    for module in (views_cases, views_notices, views_review, views_public):
+    for module in (views_cases, views_case_file, views_notices, views_review, views_public):
         app.include_router(module.router)

@@ -11,10 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from openimr.domain.errors import InvalidInput
 from openimr.domain.vocabulary import CaseState, DocumentKind, PartyRole, Priority, ServiceMethod
-from openimr.runtime.context import published
 from openimr.service.assign import AssignReviewer, assign_reviewer, screen_case
 from openimr.service.auth import actor_for
-from openimr.service.dashboard import case_statistics, clock_status
+from openimr.service.case_file import reopen_eligibility
+from openimr.service.document_text import ocr_progress
 from openimr.service.intake import (
     DocumentUpload,
     ItemInput,
@@ -26,24 +26,16 @@ from openimr.service.intake import (
     submit_application,
 )
 from openimr.service.issue import IssueDetermination, issue_determination
-from openimr.service.notices import list_notices
+from openimr.service.notices import list_notices, notice_kinds
 from openimr.service.publish import PublishDetermination, publish_determination
-from openimr.service.queries import audit_trail, get_case, list_cases
+from openimr.service.queries import get_case
+from openimr.service.queue import CaseQuery, reviewer_workload, search_cases
+from openimr.service.timeline import case_timeline
 from openimr.web.render import render
 from openimr.web.session import Csrf, PageUser, StaffPage
+from openimr.web.uploads import enqueue_ocr, read_uploads
 
 router = APIRouter(include_in_schema=False)
-
-OPEN_STATES = frozenset(
-    {
-        CaseState.RECEIVED,
-        CaseState.DEFERRED,
-        CaseState.ELIGIBLE,
-        CaseState.ASSIGNED,
-        CaseState.RECORDS_RECEIVED,
-        CaseState.REVIEWED,
-    }
-)
 
 
 def _svc(request: Request):  # type: ignore[no-untyped-def]
@@ -51,11 +43,20 @@ def _svc(request: Request):  # type: ignore[no-untyped-def]
 
 
 def _to_case(case_number: str, flash: str) -> Response:
+    """Back to the case page with a notice named by its code (web/wording.py FLASH)."""
     return RedirectResponse(f"/cases/{case_number}?flash={flash}", status_code=303)
 
 
 def _version(raw: str) -> int | None:
     return int(raw) if raw.strip().isdigit() else None
+
+
+SORTS = {
+    "urgency": "most urgent first",
+    "due": "due date",
+    "received": "newest application",
+    "case": "case number",
+}
 
 
 @router.get("/queue")
@@ -66,19 +67,24 @@ def queue(
     priority: str = "",
     due: str = "",
     q: str = "",
+    sort: str = "urgency",
 ) -> Response:
+    """Every case, findable: by case number, worker, claim number or state; most urgent first."""
     svc = _svc(request)
-    states = (
-        frozenset({CaseState(state)}) if state in CaseState.__members__.values() else OPEN_STATES
+    if state == "all" or (q.strip() and not state):  # a search looks at every case
+        states: frozenset[CaseState] | None = frozenset(CaseState)
+    elif state in CaseState.__members__.values():
+        states = frozenset({CaseState(state)})
+    else:
+        states = None  # the open cases
+    query = CaseQuery(
+        text=q.strip()[:100],
+        states=states,
+        priority=priority if priority in ("standard", "expedited") else "",
+        due=due,
+        sort=sort if sort in SORTS else "urgency",  # type: ignore[arg-type]
     )
-    rows = list_cases(svc.uow(), actor_for(user), svc.clock, states=states, limit=500)
-    if priority:
-        rows = [r for r in rows if r.priority == priority]
-    if q:
-        rows = [r for r in rows if q.strip().lower() in r.case_number.lower()]
-    if due:
-        wanted = {"overdue": "overdue", "soon": "due soon"}.get(due)
-        rows = [r for r in rows if clock_status(r.days_left, r.priority == "expedited") == wanted]
+    rows, total = search_cases(query, svc.uow(), actor_for(user), svc.clock)
     alerts: dict[str, list[object]] = {}
     jobs = request.app.state.ctx.jobs
     if jobs is not None:
@@ -90,11 +96,20 @@ def queue(
         request,
         template,
         rows=rows,
+        total=total,
         alerts=alerts,
-        states=[s.value for s in sorted(OPEN_STATES, key=list(CaseState).index)],
-        filters={"state": state, "priority": priority, "due": due, "q": q},
+        states=[s.value for s in CaseState],
+        sorts=SORTS,
+        filters={"state": state, "priority": priority, "due": due, "q": q, "sort": query.sort},
         today=svc.clock().date(),
     )
+
+
+@router.get("/workload")
+def workload(request: Request, user: StaffPage) -> Response:
+    svc = _svc(request)
+    rows = reviewer_workload(svc.uow(), actor_for(user), svc.clock)
+    return render(request, "workload.html", rows=rows)
 
 
 @router.get("/cases/{case_number}")
@@ -108,14 +123,17 @@ def case_page(request: Request, case_number: str, user: PageUser) -> Response:
         return RedirectResponse(target, status_code=303)
     view = get_case(case_number, svc.uow(), actor, svc.clock)
     notices = list_notices(case_number, svc.uow(), actor, svc.clock)
-    trail = audit_trail(case_number, svc.uow(), actor, svc.clock)
+    kinds_served = notice_kinds(view.case, svc.clock().date())
     return render(
         request,
         "case.html",
         case=view.case,
         clocks=view.clocks,
         notices=notices,
-        audit=trail,
+        notice_kinds=kinds_served,
+        timeline=case_timeline(case_number, svc.uow(), actor, svc.clock),
+        ocr=ocr_progress(case_number, svc.uow(), actor, svc.clock),
+        kinds=[k.value for k in DocumentKind],
         today=svc.clock().date(),
     )
 
@@ -132,8 +150,28 @@ def eligibility(
     result = determine_eligibility(
         case_number, svc.uow(), actor_for(user), svc.clock, served_by=served_by
     )
-    flash = {"eligible": "Eligible", "deferred": "Deferred: liability is disputed"}
-    return _to_case(case_number, flash.get(result.state.value, "Not eligible"))
+    return _to_case(case_number, _eligibility_flash(result.state))
+
+
+def _eligibility_flash(state: CaseState) -> str:
+    return {"eligible": "eligible", "deferred": "deferred"}.get(state.value, "ineligible")
+
+
+@router.post("/cases/{case_number}/eligibility/reopen")
+def eligibility_reopen(
+    request: Request,
+    case_number: str,
+    user: StaffPage,
+    _csrf: Csrf,
+    reason: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+) -> Response:
+    svc = _svc(request)
+    reopen_eligibility(
+        case_number, reason, svc.uow(), actor_for(user), svc.clock, _version(version)
+    )
+    result = determine_eligibility(case_number, svc.uow(), actor_for(user), svc.clock)
+    return _to_case(case_number, _eligibility_flash(result.state))
 
 
 @router.get("/cases/{case_number}/assignment")
@@ -166,11 +204,19 @@ def assign(
         case_number, svc.clock().date(), reviewer_id, expected_version=_version(version)
     )
     assign_reviewer(cmd, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "Reviewer assigned")
+    _deliver(request)
+    return _to_case(case_number, "assigned")
+
+
+def _deliver(request: Request) -> None:
+    """E-mail the notifications an action raised, now rather than at the next sweep."""
+    jobs = request.app.state.ctx.jobs
+    if jobs is not None and request.app.state.ctx.settings.smtp_url:
+        jobs.enqueue("deliver_notifications")
 
 
 @router.post("/cases/{case_number}/records")
-def records(
+async def records(
     request: Request,
     case_number: str,
     user: StaffPage,
@@ -178,11 +224,21 @@ def records(
     received_on: Annotated[date, Form()],
     served_by: Annotated[ServiceMethod, Form()],
     version: Annotated[str, Form()] = "",
+    kind: Annotated[DocumentKind, Form()] = DocumentKind.MEDICAL_RECORD,
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
+    """Records received means files received: the claims administrator's records are
+    filed with the date they arrived, which starts the decision clock."""
     svc = _svc(request)
-    cmd = ReceiveRecords(case_number, received_on, served_by, expected_version=_version(version))
-    receive_records(cmd, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "Records received: the decision clock is running")
+    uploads = await read_uploads(files, kind)
+    if not uploads:
+        raise InvalidInput("attach the records that were received", field="files")
+    cmd = ReceiveRecords(
+        case_number, received_on, served_by, uploads, expected_version=_version(version)
+    )
+    result = await run_in_threadpool(receive_records, cmd, svc.uow(), actor_for(user), svc.clock)
+    enqueue_ocr(request, case_number, result.ocr_queued)
+    return _to_case(case_number, "records")
 
 
 @router.post("/cases/{case_number}/issue")
@@ -202,7 +258,8 @@ def issue(
     jobs = request.app.state.ctx.jobs
     if jobs is not None:
         jobs.enqueue("render_pdf", {"case_number": case_number})
-    return _to_case(case_number, "Final determination issued")
+    _deliver(request)
+    return _to_case(case_number, "issued")
 
 
 @router.post("/cases/{case_number}/publish")
@@ -216,7 +273,7 @@ def publish(
     svc = _svc(request)
     cmd = PublishDetermination(case_number, svc.clock().date(), _version(version))
     publish_determination(cmd, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "Redacted version published")
+    return _to_case(case_number, "published")
 
 
 @router.get("/intake")
@@ -269,6 +326,7 @@ async def intake(
     if not lines:
         raise InvalidInput("name at least one disputed item", field="items")
     cmd = SubmitApplication(
+        jurisdiction="ca_dwc",  # the staff intake form is the workers' comp application
         priority=priority,
         date_of_injury=date_of_injury,
         ur_decision_date=ur_decision_date,
@@ -283,28 +341,11 @@ async def intake(
     )
     svc = _svc(request)
     result = await run_in_threadpool(submit_application, cmd, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(
-        result.case_number, "Application received" if result.created else "Already received"
-    )
+    enqueue_ocr(request, result.case_number, result.ocr_queued)
+    return _to_case(result.case_number, "received" if result.created else "resubmitted")
 
 
 def _key(name: str, role: PartyRole) -> str:
-    kind = "person" if role is PartyRole.REQUESTING_PHYSICIAN else "org"
+    kind = "person" if role == PartyRole.REQUESTING_PHYSICIAN else "org"
     slug = "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
     return f"{kind}:{slug}"
-
-
-@router.get("/analytics")
-def analytics(request: Request, user: StaffPage) -> Response:
-    svc = _svc(request)
-    stats = case_statistics(svc.uow(), actor_for(user), svc.clock)
-    return render(
-        request,
-        "analytics.html",
-        by_state=stats.by_state,
-        by_decision=stats.by_decision,
-        by_clock=stats.by_clock,
-        corpus_rates=[
-            (bar.label, bar.value) for bar in published(request.app.state.ctx).overturn_rates()
-        ],
-    )

@@ -37,6 +37,7 @@ def _version(raw: str) -> int | None:
 
 
 def _to_case(case_number: str, flash: str) -> Response:
+    """Back to the case page with a notice named by its code (web/wording.py FLASH)."""
     return RedirectResponse(f"/cases/{case_number}?flash={flash}", status_code=303)
 
 
@@ -88,7 +89,7 @@ def assignment_notice(
     svc = _svc(request)
     cmd = SendAssignmentNotice(case_number, mailed_on, served_by, _version(version))
     send_notice_of_assignment(cmd, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "Notice of assignment sent: the records clock is running")
+    return _to_case(case_number, "assignment_notice")
 
 
 @router.post("/cases/{case_number}/information-request")
@@ -107,7 +108,7 @@ def information_request(
         case_number, svc.clock().date(), served_by, lines, expected_version=_version(version)
     )
     request_information(cmd, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "Request for information sent")
+    return _to_case(case_number, "information_requested")
 
 
 @router.post("/cases/{case_number}/expedite")
@@ -122,7 +123,7 @@ def expedite(
     svc = _svc(request)
     cmd = ConvertToExpedited(case_number, svc.clock().date(), served_by, _version(version))
     convert_to_expedited(cmd, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "Converted to expedited review; the parties were told")
+    return _to_case(case_number, "expedited")
 
 
 @router.post("/cases/{case_number}/deferral/end")
@@ -140,4 +141,4 @@ def end_deferral(
         case_number, on, agreed=agreed == "yes", expected_version=_version(version)
     )
     resume_deferred(cmd, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "Deferral ended: decide eligibility again")
+    return _to_case(case_number, "resumed")

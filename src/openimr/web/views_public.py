@@ -7,14 +7,24 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from openimr.domain.errors import NotFound
 from openimr.domain.vocabulary import CaseState, Role
 from openimr.runtime.context import published
 from openimr.service.access import Actor
 from openimr.service.auth import actor_for
+from openimr.service.dashboard import public_statistics
+from openimr.service.decisions import corpus_letter
 from openimr.service.notices import list_notices
-from openimr.service.queries import get_case, get_document, get_letter, list_cases
+from openimr.service.queries import (
+    get_case,
+    get_document,
+    get_letter,
+    list_cases,
+    search_published_here,
+)
 from openimr.web.render import render
 from openimr.web.session import PageUser, optional_user
+from openimr.web.wording import words
 
 router = APIRouter(include_in_schema=False)
 
@@ -151,9 +161,57 @@ def _anonymous() -> Actor:
 
 @router.get("/decisions")
 def decisions(request: Request, q: str = "", decision: str = "") -> Response:
-    source = published(request.app.state.ctx)
-    hits: list[Any] = (source.search(q[:500], k=50) or []) if q.strip() else []
+    """Public search: the decisions published here and the imported corpus; no login."""
+    ctx = request.app.state.ctx
+    source = published(ctx)
+    query = q.strip()[:500]
+    here = search_published_here(ctx.services.uow(), query) if query else []
+    hits: list[dict[str, Any]] = [
+        {
+            "case_number": h.case_number,
+            "description": h.description,
+            "decision": h.decision,
+            "decision_date": h.decision_date,
+            "similarity": None,
+            "href": f"/cases/{h.case_number}/letter/public",
+            "where": "published here",
+        }
+        for h in here
+    ]
+    for hit in (source.search(query, k=50) or []) if query else []:
+        hits.append(
+            {
+                **hit,
+                "href": f"/decisions/{hit['case_number']}",
+                "where": "published corpus",
+            }
+        )
     if decision in ("upheld", "overturned"):
         hits = [h for h in hits if h["decision"] == decision]
     available = source.index() is not None
     return render(request, "decisions.html", q=q, decision=decision, hits=hits, available=available)
+
+
+@router.get("/decisions/{case_number}")
+def corpus_decision(request: Request, case_number: str) -> Response:
+    """One letter of the imported corpus, as it was published (already redacted)."""
+    letter = corpus_letter(published(request.app.state.ctx), case_number)
+    if letter is None:
+        raise NotFound(f"no published decision {case_number}")
+    return render(request, "corpus_letter.html", letter=letter)
+
+
+@router.get("/analytics")
+def analytics(request: Request) -> Response:
+    """Counts only (no case, no person): open to anyone, as the README says."""
+    ctx = request.app.state.ctx
+    svc = ctx.services
+    stats = public_statistics(svc.uow(), svc.clock)
+    return render(
+        request,
+        "analytics.html",
+        by_state=[(words(k), v) for k, v in stats.by_state],
+        by_decision=[(words(k), v) for k, v in stats.by_decision],
+        by_clock=stats.by_clock,
+        corpus_rates=[(bar.label, bar.value) for bar in published(ctx).overturn_rates()],
+    )

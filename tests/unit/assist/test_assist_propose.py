@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from openimr.assist.guidance import Guidance
-from openimr.assist.model import FEATURES, OutcomeModel
+from openimr.assist.model import FEATURES, OutcomeModel, Thresholds
 from openimr.assist.precedents import build_index, find_precedents, precedent_overturn_rate
 from openimr.assist.propose import case_input_from_letter, decide_proposal, propose
 from openimr.assist.rationale import draft_rationale
@@ -38,7 +38,9 @@ SUMMARY = (
 
 
 def _flat_model(threshold: float = 0.5) -> OutcomeModel:
-    return OutcomeModel(FEATURES, np.zeros(len(FEATURES)), 0.0, 1.0, -2.0, threshold, 0.1)
+    return OutcomeModel(
+        FEATURES, np.zeros(len(FEATURES)), 0.0, 1.0, -2.0, Thresholds(0.05, threshold), 0.1
+    )
 
 
 def test_precedents_exclude_every_item_of_the_same_case() -> None:
@@ -64,9 +66,15 @@ def test_precedent_records_carry_no_rationale_or_summary() -> None:
 
 def test_insufficient_when_governing_criteria_cannot_be_evaluated() -> None:
     unknown = Guidance(criteria_status="insufficient")
-    assert decide_proposal(unknown, p_overturn=0.9, threshold=0.2) == "insufficient"
-    assert decide_proposal(Guidance(criteria_status="met"), 0.9, 0.2) == "overturn"
-    assert decide_proposal(Guidance(criteria_status="not_met"), 0.1, 0.2) == "uphold"
+    t = Thresholds(uphold=0.1, overturn=0.5)
+    assert decide_proposal(unknown, p_overturn=0.9, thresholds=t) == "insufficient"
+    assert decide_proposal(Guidance(criteria_status="met"), 0.9, t) == "overturn"
+    assert decide_proposal(Guidance(criteria_status="not_met"), 0.05, t) == "uphold"
+
+
+def test_undecided_between_the_precise_regions() -> None:
+    t = Thresholds(uphold=0.1, overturn=0.5)
+    assert decide_proposal(Guidance(criteria_status="met"), 0.3, t) == "undecided"
 
 
 def test_proposal_for_a_knee_mri_cites_the_mtus_knee_chapter_and_quotes_the_record() -> None:

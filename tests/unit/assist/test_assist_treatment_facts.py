@@ -164,8 +164,8 @@ def test_wrist_entrapment_signs_count_for_an_upper_extremity_study() -> None:
     assert facts.value("focal_neurologic_deficit") is True
 
 
-def test_leg_numbness_counts_for_the_low_back_but_not_the_neck() -> None:
-    text = "He reported numbness in the left leg. "
+def test_leg_sensory_loss_counts_for_the_low_back_but_not_the_neck() -> None:
+    text = "Examination showed decreased sensation in the left leg. "
     assert _facts(text, "MRI of the lumbar spine").value("focal_neurologic_deficit") is True
     assert _facts(text, "MRI of the cervical spine").value("focal_neurologic_deficit") is False
 

@@ -78,3 +78,20 @@ def test_the_packaged_model_loads() -> None:
         )
     )
     assert p > model.base_rate
+
+
+def test_a_health_plan_case_gets_category_rates_and_no_proposal() -> None:
+    from openimr.assist.dmhc import category_proposals
+
+    line = {
+        "id": "c1",
+        "review_type": "medical_necessity",
+        "facts": {"treatment_category": "Pharmacy/Prescription Drugs",
+                  "treatment_subcategory": "Anti-virals", "diagnosis_category": "Infectious",
+                  "diagnosis_subcategory": "Hepatitis"},
+        "items": [{"id": "1", "description": "Sofosbuvir 400 mg daily, 12 weeks"}],
+    }  # fmt: skip
+    (out,) = category_proposals(line)
+    assert (out["case_id"], out["item_id"], out["proposal"]) == ("c1", "1", "undecided")
+    assert out["p_overturn"] > 0.5  # hepatitis antivirals were mostly overturned
+    assert "Anti-virals" in out["rationale"] or "antivir" in out["rationale"].lower()

@@ -235,6 +235,7 @@ def test_service_documents_with_stored_metadata_are_summarised() -> None:
     assert len(records) == len(stored) - 1 and "doc-1" in errors[0]
     case = Case(
         case_number="CM15-0000001",
+        jurisdiction="ca_dwc",
         priority=Priority.STANDARD,
         date_of_injury=seed.case.date_of_injury,
         ur_decision_date=seed.case.ur_decision_date,

@@ -10,7 +10,7 @@ import pytest
 from openimr.domain.case import ALLOWED_TRANSITIONS, Case, EligibilityFinding
 from openimr.domain.errors import InvalidInput, InvalidTransition
 from openimr.domain.notice import Notice, NoticeRecipient
-from openimr.domain.vocabulary import CaseState, Decision, NoticeKind, PartyRole, ServiceMethod
+from openimr.domain.vocabulary import CaseState, Decision, NoticeKind, ServiceMethod
 from tests.factories import T0, make_case, make_determination, make_reviewer
 
 REVIEWER = make_reviewer()
@@ -19,7 +19,12 @@ DEFERRING = EligibilityFinding("liability_disputed", "liability", "8 CCR 9792.10
 
 # How to ask a case to move into each state.
 ACTIONS: dict[CaseState, Callable[[Case], None]] = {
-    CaseState.ELIGIBLE: lambda c: c.record_eligibility([], T0),
+    CaseState.RECEIVED: lambda c: c.reopen_eligibility(T0, "the signed form arrived"),
+    CaseState.ELIGIBLE: lambda c: (
+        c.record_eligibility([], T0)
+        if c.state is CaseState.RECEIVED
+        else c.release_reviewer("recuse", "a conflict", T0)
+    ),
     CaseState.INELIGIBLE: lambda c: c.record_eligibility([FINDING], T0),
     CaseState.DEFERRED: lambda c: c.record_eligibility([DEFERRING], T0),
     CaseState.RECEIVED: lambda c: c.resume_after_deferral(date(2015, 7, 1), T0),
@@ -121,11 +126,30 @@ def test_a_deferring_finding_alone_defers_and_an_ineligible_one_wins() -> None:
 
 def test_a_deferred_case_goes_back_to_eligibility_once_liability_is_resolved() -> None:
     case = make_case(dispute_type="liability_disputed")
-    assert case.liability_defers
     case.record_eligibility([DEFERRING], T0)
     case.resume_after_deferral(date(2015, 8, 3), T0)
     assert case.state is CaseState.RECEIVED
-    assert case.liability_resolved_on == date(2015, 8, 3) and not case.liability_defers
+    assert case.liability_resolved_on == date(2015, 8, 3)
+
+
+def test_a_reviewer_who_recuses_is_excluded_and_the_case_goes_back() -> None:
+    case = make_case(state=CaseState.RECORDS_RECEIVED, assigned_reviewer_id="R1")
+    case.release_reviewer("recuse", "I treated this worker in 2014", T0)
+    assert case.state is CaseState.ELIGIBLE
+    assert case.assigned_reviewer_id is None
+    assert case.excluded_reviewer_ids == ["R1"]
+    assert case.events[-1].data["reason"] == "I treated this worker in 2014"
+    with pytest.raises(InvalidInput, match="why"):
+        make_case(state=CaseState.ASSIGNED, assigned_reviewer_id="R1").release_reviewer(
+            "decline", " ", T0
+        )
+
+
+def test_an_ineligible_case_can_be_decided_again() -> None:
+    case = make_case()
+    case.record_eligibility([FINDING], T0)
+    case.reopen_eligibility(T0, "the signed form arrived")
+    assert case.state is CaseState.RECEIVED and case.eligibility_findings == []
     case.record_eligibility([], T0)
     assert case.state is CaseState.ELIGIBLE
 
@@ -133,7 +157,7 @@ def test_a_deferred_case_goes_back_to_eligibility_once_liability_is_resolved() -
 def test_the_claims_administrators_agreement_also_ends_the_deferral() -> None:
     case = make_case(dispute_type="liability_disputed", state=CaseState.DEFERRED)
     case.resume_after_deferral(date(2015, 8, 3), T0, agreed=True)
-    assert case.claims_administrator_agrees and not case.liability_defers
+    assert case.liability_agreed and case.liability_resolved_on is None
 
 
 # -- 8 CCR 9792.10.4(c): conversion to expedited ---------------------------------------------
@@ -157,7 +181,7 @@ def test_a_signed_review_cannot_be_converted() -> None:
 
 
 def _notice(kind: NoticeKind, n: int = 1) -> Notice:
-    worker = NoticeRecipient(PartyRole.INJURED_WORKER, "Pat Testworker", "person:pat-testworker")
+    worker = NoticeRecipient("injured_worker", "Pat Testworker", "person:pat-testworker")
     return Notice(f"N{n}", kind, date(2015, 6, 4), ServiceMethod.MAIL, (worker,), "clerk")
 
 
@@ -182,3 +206,11 @@ def test_a_request_for_information_is_sent_before_eligibility_is_decided() -> No
 def test_a_notice_names_a_recipient_and_who_served_it() -> None:
     with pytest.raises(InvalidInput, match="no recipient"):
         Notice("N1", NoticeKind.ASSIGNMENT, date(2015, 6, 4), ServiceMethod.MAIL, (), "clerk")
+
+
+def test_records_requests_are_answered_when_documents_arrive() -> None:
+    case = make_case(state=CaseState.RECORDS_RECEIVED, assigned_reviewer_id="R1")
+    case.request_records("the 2015 lumbar MRI report", "R1", T0)
+    assert [r.is_open for r in case.records_requests] == [True]
+    assert case.answer_records_requests(T0) == 1
+    assert [r.is_open for r in case.records_requests] == [False]

@@ -248,7 +248,7 @@ def test_ancillary_service_of_a_non_certified_surgery_is_not_certified() -> None
 
 
 def test_unknown_items_return_no_recommendation_and_say_why() -> None:
-    result = evaluate(normalise_item("Frobnicate the widget"), {}, ERA_B)
+    result = evaluate(normalise_item("N/A, see attached"), {}, ERA_B)
     assert result.recommendations == () and result.proposal == "insufficient"
     assert "not placed" in result.reasons[0]
 

@@ -126,11 +126,40 @@ def test_laterality_and_multiple_regions() -> None:
     assert normalise_item("EMG bilateral lower extremities").laterality == "bilateral"
 
 
-def test_unplaceable_text_is_unknown_with_a_reason() -> None:
-    item = normalise_item("Frobnicate the widget")
-    assert item.category == UNKNOWN and not item.known
-    assert "no category rule" in item.reason
+def test_text_naming_no_service_is_unknown_with_a_reason() -> None:
+    for text in ("N/A", "see attached", "unknown", "Other (not specified)"):
+        item = normalise_item(text)
+        assert item.category == UNKNOWN and not item.known, text
+        assert "no category rule" in item.reason
     assert normalise_item("   ").reason == "empty item text"
+
+
+def test_a_service_no_rule_knows_is_filed_as_another_service() -> None:
+    item = normalise_item("Frobnicate the widget")
+    assert item.category == "service/other" and item.known
+    assert "no rule recognises" in item.reason
+
+
+def test_the_services_the_measured_letters_left_unplaced_get_a_category() -> None:
+    expected = {
+        "Urine Test": "diagnostic/urine-drug-screen",
+        "Bilateral hearing aids": "dme/other",
+        "Large gloves": "dme/other",
+        "Hygiene wipes": "dme/other",
+        "Assistant PA": "surgery/perioperative",
+    }
+    for text, category in expected.items():
+        assert normalise_item(text).category == category, text
+
+
+def test_thirty_services_the_dev_letters_never_name_all_get_a_category() -> None:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "unseen_services.yaml").read_text())
+    items = data["items"]
+    assert len(items) == 30
+    placed = [normalise_item(i["text"]) for i in items]
+    assert all(item.known for item in placed), [i.text for i in placed if not i.known]
+    as_expected = sum(item.category == i["category"] for item, i in zip(placed, items, strict=True))
+    assert as_expected >= 26  # 27 of 30 when written; see the file's header
 
 
 def test_unlisted_drug_shaped_request_is_other_medication_with_reason() -> None:

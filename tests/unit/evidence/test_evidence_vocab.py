@@ -59,8 +59,18 @@ def test_a_bad_vocabulary_entry_names_the_entry_and_field() -> None:
         "version": 1,
         "written_on": "2026-01-01",
         "facts": [
-            {"id": "red_flags", "type": "bool", "meaning": "x"},
-            {"id": "stage", "type": "enum", "meaning": "y"},
+            {
+                "id": "red_flags",
+                "type": "bool",
+                "meaning": "x",
+                "fails_as": "indication_not_documented",
+            },
+            {
+                "id": "stage",
+                "type": "enum",
+                "meaning": "y",
+                "fails_as": "indication_not_documented",
+            },
         ],
     }
     with pytest.raises(RuleDataError) as err:

@@ -51,6 +51,7 @@ def seed_case() -> Case:
     """The seed letter's case, issued, with parties and a case file."""
     case = Case(
         case_number="CM15-0101234",
+        jurisdiction="ca_dwc",
         priority=Priority.STANDARD,
         date_of_injury=date(2011, 4, 8),
         ur_decision_date=date(2015, 5, 15),

@@ -68,7 +68,7 @@ def test_each_notice_has_its_body_recipients_and_proof_of_service(kind: NoticeKi
     text = render_notice_text(CASE, notice(kind), "A Title")
     assert "A TITLE" in text and CASE.case_number in text
     assert "Date of mailing: 2015-06-04 (served by mail)" in text
-    assert "Pat Testworker, Employee; 1 Test St, CA" in text
+    assert "Pat Testworker, Injured worker; 1 Test St, CA" in text
     assert "Test Mutual, Claims administrator; address on file" in text
     assert "PROOF OF SERVICE" in text and "I, Casey Clerk, declare" in text
     assert "{" not in text  # every placeholder was filled

@@ -71,6 +71,7 @@ def case(
 ) -> Case:
     return Case(
         case_number=number,
+        jurisdiction="ca_dwc",
         priority=Priority.STANDARD,
         date_of_injury=date(2025, 3, 1),
         ur_decision_date=date(2026, 11, 1),

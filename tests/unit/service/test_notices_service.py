@@ -33,6 +33,7 @@ from openimr.service.notices import (
 )
 from openimr.service.queries import get_case, get_letter
 from openimr.service.review import record_review
+from openimr.service.timeline import case_timeline
 from tests.factories import make_application, make_review, make_reviewer
 from tests.fakes import FakeUnitOfWork, FixedClock
 
@@ -138,9 +139,17 @@ def test_a_liability_dispute_defers_the_case_which_then_goes_on(
     assert case.latest_notice(NoticeKind.DEFERRAL) is not None
     resume_deferred(ResumeDeferred(number, date(2015, 7, 1)), uow, STAFF, clock)
     assert determine_eligibility(number, uow, STAFF, clock).state is CaseState.ELIGIBLE
+    send_notice_of_assignment(
+        SendAssignmentNotice(number, date(2015, 7, 2), ServiceMethod.MAIL), uow, STAFF, clock
+    )
+    told = [e.what for e in case_timeline(number, uow, STAFF, clock)]
+    assert told[1] == f"Deferred: {result.findings[0].reason} (8 CCR 9792.10.3(d))"
+    assert told[2] == "Notice served: deferral (date of mailing 2015-06-03, by mail)"
+    assert told[3] == "Deferral ended on 2015-07-01: liability resolved"
+    assert "Notice served: assignment (date of mailing 2015-07-02, by mail)" in told
 
 
-def test_a_deferral_ends_at_once_when_the_claims_administrator_agrees(
+def test_a_deferral_ends_at_once_when_the_liability_agreed(
     uow: FakeUnitOfWork, clock: FixedClock
 ) -> None:
     number = submitted(uow, clock, dispute_type="liability_disputed")
@@ -215,7 +224,7 @@ def test_the_final_determination_names_its_recipients_date_of_mailing_and_proof_
     )
     letter = get_letter(number, uow, WORKER, clock).content.decode()
     assert "Date of mailing: 2015-07-02 (served by mail)" in letter
-    assert "SENT TO" in letter and "Pat Testworker, Employee" in letter
+    assert "SENT TO" in letter and "Pat Testworker, Injured worker" in letter
     assert "PROOF OF SERVICE" in letter and "United States Postal Service" in letter
     assert "unless an appeal is filed" not in letter  # upheld: no implementation paragraph
     view = get_case(number, uow, STAFF, clock)

@@ -100,6 +100,7 @@ async def submit(
     """Receive an application for IMR with its documents (idempotent on resubmission)."""
     app = _application(application)
     cmd = SubmitApplication(
+        jurisdiction=app.jurisdiction,
         priority=app.priority,
         date_of_injury=app.date_of_injury,
         ur_decision_date=app.ur_decision_date,
@@ -117,6 +118,7 @@ async def submit(
         applicant_age=app.applicant_age,
         applicant_sex=app.applicant_sex,
         condition=app.condition,
+        facts=dict(app.facts),
     )
     result = await ctx.run_db(submit_application, cmd, svc.uow(), actor_for(user), svc.clock)
     return IntakePublic(
@@ -148,6 +150,7 @@ def assign(case_number: str, body: AssignmentCreate, svc: Svc, user: CurrentUser
         assigned_on=svc.clock().date(),
         reviewer_id=body.reviewer_id,
         expected_version=body.expected_version,
+        noarfi_served_by=body.noarfi_served_by,
     )
     result = assign_reviewer(cmd, svc.uow(), actor_for(user), svc.clock)
     return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
