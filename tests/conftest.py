@@ -49,3 +49,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     from tests.pg import fresh_postgres_schema_url
 
     return fresh_postgres_schema_url(request, os.environ["OPENIMR_TEST_DATABASE_URL"])
+
+
+@pytest.fixture(autouse=True)
+def _data_dir_outside_the_repo(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Settings made without a data dir (a CLI command, `Settings()`) write their key files
+    and queues under a temporary folder, never into the checkout."""
+    if "OPENIMR_DATA_DIR" not in os.environ:
+        monkeypatch.setenv("OPENIMR_DATA_DIR", str(tmp_path_factory.mktemp("openimr-data")))

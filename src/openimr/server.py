@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from openimr.api.errors import error_body, install_error_handlers
 from openimr.api.routes import register_api_routes
 from openimr.runtime.context import AppContext, build_context
+from openimr.runtime.proxy import TrustedProxyHeaders, parse_networks
 from openimr.settings import Settings
 from openimr.web.pages import register_web_routes
 
@@ -95,6 +96,8 @@ def create_app(settings: Settings, ctx: AppContext | None = None) -> FastAPI:
     install_error_handlers(app)
 
     app.add_middleware(SecurityHeaders)
+    # Outermost: every layer below sees the real client address (per-address login limits).
+    app.add_middleware(TrustedProxyHeaders, networks=parse_networks(settings.trusted_proxies))
 
     @app.get("/healthz", tags=["service"], summary="200 when the database answers")
     def healthz() -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -41,6 +42,12 @@ class Settings(BaseSettings):
     audit_checkpoint_minutes: int = Field(default=60, ge=0)  # the worker's period; 0: never
     audit_log_name: str = Field(default="openimr audit log", min_length=1, max_length=200)
 
+    # Login and tokens (SECURITY.md).
+    token_lifetime_minutes: int = Field(default=60, ge=1, le=43_200)  # API bearer tokens
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-
+    # separated); from anyone else the header is ignored.
+    trusted_proxies: str = ""
+
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:
         if not self.database_url:
@@ -60,6 +67,14 @@ class Settings(BaseSettings):
                     "production needs OPENIMR_AUDIT_SIGNING_KEY_FILE and "
                     "OPENIMR_AUDIT_CHECKPOINT_DIR (off the database's host, write-once)"
                 )
+        for part in self.trusted_proxies.replace(";", ",").split(","):
+            if part.strip():
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError as err:
+                    raise ValueError(
+                        f"OPENIMR_TRUSTED_PROXIES: {part.strip()!r} is not an address or network"
+                    ) from err
         if self.audit_key and len(self.audit_key) < 32:
             raise ValueError("OPENIMR_AUDIT_KEY needs at least 32 characters")
         return self

@@ -52,3 +52,26 @@ def test_a_reviewer_account_without_its_panel_id_is_refused(tmp_path: Path) -> N
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "reviewer" in result.output
+
+
+def test_revoke_tokens_ends_every_api_token_of_an_account(tmp_path: Path) -> None:
+    from tests.e2e.api_support import make_service
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    add = ["add", "ann", "--role", "staff", "--password", "a-long-password", "--database-url", url]
+    assert runner.invoke(app, add).exit_code == 0
+    service = make_service(tmp_path, url)
+    login = {"username": "ann", "password": "a-long-password"}
+    tokens = [
+        service.client.post("/api/auth/token", json=login).json()["access_token"] for _ in "ab"
+    ]
+    result = runner.invoke(app, ["revoke-tokens", "ann", "--database-url", url])
+    assert result.exit_code == 0 and "revoked 2 API token(s) of ann" in result.output
+    for token in tokens:
+        assert (
+            service.client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 401
+        )
+    missing = runner.invoke(app, ["revoke-tokens", "nobody", "--database-url", url])
+    assert missing.exit_code == 2 and "no account" in missing.output

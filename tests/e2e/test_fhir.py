@@ -178,3 +178,20 @@ def test_the_api_takes_a_bundle_and_gives_the_determination_back(
     )
     assert exported.status_code == 200, exported.text
     check_export(exported.json())
+
+
+def test_the_jurisdictions_are_public_and_name_what_a_case_carries(tmp_path: Path) -> None:
+    service = make_service(tmp_path, f"sqlite:///{tmp_path / 'j.db'}")
+    packs = service.client.get("/api/jurisdictions")
+    assert packs.status_code == 200
+    by_id = {p["jurisdiction"]: p for p in packs.json()}
+    assert set(by_id) == {"ca_dwc", "ca_dmhc", "us_federal", "hi_external"}
+    federal = by_id["us_federal"]
+    assert {"decision": "overturned", "word": "Reversed"} in federal["outcomes"]
+    assert {"id": "claimant", "label": "Claimant", "kind": "patient"} in federal["party_roles"]
+    one = service.client.get("/api/jurisdictions/ca_dmhc")
+    assert one.json()["words"]["applicant"] == "enrollee"
+    missing = service.client.get("/api/jurisdictions/xx_none")
+    assert (
+        missing.status_code == 422 and "unknown jurisdiction" in missing.json()["error"]["message"]
+    )

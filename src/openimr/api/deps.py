@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from openimr.domain.errors import AuthenticationFailed, PermissionDenied
@@ -33,23 +32,27 @@ async def current_user(
 ) -> User:
     """The API is authenticated by bearer token only (cookies belong to the web pages).
 
-    Async on purpose: a token is almost always answered from the auth service's short
-    cache, and a sync dependency would cost a hop through the thread pool per request;
-    only a cache miss goes to a thread.
+    Every request asks the database (one primary-key read), so a revoked or expired token
+    is refused at once. Async on purpose: the read runs on the event loop like the short
+    use cases (`AppContext.run_db`), without a hop through the thread pool; a read needs no
+    SQLite writer lock.
     """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("missing bearer token")
-    ctx = request.app.state.ctx
-    auth: AuthService = ctx.auth
-    user: User | None
-    hit, user = auth.cached_user_for_token(credentials.credentials)
-    if not hit:  # the database is asked off the event loop, in line with other writers
-        user = await run_in_threadpool(
-            ctx.guarded, ctx.auth.user_for_token, credentials.credentials
-        )
+    auth: AuthService = request.app.state.ctx.auth
+    user = auth.user_for_token(credentials.credentials)
     if user is None:
-        raise AuthenticationFailed("invalid or expired token")
+        raise AuthenticationFailed("invalid, expired or revoked token")
     return user
+
+
+async def bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The raw bearer token of the request (after `current_user` accepted it)."""
+    if credentials is None:
+        raise AuthenticationFailed("missing bearer token")
+    return credentials.credentials
 
 
 def require(*roles: Role) -> Callable[..., Any]:
@@ -71,5 +74,6 @@ Ctx = Annotated[Any, Depends(get_context)]
 Svc = Annotated[Services, Depends(get_services)]
 Auth = Annotated[AuthService, Depends(get_auth)]
 CurrentUser = Annotated[User, Depends(current_user)]
+BearerToken = Annotated[str, Depends(bearer_token)]
 StaffUser = Annotated[User, Depends(require(Role.STAFF, Role.ADMIN))]
 AdminUser = Annotated[User, Depends(require(Role.ADMIN))]

@@ -21,6 +21,17 @@ class TokenPublic(BaseModel):
     expires_at: datetime
 
 
+class ApiTokenPublic(BaseModel):
+    token_id: str = Field(description="16 hex digits naming the token (not the token)")
+    created_at: datetime
+    expires_at: datetime
+    current: bool = Field(description="the token this request was sent with")
+
+
+class RevokedPublic(BaseModel):
+    revoked: int
+
+
 class UserPublic(BaseModel):
     username: str
     role: Role

@@ -114,11 +114,18 @@ def run_server(
                 port=port,
                 workers=workers,
                 log_level="warning",
+                proxy_headers=False,  # X-Forwarded-For only from OPENIMR_TRUSTED_PROXIES
             )
         else:
             from openimr.server import create_app
 
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+            uvicorn.run(
+                create_app(settings),
+                host=host,
+                port=port,
+                log_level="warning",
+                proxy_headers=False,  # X-Forwarded-For only from OPENIMR_TRUSTED_PROXIES
+            )
     finally:
         if worker is not None and worker.is_alive():
             worker.terminate()
@@ -159,3 +166,25 @@ def add_user(
     finally:
         services.close()
     typer.echo(f"created {user.role.value} account {user.username}")
+
+
+@app.command("revoke-tokens")
+def revoke_tokens(
+    username: str = typer.Argument(..., help="The account whose API tokens to revoke."),
+    database_url: str | None = typer.Option(None, help="SQLAlchemy URL (default: settings)."),
+) -> None:
+    """Revoke every API token of an account at once (a lost laptop, a leaver)."""
+    from openimr.domain.errors import OpenIMRError
+    from openimr.service.auth import AuthService
+    from openimr.service.bootstrap import account_store, bootstrap
+
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    services = bootstrap(settings.database_url, migrate=False)
+    try:
+        revoked = AuthService(account_store(services)).revoke_all_tokens(username)
+    except OpenIMRError as err:
+        typer.echo(f"error: {err.message}", err=True)
+        raise typer.Exit(2) from err
+    finally:
+        services.close()
+    typer.echo(f"revoked {revoked} API token(s) of {username}")

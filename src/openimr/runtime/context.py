@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,10 @@ def build_context(settings: Settings, *, with_jobs: bool = True) -> AppContext:
     return AppContext(
         settings=settings,
         services=services,
-        auth=AuthService(account_store(services)),
+        auth=AuthService(
+            account_store(services),
+            token_lifetime=timedelta(minutes=settings.token_lifetime_minutes),
+        ),
         signer=CookieSigner(settings.secret_key),
         jobs=build_job_queue(settings, services) if with_jobs else None,
         writer_lock=lock,

@@ -1,17 +1,19 @@
-"""Accounts, login, sessions and API tokens for the service's users.
+"""Accounts, login sessions, API tokens and login attempts for the service's users.
 
 Passwords are hashed with argon2id (OWASP password storage guidance); session
 ids and API tokens are random 256-bit secrets stored only as SHA-256 hashes,
 so a copy of the database cannot be replayed as a login. Failed logins are
-counted in the database, which makes the rate limit hold across several
-worker processes.
+counted in the database, so the throttle (`service/login_throttle.py`: a doubling
+wait, never a lock) holds across several worker processes. API tokens live an hour
+by default, can be revoked by their user and by an admin, and every request asks
+the database, so a revoked or expired token is refused at once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,19 +21,15 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from openimr.domain.account import UserRecord
-from openimr.domain.errors import AuthenticationFailed, InvalidInput, TooManyAttempts
+from openimr.domain.account import ApiTokenRecord, UserRecord
+from openimr.domain.errors import AuthenticationFailed, InvalidInput, NotFound, TooManyAttempts
 from openimr.domain.vocabulary import Role
 from openimr.service.access import Actor
+from openimr.service.login_throttle import ThrottlePolicy, seconds_to_wait
 from openimr.service.ports import AccountStore
 
 SESSION_LIFETIME = timedelta(hours=12)
-TOKEN_LIFETIME = timedelta(days=30)
-# Login throttle: failures counted over a sliding window, per username and per address.
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ADDRESS = 30
-TOKEN_CACHE_SECONDS = 5.0
+TOKEN_LIFETIME = timedelta(minutes=60)  # OPENIMR_TOKEN_LIFETIME_MINUTES
 
 
 @dataclass(frozen=True)
@@ -69,6 +67,11 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def token_id_of(raw: str) -> str:
+    """The id a token is listed under: the first 16 hex digits of its hash."""
+    return _digest(raw)[:16]
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -81,16 +84,18 @@ class AuthService:
         store: AccountStore,
         clock: Callable[[], datetime] = _utcnow,
         hasher: PasswordHasher | None = None,
+        *,
+        token_lifetime: timedelta = TOKEN_LIFETIME,
+        throttle: ThrottlePolicy | None = None,
     ) -> None:
         self.store = store
         self._clock = clock
         self._hasher = hasher or PasswordHasher()
+        self.token_lifetime = token_lifetime
+        self.throttle = throttle or ThrottlePolicy()
         # Verifying against a dummy hash for unknown users keeps response times alike,
         # so timing does not reveal which usernames exist.
         self._dummy_hash = self._hasher.hash(secrets.token_hex(8))
-        # Bearer lookups are on every API request: keep answers a few seconds (a revoked
-        # or expired token stops working within TOKEN_CACHE_SECONDS).
-        self._token_cache: dict[str, tuple[float, User | None]] = {}
 
     # -- accounts ------------------------------------------------------
     def create_user(
@@ -134,17 +139,24 @@ class AuthService:
 
     # -- login ---------------------------------------------------------
     def login(self, username: str, password: str, remote_addr: str = "") -> User:
-        """Check a password, counting failures; raises TooManyAttempts when throttled."""
+        """Check a password, counting failures. After a few failures each try must wait a
+        doubling time first (TooManyAttempts with the seconds to wait); a try during the
+        wait is not checked and not counted; after it the right password works."""
         now = self._clock()
-        by_user, by_addr = self.store.failed_attempts_since(
-            username, remote_addr, now - THROTTLE_WINDOW
+        username, remote_addr = username[:80], remote_addr[:64]
+        policy = self.throttle
+        history = self.store.login_history(
+            username,
+            remote_addr,
+            count_since=now - policy.count_window,
+            address_since=now - policy.address_window,
+            known_since=now - policy.known_for,
         )
-        if by_user >= MAX_FAILURES_PER_USER or (
-            remote_addr and by_addr >= MAX_FAILURES_PER_ADDRESS
-        ):
+        wait = seconds_to_wait(history, now, policy)
+        if wait > 0:
             raise TooManyAttempts(
-                "too many failed logins; try again later",
-                retry_after_seconds=int(THROTTLE_WINDOW.total_seconds()),
+                f"too many failed logins; try again in {math.ceil(wait)} seconds",
+                retry_after_seconds=math.ceil(wait),
             )
         record = self.store.user_by_name(username)
         ok = False
@@ -153,7 +165,7 @@ class AuthService:
         except (VerificationError, InvalidHashError):
             ok = False
         ok = ok and record is not None and record.active
-        self.store.record_login_attempt(username[:80], remote_addr[:64], now, ok)
+        self.store.record_login_attempt(username, remote_addr, now, ok)
         if not ok or record is None:
             raise AuthenticationFailed("wrong username or password")
         if self._hasher.check_needs_rehash(record.password_hash):
@@ -178,29 +190,42 @@ class AuthService:
         """A bearer token for the JSON API, with its expiry."""
         raw = secrets.token_urlsafe(32)
         now = self._clock()
-        expires = now + TOKEN_LIFETIME
+        expires = now + self.token_lifetime
         self.store.add_api_token(_digest(raw), user.id, now, expires)
         return raw, expires
 
-    def cached_user_for_token(self, raw: str) -> tuple[bool, User | None]:
-        """(True, user) when the token was looked up in the last few seconds, else (False, None)."""
-        cached = self._token_cache.get(_digest(raw))
-        if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
-            return True, cached[1]
-        return False, None
-
     def user_for_token(self, raw: str) -> User | None:
-        hit, user = self.cached_user_for_token(raw)
-        if hit:
-            return user
-        digest = _digest(raw)
-        now = time.monotonic()
-        record = self.store.user_for_api_token(digest, self._clock())
-        user = _public(record) if record and record.active else None
-        if len(self._token_cache) > 10_000:
-            self._token_cache.clear()
-        self._token_cache[digest] = (now, user)
-        return user
+        """The token's user while the token is unexpired and unrevoked — asked of the
+        database on every request (one primary-key read), so neither waits on a cache."""
+        if not raw or len(raw) > 200:
+            return None
+        found = self.store.user_for_api_token(_digest(raw), self._clock())
+        if found is None or not found[0].active:
+            return None
+        return _public(found[0])
+
+    def tokens(self, user: User) -> list[ApiTokenRecord]:
+        """The user's live API tokens (ids and times, never the tokens)."""
+        return self.store.api_tokens(user.id, self._clock())
+
+    def revoke_token(
+        self, user: User, *, raw: str | None = None, token_id: str | None = None
+    ) -> int:
+        """Revoke one of `user`'s tokens, given the token itself or its id; returns 0 or 1."""
+        if raw is not None:
+            return self.store.delete_api_tokens(user.id, _digest(raw))
+        for token in self.tokens(user):
+            if token_id and token.token_id == token_id:
+                return self.store.delete_api_tokens(user.id, token.token_hash)
+        return 0
+
+    def revoke_all_tokens(self, username: str) -> int:
+        """Revoke every API token of the account `username` (an admin's act; `openimr users
+        revoke-tokens`); NotFound when there is no such account."""
+        record = self.store.user_by_name(username)
+        if record is None:
+            raise NotFound(f"no account {username!r}", username=username)
+        return self.store.delete_api_tokens(record.id)
 
     # -- demo ----------------------------------------------------------
     def ensure_demo_accounts(

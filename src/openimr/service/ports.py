@@ -8,7 +8,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol
 
-from openimr.domain.account import UserRecord
+from openimr.domain.account import ApiTokenRecord, LoginHistory, UserRecord
 from openimr.domain.audit import AuditEntry
 from openimr.domain.case import Case
 from openimr.domain.document_text import OcrProgress, PageText
@@ -220,15 +220,31 @@ class AccountStore(Protocol):
         self, token_hash: str, user_id: int, at: datetime, expires: datetime
     ) -> None: ...
 
-    def user_for_api_token(self, token_hash: str, now: datetime) -> UserRecord | None: ...
+    def user_for_api_token(
+        self, token_hash: str, now: datetime
+    ) -> tuple[UserRecord, datetime] | None:
+        """The token's user and its expiry, while it is unexpired."""
+        ...
+
+    def api_tokens(self, user_id: int, now: datetime) -> list[ApiTokenRecord]: ...
+
+    def delete_api_tokens(self, user_id: int, token_hash: str | None = None) -> int:
+        """Revoke one of the user's tokens, or all; returns how many went."""
+        ...
 
     def record_login_attempt(
         self, username: str, remote_addr: str, at: datetime, ok: bool
     ) -> None: ...
 
-    def failed_attempts_since(
-        self, username: str, remote_addr: str, since: datetime
-    ) -> tuple[int, int]: ...
+    def login_history(
+        self,
+        username: str,
+        remote_addr: str,
+        *,
+        count_since: datetime,
+        address_since: datetime,
+        known_since: datetime,
+    ) -> LoginHistory: ...
 
 
 class JobLedger(Protocol):

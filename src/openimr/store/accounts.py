@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from openimr.domain.account import UserRecord
+from openimr.domain.account import ApiTokenRecord, LoginHistory, UserRecord
 from openimr.store.base import Base
 
 
@@ -56,9 +57,18 @@ class LoginAttemptRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(80), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    remote_addr: Mapped[str] = mapped_column(String(64), default="", index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+def _aware(at: datetime) -> datetime:
+    """SQLite hands timestamps back naive; they were stored as UTC."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _aware_or_none(at: datetime | None) -> datetime | None:
+    return None if at is None else _aware(at)
 
 
 def _user(row: UserRow) -> UserRecord:
@@ -150,38 +160,102 @@ class SqlAccountStore:
 
     def add_api_token(self, token_hash: str, user_id: int, at: datetime, expires: datetime) -> None:
         with self._tx() as s:
+            # Expired tokens of the user go as a new one comes: the table stays small.
+            s.execute(
+                delete(ApiTokenRow).where(
+                    ApiTokenRow.user_id == user_id, ApiTokenRow.expires_at <= at
+                )
+            )
             s.add(
                 ApiTokenRow(
                     token_hash=token_hash, user_id=user_id, created_at=at, expires_at=expires
                 )
             )
 
-    def user_for_api_token(self, token_hash: str, now: datetime) -> UserRecord | None:
+    def user_for_api_token(
+        self, token_hash: str, now: datetime
+    ) -> tuple[UserRecord, datetime] | None:
         with self._tx() as s:
             stmt = (
-                select(UserRow)
+                select(UserRow, ApiTokenRow.expires_at)
                 .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
                 .where(ApiTokenRow.token_hash == token_hash)
                 .where(ApiTokenRow.expires_at > now)
             )
-            row = s.scalars(stmt).first()
-            return _user(row) if row else None
+            found = s.execute(stmt).first()
+            return (_user(found[0]), _aware(found[1])) if found else None
+
+    def api_tokens(self, user_id: int, now: datetime) -> list[ApiTokenRecord]:
+        with self._tx() as s:
+            rows = s.scalars(
+                select(ApiTokenRow)
+                .where(ApiTokenRow.user_id == user_id, ApiTokenRow.expires_at > now)
+                .order_by(ApiTokenRow.created_at)
+            )
+            return [
+                ApiTokenRecord(r.token_hash, _aware(r.created_at), _aware(r.expires_at))
+                for r in rows
+            ]
+
+    def delete_api_tokens(self, user_id: int, token_hash: str | None = None) -> int:
+        with self._tx() as s:
+            stmt = delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id)
+            if token_hash is not None:
+                stmt = stmt.where(ApiTokenRow.token_hash == token_hash)
+            return int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
 
     # login attempts
     def record_login_attempt(self, username: str, remote_addr: str, at: datetime, ok: bool) -> None:
         with self._tx() as s:
             s.add(LoginAttemptRow(username=username, remote_addr=remote_addr, at=at, succeeded=ok))
 
-    def failed_attempts_since(
-        self, username: str, remote_addr: str, since: datetime
-    ) -> tuple[int, int]:
-        """Failures since `since` for this username, and from this address."""
+    def login_history(
+        self,
+        username: str,
+        remote_addr: str,
+        *,
+        count_since: datetime,
+        address_since: datetime,
+        known_since: datetime,
+    ) -> LoginHistory:
+        """Failures of the account since `count_since`, of the account from this address
+        since their last success (not before `count_since`), failures from the address since
+        `address_since`, and whether the address logged in as this user since `known_since`."""
+        a = LoginAttemptRow
         with self._tx() as s:
-            base = (
-                select(func.count())
-                .select_from(LoginAttemptRow)
-                .where(LoginAttemptRow.at >= since, LoginAttemptRow.succeeded.is_(False))
+
+            def last_success(*where: Any) -> datetime | None:
+                return s.scalar(select(func.max(a.at)).where(a.succeeded.is_(True), *where))
+
+            def failures(since: datetime | None, *where: Any) -> tuple[int, datetime | None]:
+                start = count_since if since is None else max(_aware(since), count_since)
+                row = s.execute(
+                    select(func.count(), func.max(a.at)).where(
+                        a.succeeded.is_(False), a.at > start, *where
+                    )
+                ).one()
+                return int(row[0]), row[1]
+
+            mine = a.username == username
+            here = a.remote_addr == remote_addr
+            # The account's count is not reset by a success: else every login of the real
+            # user would hand an attacker elsewhere a fresh set of free tries.
+            account, account_last = failures(None, mine)
+            pair, pair_last = failures(last_success(mine, here), mine, here)
+            row = s.execute(
+                select(func.count(), func.min(a.at)).where(
+                    a.succeeded.is_(False), a.at > address_since, here
+                )
+            ).one()
+            known = last_success(mine, here)
+            return LoginHistory(
+                account_failures=account,
+                account_last_failure=_aware_or_none(account_last),
+                pair_failures=pair,
+                pair_last_failure=_aware_or_none(pair_last),
+                address_failures=int(row[0]) if remote_addr else 0,
+                address_first_failure=_aware_or_none(row[1]),
+                known_address=bool(remote_addr)
+                and known is not None
+                and _aware(known) > known_since,
             )
-            by_user = s.scalar(base.where(LoginAttemptRow.username == username)) or 0
-            by_addr = s.scalar(base.where(LoginAttemptRow.remote_addr == remote_addr)) or 0
-            return int(by_user), int(by_addr)

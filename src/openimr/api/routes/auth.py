@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from openimr.api.deps import AdminUser, Auth, CurrentUser
-from openimr.api.schemas_auth import TokenPublic, TokenRequest, UserCreate, UserPublic
+from openimr.api.deps import AdminUser, Auth, BearerToken, CurrentUser
+from openimr.api.schemas_auth import (
+    ApiTokenPublic,
+    RevokedPublic,
+    TokenPublic,
+    TokenRequest,
+    UserCreate,
+    UserPublic,
+)
+from openimr.domain.errors import NotFound
+from openimr.service.auth import token_id_of
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
@@ -17,6 +26,42 @@ def create_token(body: TokenRequest, request: Request, auth: Auth) -> TokenPubli
     user = auth.login(body.username, body.password, remote)
     token, expires = auth.issue_api_token(user)
     return TokenPublic(access_token=token, expires_at=expires)
+
+
+@router.delete("/auth/token", response_model=RevokedPublic)
+def revoke_this_token(user: CurrentUser, token: BearerToken, auth: Auth) -> RevokedPublic:
+    """Revoke the token this request is sent with (log out of the API)."""
+    return RevokedPublic(revoked=auth.revoke_token(user, raw=token))
+
+
+@router.get("/auth/tokens", response_model=list[ApiTokenPublic])
+def list_my_tokens(user: CurrentUser, token: BearerToken, auth: Auth) -> list[ApiTokenPublic]:
+    """The caller's live API tokens (ids and times; a token is never shown again)."""
+    mine = token_id_of(token)
+    return [
+        ApiTokenPublic(
+            token_id=t.token_id,
+            created_at=t.created_at,
+            expires_at=t.expires_at,
+            current=t.token_id == mine,
+        )
+        for t in auth.tokens(user)
+    ]
+
+
+@router.delete("/auth/tokens/{token_id}", response_model=RevokedPublic)
+def revoke_my_token(token_id: str, user: CurrentUser, auth: Auth) -> RevokedPublic:
+    """Revoke one of the caller's tokens by its id."""
+    revoked = auth.revoke_token(user, token_id=token_id)
+    if not revoked:
+        raise NotFound(f"no live token {token_id[:16]!r} of yours", token_id=token_id[:16])
+    return RevokedPublic(revoked=revoked)
+
+
+@router.delete("/users/{username}/tokens", response_model=RevokedPublic)
+def revoke_user_tokens(username: str, auth: Auth, _admin: AdminUser) -> RevokedPublic:
+    """Revoke every API token of an account (admin only): it takes effect on the next request."""
+    return RevokedPublic(revoked=auth.revoke_all_tokens(username))
 
 
 @router.get("/me", response_model=UserPublic)
