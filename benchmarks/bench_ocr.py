@@ -4,7 +4,7 @@ Scanned pages we make ourselves: the seed case's records (tests/unit/assist/reco
 own fictional text) are rendered to a PDF, rasterised (pdftoppm) at a scanner's 300 dpi, a
 fine fax's 200 dpi and a standard fax's 100 dpi with speckle noise and a slight tilt, put back
 together as image-only PDFs, and read back by the OCR path the service uses
-(`service.document_text.OcrMyPdf`, one page at a time). Word accuracy is 1 - word error rate
+(`openimr.ocr.OcrMyPdf`, one page at a time). Word accuracy is 1 - word error rate
 (Levenshtein over words, case and punctuation ignored) against the text that was rendered.
 
     .venv/bin/python benchmarks/bench_ocr.py [--dpi 300 200 100]
@@ -78,8 +78,9 @@ def main() -> int:
     if not shutil.which("ocrmypdf") or not shutil.which("pdftoppm"):
         print("bench_ocr: skipped (ocrmypdf or pdftoppm not installed)")
         return 0
+    from openimr.ocr import OcrMyPdf
     from openimr.pdftext import pdf_page_count
-    from openimr.service.document_text import OcrMyPdf, one_page
+    from openimr.service.document_text import one_page
 
     engine = OcrMyPdf()
     records = sorted(RECORDS.glob("*.txt"))

@@ -1,5 +1,9 @@
 """Text for scanned PDF pages, through Tesseract (Apache-2.0), when it is installed.
 
+Two readers: `read_pages` (pdftoppm + tesseract, for the command-line drafter) and
+`OcrMyPdf` (ocrmypdf, which deskews and cleans a scan first, for the service's background
+OCR job, one page at a time: service/document_text.py).
+
 A case file often holds a scanned report: a PDF page that is only an image. Its pages are
 rendered with poppler's `pdftoppm` and read with `tesseract`; both are Debian packages
 (`poppler-utils`, `tesseract-ocr`). Where either is missing, `page_reader()` returns None
@@ -15,6 +19,8 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from openimr.domain.errors import Unavailable
 
 RESOLUTION = 200  # dpi: reads 10-12 pt print without error at about half the time of 300
 TIMEOUT = 120  # seconds per page, so that a pathological page cannot hang a batch
@@ -56,3 +62,39 @@ def read_pages(pdf: bytes, pages: list[int]) -> dict[int, str]:
                 continue
             out[page] = result.stdout.decode("utf-8", errors="replace")
     return out
+
+
+class OcrMyPdf:
+    """OCR of a one-page PDF with the `ocrmypdf` command (tesseract underneath)."""
+
+    def __init__(self, language: str = "eng", timeout: float = 300) -> None:
+        if shutil.which("ocrmypdf") is None or shutil.which("tesseract") is None:
+            raise Unavailable("OCR needs ocrmypdf and tesseract (apt-get install ocrmypdf)")
+        self.language = language
+        self.timeout = timeout
+
+    def page_text(self, one_page_pdf: bytes) -> str:
+        with tempfile.TemporaryDirectory(prefix="openimr-ocr-") as tmp:
+            source, sidecar = Path(tmp) / "page.pdf", Path(tmp) / "page.txt"
+            source.write_bytes(one_page_pdf)
+            subprocess.run(
+                [
+                    "ocrmypdf",
+                    "--force-ocr",
+                    "--quiet",
+                    "--language",
+                    self.language,
+                    "--jobs",
+                    "1",
+                    "--output-type",
+                    "none",
+                    "--sidecar",
+                    str(sidecar),
+                    str(source),
+                    "-",
+                ],
+                check=True,
+                capture_output=True,
+                timeout=self.timeout,
+            )
+            return sidecar.read_text(encoding="utf-8", errors="replace").replace("\f", "").strip()

@@ -245,3 +245,26 @@ def test_a_scanned_record_is_read_by_ocr_and_shown_page_by_page(
     reviewer = people("reviewer")
     reviewer.go(f"/reviews/{case}")
     assert "faxed-mri-report.pdf" in reviewer.page.content()
+
+
+def test_every_other_page_passes_axe_and_speaks_in_words(people: Any, served: Served) -> None:
+    """The pages the other tests do not open: login, intake, notifications, the error page,
+    the party's case, the case-file search; and no raw code or party key in what people read."""
+    case = another_case(served.ctx, "Jules Words", "CL-1010", "records_received")
+    visitor = people(None)
+    visitor.go("/login")
+    assert not axe_violations(visitor.page), axe_violations(visitor.page)
+    staff = people("staff")
+    pages = ("/intake", "/notifications", "/cases/CM99-9999999", f"/cases/{case}/search?q=pain")
+    for path in pages:
+        staff.go(path)
+        assert not axe_violations(staff.page), (path, axe_violations(staff.page))
+    staff.go(f"/cases/{case}")
+    text = staff.page.locator("main").inner_text()
+    for raw in ("records_received", "injured_worker", "claims_administrator", "ur_decision"):
+        assert raw not in text, raw
+    party = people("worker")
+    assert "person:" not in party.page.locator("header").inner_text()
+    assert "Jordan Q. Fictional" in party.page.locator("header").inner_text()
+    party.go("/notifications")
+    assert not axe_violations(party.page), axe_violations(party.page)

@@ -75,3 +75,24 @@ def test_revoke_tokens_ends_every_api_token_of_an_account(tmp_path: Path) -> Non
         )
     missing = runner.invoke(app, ["revoke-tokens", "nobody", "--database-url", url])
     assert missing.exit_code == 2 and "no account" in missing.output
+
+
+def test_users_email_sets_where_notifications_go(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from openimr.cli import app
+
+    url = f"sqlite:///{tmp_path / 'mail.db'}"
+    runner = CliRunner()
+    added = runner.invoke(
+        app,
+        ["users", "add", "rita", "--role", "staff", "--database-url", url],
+        input="rita-password\nrita-password\n",
+    )
+    assert added.exit_code == 0, added.output
+    ok = runner.invoke(app, ["users", "email", "rita", "rita@example.test", "--database-url", url])
+    assert ok.exit_code == 0 and "rita@example.test" in ok.output
+    bad = runner.invoke(app, ["users", "email", "rita", "not an address", "--database-url", url])
+    assert bad.exit_code == 2 and "not an e-mail address" in bad.output
+    nobody = runner.invoke(app, ["users", "email", "zed", "z@example.test", "--database-url", url])
+    assert nobody.exit_code == 2 and "no user" in nobody.output

@@ -218,3 +218,20 @@ def test_reasons_labels_every_item_with_codes_and_phrases(tmp_path: Path) -> Non
     assert "red flags" in first["primary"]["phrase"]
     assert second["primary"]["code"] == "no_functional_improvement"
     assert "monitoring_not_documented" in {s["code"] for s in second["secondary"]}
+
+
+def test_a_health_plan_line_gets_the_category_rates_not_the_mtus(tmp_path: Path) -> None:
+    line = {
+        "id": "hp-1", "jurisdiction": "ca_dmhc", "review_type": "medical_necessity",
+        "facts": {"treatment_category": "Mental Health Treatment",
+                  "diagnosis_category": "Mental"},
+        "clinical_case_summary": "Residential treatment for an eating disorder.",
+        "items": [{"id": "1", "description": "Residential treatment, 30 days"}],
+    }  # fmt: skip
+    bad = {**line, "id": "hp-2", "jurisdiction": "xx_none"}
+    code, (out, error) = _run(tmp_path, [json.dumps(line), json.dumps(bad)])
+    assert code == 1
+    assert (out["case_id"], out["proposal"], out["citations"]) == ("hp-1", "undecided", [])
+    assert set(out) >= PROPOSAL_FIELDS and out["reasons"][0]["code"] in REASON_CODES
+    assert "California DMHC" in out["rationale"]
+    assert "unknown jurisdiction 'xx_none'" in error["error"] and error["line"] == 2

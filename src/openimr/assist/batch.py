@@ -13,9 +13,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from openimr.assist.dmhc import category_proposals
 from openimr.assist.propose import Assistant
 from openimr.assist.schema import CaseInput
 from openimr.domain.errors import InvalidInput
+from openimr.rules.pack import pack_named
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -48,6 +50,21 @@ def run_batch(lines: Iterable[str], assistant: Assistant) -> Iterator[dict[str, 
                 "error": f"line {number}: {_validation_message(exc)}",
             }
             continue
+        jurisdiction = data.get("jurisdiction")
+        if jurisdiction is not None:
+            try:
+                support = pack_named(str(jurisdiction)).data.decision_support
+            except InvalidInput as exc:
+                yield {
+                    "line": number,
+                    "case_id": data.get("id"),
+                    "error": f"line {number}: {exc.message}",
+                }
+                continue
+            if support == "category_rates":
+                # A health plan's case: the category rates of the DMHC decisions, no MTUS.
+                yield from category_proposals(data)
+                continue
         for proposal in assistant.propose_case(case):
             yield proposal.model_dump(mode="json")
 

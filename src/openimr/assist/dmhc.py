@@ -318,7 +318,7 @@ def category_proposals(
     p_overturn and the category values that move it. It proposes nothing (`undecided`):
     categories alone tell how often such disputes were overturned, not what this record
     shows, and the reviewer decides."""
-    from openimr.assist.schema import ItemProposal
+    from openimr.assist.schema import ItemProposal, ReasonOut
 
     model = model or _packaged()
     facts = line.get("facts") or {}
@@ -346,6 +346,15 @@ def category_proposals(
             proposal="undecided",
             category=case.treatment_subcategory or case.treatment_category,
             rationale=why,
+            reasons=[
+                ReasonOut(
+                    code="other",
+                    criterion="how often disputes of these categories were overturned",
+                    status="insufficient",
+                    evidence=f"{p:.0%} by the DMHC decisions of {years} (not this record)",
+                    evidence_kind="derived",
+                )
+            ],
             facts=[{"fact": "dmhc_category_rate", "value": round(p, 4), "terms": moved}],
         ).model_dump(mode="json")
         for item in line.get("items") or []

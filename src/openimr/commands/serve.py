@@ -188,3 +188,30 @@ def revoke_tokens(
     finally:
         services.close()
     typer.echo(f"revoked {revoked} API token(s) of {username}")
+
+
+@app.command("email")
+def user_email(
+    username: str = typer.Argument(..., help="Login name."),
+    address: str = typer.Argument(..., help="Where this user's notifications are e-mailed."),
+    database_url: str | None = typer.Option(None, help="SQLAlchemy URL (default: settings)."),
+) -> None:
+    """Set where a user's notifications go by e-mail (sent through OPENIMR_SMTP_URL)."""
+    from openimr.domain.errors import OpenIMRError
+    from openimr.service.auth import AuthService
+    from openimr.service.bootstrap import account_store, audit_keys, bootstrap
+    from openimr.service.notify import set_email
+
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    services = bootstrap(settings.database_url, migrate=True, audit_keys=audit_keys(settings))
+    try:
+        if not any(u.username == username for u in AuthService(account_store(services)).users()):
+            typer.echo(f"error: no user {username!r}", err=True)
+            raise typer.Exit(2)
+        set_email(services.uow(), username, address)
+    except OpenIMRError as err:
+        typer.echo(f"error: {err.message}", err=True)
+        raise typer.Exit(2) from err
+    finally:
+        services.close()
+    typer.echo(f"notifications for {username} go to {address}")

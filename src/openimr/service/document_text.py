@@ -11,17 +11,14 @@ viewer and the case-file search.
 from __future__ import annotations
 
 import logging
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Protocol
 
 from openimr.domain.case import CaseDocument
 from openimr.domain.document_text import MIN_TEXT_CHARS, OcrProgress, PageText
-from openimr.domain.errors import Unavailable, UnreadablePdf
+from openimr.domain.errors import UnreadablePdf
 from openimr.pdftext import pdf_page_alone, pdf_page_png, pdf_pages
 from openimr.service.access import SYSTEM, Actor, ensure_can_view
 from openimr.service.events import audit
@@ -31,43 +28,9 @@ log = logging.getLogger("openimr.ocr")
 
 
 class OcrEngine(Protocol):
+    """Reads the text of a one-page PDF (openimr.ocr.OcrMyPdf; tests pass a fake)."""
+
     def page_text(self, one_page_pdf: bytes) -> str: ...
-
-
-class OcrMyPdf:
-    """OCR of a one-page PDF with the `ocrmypdf` command (tesseract underneath)."""
-
-    def __init__(self, language: str = "eng", timeout: float = 300) -> None:
-        if shutil.which("ocrmypdf") is None or shutil.which("tesseract") is None:
-            raise Unavailable("OCR needs ocrmypdf and tesseract (apt-get install ocrmypdf)")
-        self.language = language
-        self.timeout = timeout
-
-    def page_text(self, one_page_pdf: bytes) -> str:
-        with tempfile.TemporaryDirectory(prefix="openimr-ocr-") as tmp:
-            source, sidecar = Path(tmp) / "page.pdf", Path(tmp) / "page.txt"
-            source.write_bytes(one_page_pdf)
-            subprocess.run(
-                [
-                    "ocrmypdf",
-                    "--force-ocr",
-                    "--quiet",
-                    "--language",
-                    self.language,
-                    "--jobs",
-                    "1",
-                    "--output-type",
-                    "none",
-                    "--sidecar",
-                    str(sidecar),
-                    str(source),
-                    "-",
-                ],
-                check=True,
-                capture_output=True,
-                timeout=self.timeout,
-            )
-            return sidecar.read_text(encoding="utf-8", errors="replace").replace("\f", "").strip()
 
 
 def text_layer(content: bytes, media_type: str) -> list[str]:

@@ -27,6 +27,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from openimr.domain.errors import InvalidInput, OpenIMRError
 from openimr.domain.ledger import AlertRecord, JobRecord
+from openimr.ocr import OcrMyPdf
 from openimr.service.access import SYSTEM
 from openimr.service.bootstrap import (
     Services,
@@ -37,7 +38,7 @@ from openimr.service.bootstrap import (
     job_ledger,
 )
 from openimr.service.deadlines import due_alerts
-from openimr.service.document_text import OcrMyPdf, fail_document_text, read_document_text
+from openimr.service.document_text import fail_document_text, read_document_text
 from openimr.service.notify import mark_emailed, notify_reviewer, notify_staff, pending_emails
 from openimr.service.ports import JobLedger
 from openimr.service.queries import get_letter
