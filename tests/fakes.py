@@ -233,6 +233,14 @@ class FakeCaseRepository:
                 counts[case.assigned_reviewer_id] = counts.get(case.assigned_reviewer_id, 0) + 1
         return counts
 
+    def assigned_counts_since(self, day: date) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for case in self.db.cases.values():
+            rid, on = case.assigned_reviewer_id, case.reviewer_assigned_on
+            if rid and on is not None and on >= day:
+                counts[rid] = counts.get(rid, 0) + 1
+        return counts
+
 
 class FakeReviewerRepository:
     def __init__(self, db: FakeDatabase) -> None:

@@ -61,7 +61,7 @@ def test_sqlite_connections_enforce_foreign_keys(tmp_path: pytest.TempPathFactor
 def test_old_cases_keep_their_parties_and_their_noarfi_becomes_a_notice(database_url: str) -> None:
     """A case assigned before packs and notices were kept survives the later migrations whole:
     SQLite's table rebuild (0006) no longer cascades away its parties, and its recorded NOARFI
-    becomes the notice of assignment that starts its records clock (0008)."""
+    becomes the notice of assignment that starts its records clock (0009)."""
     from datetime import date
 
     from openimr.domain.vocabulary import NoticeKind, ServiceMethod

@@ -7,9 +7,17 @@ from datetime import date
 
 import pytest
 
+from openimr.domain.case import ReviewerRelease
 from openimr.domain.errors import ConcurrentUpdate, NotFound
 from openimr.domain.notice import Notice, NoticeRecipient
-from openimr.domain.vocabulary import CaseState, NoticeKind, PartyRole, Priority, ServiceMethod
+from openimr.domain.vocabulary import (
+    CaseState,
+    NoticeKind,
+    PartyRole,
+    Priority,
+    ReleaseKind,
+    ServiceMethod,
+)
 from openimr.service.bootstrap import bootstrap
 from openimr.service.ports import UnitOfWork
 from openimr.store.mapping import determination_from_column, determination_to_column
@@ -64,7 +72,7 @@ def test_a_case_round_trips_with_every_field(new_uow: UowFactory) -> None:
         case.record_eligibility([], T0, on=date(2015, 6, 3))
         case.add_notice(NOTICE, T0)
         case.convert_to_expedited(date(2015, 6, 5), T0)
-        case.assign("R1", date(2015, 6, 4), T0)
+        case.assign("R1", date(2015, 6, 4), T0, ServiceMethod.MAIL)
         case.receive_records(date(2015, 6, 15), ServiceMethod.ELECTRONIC, T0)
         case.record_determination(make_determination(case, make_reviewer()), T0)
         uow.cases.save(case)
@@ -79,12 +87,46 @@ def test_a_case_round_trips_with_every_field(new_uow: UowFactory) -> None:
         expedited_converted_on=date(2015, 6, 5),
         eligibility_decided_on=date(2015, 6, 3),
         notices=[NOTICE],
+        reviewer_assigned_on=date(2015, 6, 4),
+        noarfi_served_by=ServiceMethod.MAIL,
         records_received_on=date(2015, 6, 15),
         records_served_by=ServiceMethod.ELECTRONIC,
         determination=make_determination(make_case(), make_reviewer()),
         version=loaded.version,
     )
     assert loaded == expected
+
+
+def test_a_release_round_trips_and_the_week_counts_the_current_reviewer(
+    new_uow: UowFactory,
+) -> None:
+    number = seed(new_uow)
+    with new_uow() as uow:
+        case = uow.cases.get(number)
+        case.record_eligibility([], T0)
+        case.assign("R1", date(2015, 6, 4), T0, ServiceMethod.MAIL)
+        case.release_reviewer(
+            ReleaseKind.RECUSAL, "treated the worker in 2014", T0, date(2015, 6, 5)
+        )
+        uow.cases.save(case)
+        uow.commit()
+    with new_uow() as uow:
+        loaded = uow.cases.get(number)
+        assert uow.cases.assigned_counts_since(date(2015, 6, 1)) == {}
+    assert loaded.state is CaseState.ELIGIBLE and loaded.assigned_reviewer_id is None
+    assert loaded.released_reviewers == [
+        ReviewerRelease("R1", ReleaseKind.RECUSAL, "treated the worker in 2014", date(2015, 6, 5))
+    ]
+    assert loaded.assigned_on == date(2015, 6, 4)  # the NOARFI's date stays
+    with new_uow() as uow:
+        uow.reviewers.add(make_reviewer(reviewer_id="R2"))
+        case = uow.cases.get(number)
+        case.assign("R2", date(2015, 6, 8), T0)
+        uow.cases.save(case)
+        uow.commit()
+    with new_uow() as uow:
+        assert uow.cases.assigned_counts_since(date(2015, 6, 8)) == {"R2": 1}
+        assert uow.cases.assigned_counts_since(date(2015, 6, 9)) == {}
     assert loaded.version == 2
 
 

@@ -15,6 +15,7 @@ from openimr.domain.vocabulary import (
     Decision,
     EvidenceSource,
     Priority,
+    ReleaseKind,
     ServiceMethod,
 )
 
@@ -172,6 +173,14 @@ class NoticeServedPublic(BaseModel):
     mailed_on: date
     version: int
     details: dict[str, Any]
+
+
+class ReleaseCreate(VersionedCommand):
+    """Take the assigned reviewer off: the case goes back with that reviewer excluded."""
+
+    reviewer_id: str = Field(min_length=1, max_length=80, description="the reviewer at work on it")
+    kind: ReleaseKind
+    reason: str = Field(min_length=1, max_length=2000, description="why, in words (audited)")
 
 
 class RecordsReceivedCreate(VersionedCommand):

@@ -36,14 +36,23 @@ def assign(
     reviewers: Path = typer.Option(..., "--reviewers", help="Reviewer file (JSON or CSV)."),
     cases: Path = typer.Option(..., "--cases", help="Case file (JSON)."),
     explain: str | None = typer.Option(None, "--explain", help="Show every exclusion for a case."),
+    ledger: Path | None = typer.Option(
+        None,
+        "--ledger",
+        help="Incremental mode: a JSON-lines ledger of earlier runs (created if absent); "
+        "cases it shows assigned or closed are left alone, and this run's events are added.",
+    ),
 ) -> None:
     """Assign one qualified, conflict-free reviewer per case (LC 139.5; 8 CCR 9792.10.4)."""
+    from openimr.panel import incremental
     from openimr.panel.assignment import assign as run_assign
     from openimr.panel.case_input import parse_cases
+    from openimr.panel.ledger import Ledger
     from openimr.panel.registry import load_registry, parse_registry
     from openimr.panel.screening import Screener
 
     case_doc = _read_json(cases, "case file")
+    extra: dict[str, object] = {}
     try:
         if reviewers.suffix.lower() == ".csv":
             registry = load_registry(reviewers)
@@ -52,16 +61,72 @@ def assign(
         as_of, profiles = parse_cases(case_doc)
         if explain is not None and explain not in {p.case_id for p in profiles}:
             raise InvalidInput(f"--explain: no case {explain!r} in {cases}", field="explain")
-        screener = Screener(registry.reviewers, as_of, relations=registry.relations)
-        result = run_assign(screener, profiles)
+        history = None
+        if ledger is None:
+            screener = Screener(registry.reviewers, as_of, relations=registry.relations)
+        else:
+            book = Ledger(ledger)
+            run = incremental.prepare(
+                list(registry.reviewers), registry.relations, as_of, profiles, book
+            )
+            screener, profiles, history = run.screener, run.profiles, run.history
+            extra["left_alone"] = run.skipped
+        result = run_assign(screener, profiles, history=history)
         screening = None
         if explain is not None:
-            profile = next(p for p in profiles if p.case_id == explain)
+            profile = next((p for p in profiles if p.case_id == explain), None)
+            if profile is None:
+                raise InvalidInput(
+                    f"--explain: case {explain!r} already has a reviewer in {ledger}",
+                    field="explain",
+                )
             screening = screener.screen(profile)
+        if ledger is not None:
+            book.record(incremental.events_of(result, as_of, book))
     except OpenIMRError as exc:
         _fail(exc.message)
-    extra: dict[str, object] = {"warnings": registry.warnings} if registry.warnings else {}
+    if registry.warnings:
+        extra["warnings"] = registry.warnings
     result.write_json(sys.stdout, explain=screening, extra=extra)
+
+
+@app.command()
+def release(
+    ledger: Path = typer.Option(..., "--ledger", help="The ledger of `panel assign --ledger`."),
+    case: str = typer.Option(..., "--case", help="The case the reviewer comes off."),
+    reviewer: str = typer.Option(..., "--reviewer", help="The reviewer at work on it."),
+    kind: str = typer.Option(..., "--kind", help="decline, recusal or missed_deadline."),
+    reason: str = typer.Option(..., "--reason", help="Why, in words (kept in the ledger)."),
+    on: str = typer.Option(..., "--on", help="Date of the release (YYYY-MM-DD)."),
+) -> None:
+    """Take a reviewer off a case: the next `assign --ledger` run gives it to another."""
+    from openimr.domain.vocabulary import ReleaseKind
+    from openimr.panel.ledger import Ledger, LedgerEvent
+
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        _fail(f"--on: not a date: {on!r}")
+    if kind not in {k.value for k in ReleaseKind}:
+        _fail(f"--kind: must be one of {', '.join(k.value for k in ReleaseKind)}, not {kind!r}")
+    if not reason.strip():
+        _fail("--reason: say why the reviewer comes off the case")
+    try:
+        book = Ledger(ledger)
+        event = LedgerEvent(
+            on=day,
+            event="released",
+            case_id=case,
+            reviewer_id=reviewer,
+            kind=ReleaseKind(kind),
+            reason=reason.strip(),
+        )
+        book.record([event])
+    except OpenIMRError as exc:
+        _fail(exc.message)
+    excluded = sorted(book.state.excluded.get(case, ()))
+    json.dump({"case_id": case, "released": reviewer, "excluded": excluded}, sys.stdout)
+    sys.stdout.write("\n")
 
 
 @app.command("import")

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NoReturn
 
 from openimr.domain.determination import Determination
 from openimr.domain.errors import InvalidInput, InvalidTransition
 from openimr.domain.notice import Notice
-from openimr.domain.vocabulary import CaseState, NoticeKind, Priority, ServiceMethod
+from openimr.domain.vocabulary import CaseState, NoticeKind, Priority, ReleaseKind, ServiceMethod
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,19 @@ ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.PUBLISHED: frozenset(),
     CaseState.WITHDRAWN: frozenset(),
 }
+# A reviewer taken off the case (`release_reviewer`) sends it back to ELIGIBLE from these;
+# reassigned with the records already in, it returns straight to RECORDS_RECEIVED.
+RELEASE_FROM = frozenset({CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED})
+
+
+@dataclass(frozen=True)
+class ReviewerRelease:
+    """A reviewer taken off the case: who, why (kind and words), when. Never assigned again."""
+
+    reviewer_id: str
+    kind: ReleaseKind
+    reason: str
+    on: date
 
 
 @dataclass
@@ -172,7 +186,11 @@ class Case:
     items: list[DisputedItem] = field(default_factory=list)
     state: CaseState = CaseState.RECEIVED
     assigned_reviewer_id: str | None = None
+    # The first assignment's date: the NOARFI went out then and the records clock runs from
+    # it; a reassignment does not move it (`reviewer_assigned_on` is the current reviewer's).
     assigned_on: date | None = None
+    reviewer_assigned_on: date | None = None
+    released_reviewers: list[ReviewerRelease] = field(default_factory=list)
     records_received_on: date | None = None
     records_served_by: ServiceMethod | None = None
     # How the notice of assignment went to the payer: some packs' records clocks depend on it.
@@ -254,12 +272,18 @@ class Case:
     # -- transitions ---------------------------------------------------
     def _move(self, to: CaseState, event: str, at: datetime, **data: object) -> None:
         if to not in ALLOWED_TRANSITIONS[self.state]:
-            raise InvalidTransition(
-                f"case {self.case_number} is {self.state.value}; it cannot become {to.value}",
-                case_number=self.case_number,
-                state=self.state.value,
-                to=to.value,
-            )
+            self._refuse(to)
+        self._record(to, event, at, **data)
+
+    def _refuse(self, to: CaseState) -> NoReturn:
+        raise InvalidTransition(
+            f"case {self.case_number} is {self.state.value}; it cannot become {to.value}",
+            case_number=self.case_number,
+            state=self.state.value,
+            to=to.value,
+        )
+
+    def _record(self, to: CaseState, event: str, at: datetime, **data: object) -> None:
         self.state = to
         self.events.append(CaseEvent(event, at, {"state": to.value, **data}))
 
@@ -367,11 +391,65 @@ class Case:
         at: datetime,
         noarfi_served_by: ServiceMethod | None = None,
     ) -> None:
-        """The review organization designates one expert reviewer."""
-        self._move(CaseState.ASSIGNED, "ReviewerAssigned", at, reviewer_id=reviewer_id)
+        """The review organization designates one expert reviewer.
+
+        A reassignment (after a release) keeps the first NOARFI and its records clock; with
+        the records already in, the case goes straight back to RECORDS_RECEIVED.
+        """
+        if reviewer_id in self.excluded_reviewer_ids:
+            raise InvalidInput(
+                f"reviewer {reviewer_id} was taken off case {self.case_number} and may not "
+                "be assigned to it again",
+                field="reviewer_id",
+            )
+        first = self.assigned_on is None
+        if first or self.records_received_on is None:
+            event = "ReviewerAssigned" if first else "ReviewerReassigned"
+            self._move(CaseState.ASSIGNED, event, at, reviewer_id=reviewer_id)
+        else:
+            if self.state is not CaseState.ELIGIBLE:
+                self._refuse(CaseState.RECORDS_RECEIVED)
+            self._record(
+                CaseState.RECORDS_RECEIVED, "ReviewerReassigned", at, reviewer_id=reviewer_id
+            )
         self.assigned_reviewer_id = reviewer_id
-        self.assigned_on = on
-        self.noarfi_served_by = noarfi_served_by
+        self.reviewer_assigned_on = on
+        if first:
+            self.assigned_on = on
+            self.noarfi_served_by = noarfi_served_by
+
+    def release_reviewer(
+        self, kind: ReleaseKind | str, reason: str, at: datetime, on: date | None = None
+    ) -> str:
+        """Take the assigned reviewer off: it declines, recuses (a conflict found late, LC 139.5)
+        or let its internal deadline pass. The case goes back for another reviewer and this
+        one is excluded from it for good. Returns the reviewer's id."""
+        try:
+            release = ReleaseKind.RECUSAL if kind == "recuse" else ReleaseKind(kind)
+        except ValueError:
+            known = ", ".join(k.value for k in ReleaseKind)
+            raise InvalidInput(f"kind must be one of {known}, not {kind!r}", field="kind") from None
+        if not reason.strip():
+            raise InvalidInput("say why the reviewer comes off the case", field="reason")
+        reviewer_id = self.assigned_reviewer_id
+        if reviewer_id is None or self.state not in RELEASE_FROM:
+            self._refuse(CaseState.ELIGIBLE)
+        self._move(
+            CaseState.ELIGIBLE,
+            "ReviewerReleased",
+            at,
+            reviewer_id=reviewer_id,
+            kind=release.value,
+            reason=reason.strip(),
+        )
+        self.released_reviewers.append(
+            ReviewerRelease(reviewer_id, release, reason.strip(), on or at.date())
+        )
+        if reviewer_id not in self.excluded_reviewer_ids:
+            self.excluded_reviewer_ids = [*self.excluded_reviewer_ids, reviewer_id]
+        self.assigned_reviewer_id = None
+        self.reviewer_assigned_on = None
+        return reviewer_id
 
     def receive_records(self, on: date, served_by: ServiceMethod, at: datetime) -> None:
         """The payer's records arrive: in every pack read, that starts the decision clock."""
@@ -406,28 +484,6 @@ class Case:
         """Publication of the redacted letter."""
         self._move(CaseState.PUBLISHED, "DeterminationPublished", at)
         self.published_on = on
-
-    def release_reviewer(self, kind: str, reason: str, at: datetime) -> str:
-        """The assigned reviewer declines or recuses (a conflict found late, LC 139.5): the
-        case goes back for another reviewer, this one excluded from it for good."""
-        if kind not in ("decline", "recuse"):
-            raise InvalidInput("a reviewer declines or recuses", field="kind")
-        if not reason.strip():
-            raise InvalidInput("say why you decline or recuse", field="reason")
-        reviewer_id = self.assigned_reviewer_id or ""
-        self._move(
-            CaseState.ELIGIBLE,
-            "ReviewerReleased",
-            at,
-            reviewer_id=reviewer_id,
-            kind=kind,
-            reason=reason.strip(),
-        )
-        if reviewer_id and reviewer_id not in self.excluded_reviewer_ids:
-            self.excluded_reviewer_ids = [*self.excluded_reviewer_ids, reviewer_id]
-        self.assigned_reviewer_id = None
-        self.assigned_on = None
-        return reviewer_id
 
     def request_records(self, what: str, by: str, at: datetime) -> RecordsRequest:
         """The reviewer asks for records missing from the file; the case stays with them."""

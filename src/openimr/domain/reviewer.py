@@ -27,6 +27,17 @@ class BoardCertification:
         return self.expires_on is None or self.expires_on >= on
 
 
+@dataclass(frozen=True)
+class Unavailability:
+    """A period the reviewer takes no cases (leave, conference), both ends included."""
+
+    start: date
+    end: date
+
+    def covers(self, on: date) -> bool:
+        return self.start <= on <= self.end
+
+
 @dataclass
 class ExpertReviewer:
     """A physician or other practitioner on the IMR organization's panel.
@@ -47,6 +58,7 @@ class ExpertReviewer:
     financial_interests: list[str] = field(default_factory=list)
     capacity_per_week: int = 10
     active: bool = True
+    unavailable: list[Unavailability] = field(default_factory=list)  # the absence calendar
 
     @property
     def licensure_states(self) -> list[str]:

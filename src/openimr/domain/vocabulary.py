@@ -83,6 +83,14 @@ class NoticeKind(StrEnum):
     FINAL_DETERMINATION = "final_determination"  # the letter (LC 4610.6; 9792.10.6)
 
 
+class ReleaseKind(StrEnum):
+    """Why an assigned reviewer comes off a case; the case goes back with that reviewer excluded."""
+
+    DECLINE = "decline"  # the reviewer declines the case (workload, outside expertise)
+    RECUSAL = "recusal"  # a conflict of interest found after assignment (LC 139.5)
+    MISSED_DEADLINE = "missed_deadline"  # the reviewer's internal deadline passed unsigned
+
+
 class Role(StrEnum):
     """User roles of the service (least privilege)."""
 

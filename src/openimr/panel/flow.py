@@ -75,15 +75,18 @@ class _Graph:
 
 
 def _slot_values(plan: BatchPlan, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every slot of these reviewers as (cost units, reviewer), cheapest first."""
-    counts = plan.cap[members]
+    """The slots of these reviewers as (cost units, reviewer), cheapest first.
+
+    A batch of n cases can use at most n slots of any reviewer, so no more are listed.
+    """
+    counts = np.minimum(plan.cap[members], len(plan.profiles))
     owner = np.repeat(members, counts)
     starts = np.repeat(np.cumsum(counts) - counts, counts)
     slot = np.arange(len(owner)) - starts
     held = plan.held[owner]
     denominator = np.maximum(plan.denominator[owner], 1)
     units = np.rint(SCALE * W_LOAD * (held + slot + 1) / denominator).astype(np.int64)
-    order = np.lexsort((plan.history[owner], units))
+    order = np.lexsort((plan.history[owner], units))[: len(plan.profiles)]
     return units[order], owner[order]
 
 
@@ -143,7 +146,7 @@ def _relaxation(plan: BatchPlan, refined: set[tuple[int, int]]) -> _Flows:
                 node = reviewer_node[i] = next_node
                 next_node += 1
                 root_arcs.append((g.arc(root, node, int(plan.cap[i]), 0), k, i))
-                for s in range(int(plan.cap[i])):
+                for s in range(min(int(plan.cap[i]), big_n)):
                     cost = slot_units(int(plan.held[i]), s, int(plan.denominator[i]))
                     g.arc(node, sink, 1, cost)
         else:

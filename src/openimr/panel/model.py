@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from openimr.domain.reviewer import ExpertReviewer
+from openimr.domain.reviewer import ExpertReviewer, Unavailability
+
+__all__ = ["DeaRegistration", "PanelReviewer", "Unavailability", "free_capacity"]
 
 
 @dataclass(frozen=True)
@@ -19,24 +21,12 @@ class DeaRegistration:
         return self.expires_on >= on
 
 
-@dataclass(frozen=True)
-class Unavailability:
-    """A period the reviewer takes no cases (leave, conference), both ends included."""
-
-    start: date
-    end: date
-
-    def covers(self, on: date) -> bool:
-        return self.start <= on <= self.end
-
-
 @dataclass
 class PanelReviewer(ExpertReviewer):
     """An ExpertReviewer with the registry's credentialing facts (URAC IRO practice)."""
 
     credentials_verified_on: date | None = None
     disciplinary_actions: list[str] = field(default_factory=list)
-    unavailable: list[Unavailability] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     dea: DeaRegistration | None = None
     open_cases: int = 0  # cases already assigned this week; they use capacity

@@ -69,6 +69,7 @@ class ReviewerClass:
     key: tuple[object, ...]
     members: NDArray[np.int64]  # reviewer indices, in panel order
     states: frozenset[str]  # valid licence states among those some case asks for
+    ready: bool = True  # at hand for the expedited window (always, when nobody is away)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class CaseGroup:
     need: int
     urgency: float
     licence: LicenceNeed | None
+    expedited: bool
     blocked: tuple[int, ...]  # sorted; only reviewers of classes the group may go to
     cases: list[int] = field(default_factory=list)
 
@@ -103,13 +105,11 @@ class BatchPlan:
         self.index = {rid: i for i, rid in enumerate(self.ids)}
         n_rev = len(self.ids)
         findings = screener.findings
-        self.cap = np.array(
-            [0 if findings[rid] else screener.capacity(rid) for rid in self.ids], dtype=np.int64
-        )
-        self.held = np.array([screener.held(rid) for rid in self.ids], dtype=np.int64)
-        self.denominator = self.held + np.array(
-            [screener.capacity(rid) for rid in self.ids], dtype=np.int64
-        )
+        held, room = screener.loads()
+        self.held = held
+        self.denominator = held + room  # the week's capacity (or what is held, if more)
+        qualified = np.array([not findings[rid] for rid in self.ids], dtype=bool)
+        self.cap = np.where(qualified, room, 0)
         # Long-run share of work (cases given / capacity offered): breaks ties between
         # reviewers whose next case costs the same, so the spread stays even over weeks.
         shares = history or {}
@@ -135,16 +135,18 @@ class BatchPlan:
             if p.licence is not None and p.licence.states is not None:
                 asked |= p.licence.states
 
-        by_key: dict[tuple[object, ...], list[int]] = defaultdict(list)
-        state_of: dict[tuple[object, ...], frozenset[str]] = {}
+        track_ready = screener.expedited_window_days > 0 and any(
+            p.priority is Priority.EXPEDITED for p in self.profiles
+        )
+        SpecialtyKey = tuple[frozenset[str], frozenset[str], bool]
+        by_key: dict[tuple[SpecialtyKey, frozenset[str], bool], list[int]] = defaultdict(list)
         for i in eligible:
             rid = self.ids[i]
             states = screener.licence_states(rid) & asked
-            key = (screener.specialty_key[rid], states)
-            by_key[key].append(i)
-            state_of[key] = states
+            ready = screener.ready_for_expedited(rid) if track_ready else True
+            by_key[(screener.specialty_key[rid], states, ready)].append(i)
         self.classes = [
-            ReviewerClass(key, np.array(members, dtype=np.int64), state_of[key])
+            ReviewerClass(key, np.array(members, dtype=np.int64), key[1], key[2])
             for key, members in by_key.items()
         ]
         self.class_of = np.full(n_rev, -1, dtype=np.int64)
@@ -164,13 +166,14 @@ class BatchPlan:
             self.need_matches.append(found)
 
         self._compatible_cache: dict[
-            tuple[int, LicenceNeed | None], list[tuple[int, SpecialtyMatch, int]]
+            tuple[int, LicenceNeed | None, bool], list[tuple[int, SpecialtyMatch, int]]
         ] = {}
         self.blocked: list[tuple[int, ...]] = []
         self.urgency: list[float] = []
         groups: dict[tuple[int, float, LicenceNeed | None, tuple[int, ...]], CaseGroup] = {}
         for c, p in enumerate(self.profiles):
-            compatible = self._base(self.nid[c], p.licence)
+            expedited = p.priority is Priority.EXPEDITED
+            compatible = self._base(self.nid[c], p.licence, expedited)
             blocked = self._blocked(p, {k for k, _, _ in compatible})
             value = urgency(p, self.as_of)
             self.blocked.append(blocked)
@@ -178,7 +181,8 @@ class BatchPlan:
             group_key = (self.nid[c], value, p.licence, blocked)
             group = groups.get(group_key)
             if group is None:
-                group = groups[group_key] = CaseGroup(self.nid[c], value, p.licence, blocked)
+                group = CaseGroup(self.nid[c], value, p.licence, expedited, blocked)
+                groups[group_key] = group
             group.cases.append(c)
         self.groups = list(groups.values())
 
@@ -192,23 +196,30 @@ class BatchPlan:
         return tuple(sorted(out))
 
     def _base(
-        self, need: int, licence: LicenceNeed | None
+        self, need: int, licence: LicenceNeed | None, expedited: bool
     ) -> list[tuple[int, SpecialtyMatch, int]]:
-        """(class, match, class capacity) of every class a need and licence allow."""
-        key = (need, licence)
+        """(class, match, class capacity) of every class a need, licence and priority allow."""
+        key = (need, licence, expedited)
         base = self._compatible_cache.get(key)
         if base is None:
             base = [
                 (k, match, int(self.class_cap[k]))
                 for k, match in self.need_matches[need].items()
-                if licence is None or licence.allows(self.classes[k].states)
+                if self.allows(self.classes[k], licence, expedited)
             ]
             self._compatible_cache[key] = base
         return base
 
+    @staticmethod
+    def allows(cls: ReviewerClass, licence: LicenceNeed | None, expedited: bool) -> bool:
+        """Whether a class's licences and availability suit a case (specialty aside)."""
+        if licence is not None and not licence.allows(cls.states):
+            return False
+        return cls.ready or not expedited
+
     def compatible(self, group: CaseGroup) -> list[tuple[int, SpecialtyMatch, int]]:
         """(class, match, capacity the group may use there) for every class it may go to."""
-        base = self._base(group.need, group.licence)
+        base = self._base(group.need, group.licence, group.expedited)
         if not group.blocked:
             return base
         taken: dict[int, int] = defaultdict(int)
@@ -222,8 +233,8 @@ class BatchPlan:
         k = int(self.class_of[i])
         if k < 0 or i in self.blocked[c]:
             return None
-        licence = self.profiles[c].licence
-        if licence is not None and not licence.allows(self.classes[k].states):
+        p = self.profiles[c]
+        if not self.allows(self.classes[k], p.licence, p.priority is Priority.EXPEDITED):
             return None
         return self.need_matches[self.nid[c]].get(k)
 
@@ -237,15 +248,14 @@ class BatchPlan:
         return [i for _, i in sorted(out)]
 
     def feasible_count(self, c: int) -> int:
-        blocked = self.blocked[c]
-        licence = self.profiles[c].licence
-        total = 0
-        for k in self.need_matches[self.nid[c]]:
-            cls = self.classes[k]
-            if licence is not None and not licence.allows(cls.states):
-                continue
-            total += len(cls.members)
-        return total - len(blocked)
+        p = self.profiles[c]
+        expedited = p.priority is Priority.EXPEDITED
+        total = sum(
+            len(self.classes[k].members)
+            for k in self.need_matches[self.nid[c]]
+            if self.allows(self.classes[k], p.licence, expedited)
+        )
+        return total - len(self.blocked[c])
 
     def cost(self, c: int, i: int, slot: int) -> int:
         """Units of giving case c the (slot+1)-th case of this batch of reviewer i."""

@@ -90,6 +90,15 @@ def qualification_findings(
                 f"{_cite(board.citation, 'board_certification')}",
             )
         )
+    for period in reviewer.unavailable:
+        if period.covers(as_of):
+            out.append(
+                Finding(
+                    "availability",
+                    f"unavailable {period.start.isoformat()} to {period.end.isoformat()} "
+                    f"{_cite(rules.availability.citation, 'availability')}",
+                )
+            )
     if isinstance(reviewer, PanelReviewer):
         out.extend(_registry_findings(reviewer, as_of, policy))
     return out
@@ -156,15 +165,6 @@ def _registry_findings(
                     f"credentials last verified {reviewer.credentials_verified_on.isoformat()}, "
                     f"re-verification was due {due.isoformat()} "
                     f"{_cite(rv.citation, 'credential_reverification')}",
-                )
-            )
-    for period in reviewer.unavailable:
-        if period.covers(as_of):
-            out.append(
-                Finding(
-                    "availability",
-                    f"unavailable {period.start.isoformat()} to {period.end.isoformat()} "
-                    f"{_cite(rules.availability.citation, 'availability')}",
                 )
             )
     return out

@@ -14,10 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
+from numpy.typing import NDArray
+
 from openimr.domain.case import Case
 from openimr.domain.reviewer import ExpertReviewer
 from openimr.domain.vocabulary import Priority
 from openimr.evidence.normalise import normalise_item
+from openimr.panel.availability import available_through
 from openimr.panel.conflicts import ConflictIndex, ConflictPath, RelationGraph, case_node
 from openimr.panel.licensure import LicenceNeed
 from openimr.panel.model import PanelReviewer
@@ -129,11 +133,16 @@ class Screener:
         specialties: SpecialtyMap | None = None,
         open_cases: Mapping[str, int] | None = None,
         week_capacity: Mapping[str, int] | None = None,
+        expedited_window_days: int = 0,
     ) -> None:
         self.reviewers = list(reviewers)
         # This week's capacity where it differs from the record's (absences prorate it).
         self.week_capacity = dict(week_capacity or {})
         self._states: dict[str, frozenset[str]] = {}
+        # An expedited case goes only to a reviewer not away in the next this many days.
+        self.expedited_window_days = expedited_window_days
+        self._ready: dict[str, bool] = {}
+        self._static: NDArray[np.int64] | None = None
         self.as_of = as_of
         self.policy = policy or reviewer_policy(as_of)
         self.specialties = specialties or default_specialty_map()
@@ -177,6 +186,31 @@ class Screener:
         reviewer = self.by_id[reviewer_id]
         own = reviewer.open_cases if isinstance(reviewer, PanelReviewer) else 0
         return own + self.open_cases.get(reviewer_id, 0)
+
+    def loads(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """(held, capacity left) of every reviewer in panel order, as arrays (batch use)."""
+        if self._static is None:
+            own = [r.open_cases if isinstance(r, PanelReviewer) else 0 for r in self.reviewers]
+            self._static = np.array(own, dtype=np.int64)
+        extra = self.open_cases
+        held = self._static + np.array(
+            [extra.get(r.reviewer_id, 0) for r in self.reviewers], dtype=np.int64
+        )
+        weekly = self.week_capacity
+        week = np.array(
+            [weekly.get(r.reviewer_id, r.capacity_per_week) for r in self.reviewers],
+            dtype=np.int64,
+        )
+        return held, np.maximum(week - held, 0)
+
+    def ready_for_expedited(self, reviewer_id: str) -> bool:
+        """Not away within the expedited window from the screening date."""
+        ready = self._ready.get(reviewer_id)
+        if ready is None:
+            days = self.expedited_window_days
+            ready = days <= 0 or available_through(self.by_id[reviewer_id], self.as_of, days)
+            self._ready[reviewer_id] = ready
+        return ready
 
     def licence_states(self, reviewer_id: str) -> frozenset[str]:
         """The states of the reviewer's licences valid on the screening date."""
@@ -279,6 +313,12 @@ class Screener:
                 held = ", ".join(sorted(self.licence_states(rid))) or "none valid"
                 rules.append("licence_jurisdiction")
                 reasons.append(f"licensed in {held}, not where the case requires: {licence.rule}")
+            if profile.priority is Priority.EXPEDITED and not self.ready_for_expedited(rid):
+                rules.append("availability")
+                reasons.append(
+                    f"away within {self.expedited_window_days} days: an expedited case needs "
+                    "its reviewer at hand until it is decided"
+                )
             if self.capacity(rid) <= 0:
                 rules.append("capacity")
                 reasons.append(f"no capacity left this week (capacity {r.capacity_per_week})")

@@ -148,6 +148,11 @@ def as_seen_by(actor: Actor, case: Case, reviewer_identity: Sequence[str] = ()) 
             if can_see_determination(actor, case)
             else None
         )
+    # Who was taken off the case is reviewer identity too (LC 4610.6(f)).
     return dataclasses.replace(
-        case, assigned_reviewer_id=None, determination=determination, events=[]
+        case,
+        assigned_reviewer_id=None,
+        determination=determination,
+        events=[],
+        released_reviewers=[],
     )

@@ -41,6 +41,9 @@ def case_clocks(case: Case, pack: ClockPack | None = None) -> Clocks:
 def running_clock(case: Case, pack: ClockPack | None = None) -> DeadlineClock | None:
     """The clock that matters now for `case`, or None when nothing is running."""
     name = RUNNING_CLOCK.get(case.state)
+    if case.state is CaseState.ELIGIBLE and case.released_reviewers:
+        # Back after a release (reassignment): the clock it was on keeps running.
+        name = "decision" if case.records_received_on else "records"
     if name is None:
         return None
     clock = case_clocks(case, pack).get(name)

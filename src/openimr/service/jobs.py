@@ -16,6 +16,7 @@ The clocks themselves are those of LC 4610.6(d) and 8 CCR 9792.10.5-9792.10.6
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -37,14 +38,17 @@ from openimr.service.bootstrap import (
     checkpoint_the_log,
     job_ledger,
 )
+from openimr.service.continuous import assign_waiting
 from openimr.service.deadlines import due_alerts
 from openimr.service.document_text import fail_document_text, read_document_text
 from openimr.service.notify import mark_emailed, notify_reviewer, notify_staff, pending_emails
 from openimr.service.ports import JobLedger
 from openimr.service.queries import get_letter
+from openimr.service.reassign import release_overdue
 from openimr.settings import Settings
 
 log = logging.getLogger("openimr.jobs")
+_ASSIGNING = threading.Lock()
 
 Handler = Callable[[dict[str, Any]], None]
 LEASE = timedelta(minutes=2)
@@ -283,14 +287,31 @@ def build_job_queue(settings: Settings, services: Services | None = None) -> Job
     def audit_checkpoint(payload: dict[str, Any]) -> None:
         checkpoint_the_log(services, settings)
 
+    def assign_pending(payload: dict[str, Any]) -> None:
+        # One pass at a time: two at once would both count the same free capacity.
+        with _ASSIGNING:
+            release_overdue(services.uow(), SYSTEM, services.clock)
+            run = assign_waiting(services.uow(), SYSTEM, services.clock)
+        log.info(
+            "assignment pass: %d assigned, %d waiting, %d skipped in %.2f s",
+            len(run.assigned),
+            len(run.waiting),
+            len(run.skipped),
+            run.seconds,
+        )
+
     handlers: dict[str, Handler] = {
         "deadline_scan": deadline_scan,
         "render_pdf": render_pdf,
         "ocr_document": ocr_document,
         "deliver_notifications": deliver,
         "audit_checkpoint": audit_checkpoint,
+        "assign_waiting": assign_pending,
     }
     queue = JobQueue(make_huey(settings), store, handlers, clock=services.clock)
+    # Continuous assignment: every minute, besides the pass queued at once on eligibility
+    # and on a release (api/routes/cases.py).
+    queue.every(1, "assign_waiting")
     if settings.audit_checkpoint_minutes:
         # Signed checkpoints of the audit log, outside the database (SECURITY.md).
         queue.every(settings.audit_checkpoint_minutes, "audit_checkpoint")

@@ -52,6 +52,10 @@ class CaseRepository(Protocol):
 
     def open_counts_by_reviewer(self) -> dict[str, int]: ...
 
+    def assigned_counts_since(self, day: date) -> dict[str, int]:
+        """Cases each reviewer took on `day` or later and still holds (its week's load)."""
+        ...
+
 
 class ReviewerRepository(Protocol):
     def add(self, reviewer: ExpertReviewer) -> None: ...

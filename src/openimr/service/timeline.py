@@ -29,6 +29,14 @@ def _list(value: Any) -> str:
     return "; ".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
 
 
+# How a release reads (ReleaseKind values; "recuse" is how older entries said it).
+RELEASED_AS = {
+    "decline": "declined",
+    "recusal": "recused",
+    "recuse": "recused",
+    "missed_deadline": "was taken off (internal deadline missed)",
+}
+
 # Action -> the sentence that tells it (from the entry's data).
 EVENTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "ApplicationReceived": lambda d: "Application for IMR received",
@@ -47,8 +55,10 @@ EVENTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "CaseWithdrawn": lambda d: f"Withdrawn: {d.get('reason', '')}",
     "ReviewerReleased": lambda d: (
         f"Reviewer {d.get('reviewer_id', '')} "
-        f"{'recused' if d.get('kind') == 'recuse' else 'declined'}: {d.get('reason', '')}"
+        f"{RELEASED_AS.get(str(d.get('kind')), 'declined')}: {d.get('reason', '')}"
     ),
+    "ReviewerReassigned": lambda d: f"Reassigned to reviewer {d.get('reviewer_id', '')}",
+    "AssignmentWaiting": lambda d: f"Waiting for a reviewer: {d.get('reason', '')}",
     "RecordsRequested": lambda d: f"Expert reviewer asked for more records: {d.get('what', '')}",
     "EligibilityReopened": lambda d: f"Eligibility reopened: {d.get('reason', '')}",
     "NoticeServed": lambda d: (

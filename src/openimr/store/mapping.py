@@ -13,16 +13,24 @@ from openimr.domain.case import (
     EligibilityFinding,
     Party,
     RecordsRequest,
+    ReviewerRelease,
 )
 from openimr.domain.citation import Citation
 from openimr.domain.determination import Determination, ItemDetermination
 from openimr.domain.notice import Notice, NoticeRecipient
-from openimr.domain.reviewer import BoardCertification, ExpertReviewer, License, ReviewerCredentials
+from openimr.domain.reviewer import (
+    BoardCertification,
+    ExpertReviewer,
+    License,
+    ReviewerCredentials,
+    Unavailability,
+)
 from openimr.domain.vocabulary import (
     CaseState,
     Decision,
     NoticeKind,
     Priority,
+    ReleaseKind,
     ServiceMethod,
 )
 from openimr.store.tables import (
@@ -191,6 +199,13 @@ def case_from_row(
         assigned_reviewer_id=row.assigned_reviewer_id,
         assigned_on=row.assigned_on,
         noarfi_served_by=_opt_method(row.noarfi_served_by),
+        reviewer_assigned_on=row.reviewer_assigned_on,
+        released_reviewers=[
+            ReviewerRelease(
+                r["reviewer_id"], ReleaseKind(r["kind"]), r["reason"], date.fromisoformat(r["on"])
+            )
+            for r in row.released_reviewers or []
+        ],
         records_received_on=row.records_received_on,
         records_served_by=_opt_method(row.records_served_by),
         decision_date=row.decision_date,
@@ -259,6 +274,16 @@ def case_columns(case: Case) -> dict[str, Any]:
         "filed_by": case.filed_by,
         "assigned_reviewer_id": case.assigned_reviewer_id,
         "assigned_on": case.assigned_on,
+        "reviewer_assigned_on": case.reviewer_assigned_on,
+        "released_reviewers": [
+            {
+                "reviewer_id": r.reviewer_id,
+                "kind": r.kind.value,
+                "reason": r.reason,
+                "on": r.on.isoformat(),
+            }
+            for r in case.released_reviewers
+        ],
         "noarfi_served_by": case.noarfi_served_by.value if case.noarfi_served_by else None,
         "records_received_on": case.records_received_on,
         "records_served_by": case.records_served_by.value if case.records_served_by else None,
@@ -326,6 +351,9 @@ def reviewer_columns(reviewer: ExpertReviewer) -> dict[str, Any]:
         "financial_interests": list(reviewer.financial_interests),
         "capacity_per_week": reviewer.capacity_per_week,
         "active": reviewer.active,
+        "unavailable": [
+            {"from": p.start.isoformat(), "to": p.end.isoformat()} for p in reviewer.unavailable
+        ],
     }
 
 
@@ -353,6 +381,10 @@ def reviewer_from_row(row: ReviewerRow) -> ExpertReviewer:
         financial_interests=list(row.financial_interests),
         capacity_per_week=row.capacity_per_week,
         active=row.active,
+        unavailable=[
+            Unavailability(date.fromisoformat(p["from"]), date.fromisoformat(p["to"]))
+            for p in row.unavailable or []
+        ],
     )
 
 

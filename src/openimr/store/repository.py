@@ -226,6 +226,17 @@ class SqlCaseRepository:
         )
         return {str(rid): int(n) for rid, n in rows}
 
+    def assigned_counts_since(self, day: date) -> dict[str, int]:
+        rows = self.session.execute(
+            select(CaseRow.assigned_reviewer_id, func.count())
+            .where(
+                CaseRow.assigned_reviewer_id.is_not(None),
+                CaseRow.reviewer_assigned_on >= day,
+            )
+            .group_by(CaseRow.assigned_reviewer_id)
+        )
+        return {str(rid): int(n) for rid, n in rows}
+
 
 class SqlReviewerRepository:
     def __init__(self, session: Session) -> None:

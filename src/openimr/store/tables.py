@@ -57,6 +57,8 @@ class CaseRow(Base):
         ForeignKey("reviewers.reviewer_id"), nullable=True, index=True
     )
     assigned_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    reviewer_assigned_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    released_reviewers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     noarfi_served_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     records_received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     records_served_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
@@ -163,6 +165,7 @@ class ReviewerRow(Base):
     financial_interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     capacity_per_week: Mapped[int] = mapped_column(Integer, default=10)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    unavailable: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

@@ -95,10 +95,28 @@ def feasible(rev: dict[str, Any], case: dict[str, Any], as_of: date, reach: set[
     return True
 
 
+def _licensed(rev: dict[str, Any], as_of: date, states: set[str] | None) -> bool:
+    """A licence valid on as_of, in one of `states` (None: any state)."""
+    valid = {
+        x["state"].upper()
+        for x in rev.get("licenses", [])
+        if date.fromisoformat(x["expires"]) >= as_of
+    }
+    return bool(valid) if states is None else bool(valid & states)
+
+
 def check(
-    reviewers_doc: dict[str, Any], cases_doc: dict[str, Any], output: dict[str, Any]
+    reviewers_doc: dict[str, Any],
+    cases_doc: dict[str, Any],
+    output: dict[str, Any],
+    licence_states: dict[str, set[str] | None] | None = None,
 ) -> list[str]:
-    """Every violation of the contract in `output`; empty when it obeys every rule."""
+    """Every violation of the contract in `output`; empty when it obeys every rule.
+
+    `licence_states` says, per jurisdiction, where a reviewer must be licensed (None: any
+    state); California workers' comp (ca_dwc), the default, asks for any state.
+    """
+    rules = {"ca_dwc": None} | (licence_states or {})
     as_of = date.fromisoformat(cases_doc["as_of"])
     revs = {r["id"]: r for r in reviewers_doc["reviewers"]}
     cases = {c["id"]: c for c in cases_doc["cases"]}
@@ -125,6 +143,9 @@ def check(
         rev, case = revs[rid], cases[cid]
         if not _qualified(rev, as_of):
             problems.append(f"{cid}: {rid} is not qualified")
+        jurisdiction = case.get("jurisdiction", "ca_dwc")
+        if not _licensed(rev, as_of, rules.get(jurisdiction)):
+            problems.append(f"{cid}: {rid} is not licensed where {jurisdiction} requires")
         if rid in case.get("excluded_reviewers", []) or rid in case.get("prior_reviewers", []):
             problems.append(f"{cid}: {rid} is excluded by the case")
         hit = reach[rid] & _party_keys(case)

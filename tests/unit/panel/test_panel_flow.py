@@ -107,3 +107,91 @@ def test_the_streamed_document_is_the_same_json_as_the_dict():
     doc = json.loads(buffer.getvalue())
     assert doc["assignments"] == result.to_dict()["assignments"]
     assert doc["summary"] == result.summary() and doc["warnings"] == ["w"]
+
+
+def _state_policy(tmp_path, states):
+    from openimr.rules.assignment_policy import load_assignment_policy
+
+    text = (
+        "jurisdiction: test_state\n"
+        "case_licence:\n"
+        f"  - {{id: case_licence, effective_from: 2013-01-01, scope: states, states: {states},\n"
+        "     citation: 'Test Code 1.1: a reviewer licensed in this state', verified: false}\n"
+        "reviewer_turnaround:\n"
+        "  - {id: reviewer_turnaround, effective_from: 2013-01-01, standard_days: 20,\n"
+        "     expedited_days: 2, citation: 'policy', verified: false}\n"
+    )
+    path = tmp_path / "assignment.yaml"
+    path.write_text(text)
+    return {"test_state": load_assignment_policy(path)}
+
+
+def test_a_jurisdiction_that_asks_for_its_own_licence_gets_it(tmp_path):
+    revs = {
+        "reviewers": [
+            reviewer_doc("CA-ONLY", capacity=3),
+            reviewer_doc(
+                "NY",
+                capacity=3,
+                licenses=[{"state": "NY", "expires": "2028-01-01"}],
+            ),
+        ]
+    }
+    cases = {
+        "as_of": "2026-12-01",
+        "cases": [
+            case_doc("C-NY", parties=[], jurisdiction="test_state"),
+            case_doc("C-NY2", parties=[], jurisdiction="test_state"),
+            case_doc("C-CA", parties=[]),
+        ],
+    }
+    policies = _state_policy(tmp_path, "[NY]")
+    reg = parse_registry(revs)
+    as_of, profiles = parse_cases(cases, policies=policies)
+    result = assign(Screener(reg.reviewers, as_of), profiles)
+    out = {a.case_id: a for a in result}
+    assert out["C-NY"].reviewer_id == "NY" and out["C-NY2"].reviewer_id == "NY"
+    assert any(
+        "licensed in NY as required: rule case_licence (Test Code 1.1" in r
+        for r in out["C-NY"].reasons
+    )
+    assert any("rule case_licence (LC 139.5" in r for r in out["C-CA"].reasons)
+    assert check(revs, cases, result.to_dict(), {"test_state": {"NY"}}) == []
+    # With no NY reviewer, the case waits and says which rule keeps it waiting.
+    as_of, profiles = parse_cases(cases, policies=_state_policy(tmp_path, "[TX]"))
+    result = assign(Screener(reg.reviewers, as_of), profiles)
+    waiting = next(a for a in result if a.case_id == "C-NY")
+    assert waiting.reviewer_id is None
+    assert "hold no licence the case's jurisdiction requires" in waiting.reasons[0]
+    assert "Test Code 1.1" in waiting.reasons[0]
+
+
+def test_the_checker_catches_a_reviewer_licensed_in_the_wrong_state():
+    revs = {"reviewers": [reviewer_doc("R1")]}
+    cases = {"as_of": "2026-12-01", "cases": [case_doc("C1", parties=[], jurisdiction="x")]}
+    out = {
+        "assignments": [
+            {
+                "case_id": "C1",
+                "reviewer_id": "R1",
+                "specialty": "Occupational Medicine",
+                "fit": 1.0,
+                "reasons": ["r"],
+            }
+        ],
+        "summary": {"cases": 1, "assigned": 1},
+    }
+    problems = check(revs, cases, out, {"x": {"NY"}})
+    assert any("not licensed where x requires" in p for p in problems)
+
+
+def test_an_unknown_jurisdiction_is_refused_naming_the_record():
+    import pytest
+
+    from openimr.domain.errors import InvalidInput
+
+    cases = {"as_of": "2026-12-01", "cases": [case_doc("C1"), case_doc("C2", jurisdiction="mars")]}
+    with pytest.raises(InvalidInput) as err:
+        parse_cases(cases)
+    assert "cases[1] (id 'C2').jurisdiction" in err.value.message
+    assert "unknown jurisdiction 'mars'" in err.value.message and "ca_dwc" in err.value.message

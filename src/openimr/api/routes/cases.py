@@ -22,11 +22,13 @@ from openimr.api.schemas import (
     IssueCreate,
     RecordsReceivedCreate,
     RecordsUpload,
+    ReleaseCreate,
     ReviewCreate,
     StatePublic,
     VersionedCommand,
 )
 from openimr.domain.errors import InvalidInput
+from openimr.domain.vocabulary import CaseState
 from openimr.service.assign import AssignReviewer, assign_reviewer
 from openimr.service.auth import actor_for
 from openimr.service.intake import (
@@ -41,6 +43,7 @@ from openimr.service.intake import (
 )
 from openimr.service.issue import IssueDetermination, issue_determination
 from openimr.service.publish import PublishDetermination, publish_determination
+from openimr.service.reassign import ReleaseReviewer, release_reviewer
 from openimr.service.review import ItemDecision, RecordReview, record_review
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -131,14 +134,19 @@ async def submit(
 
 @router.post("/{case_number}/eligibility", response_model=StatePublic)
 def decide_eligibility(
-    case_number: str, svc: Svc, user: CurrentUser, body: EligibilityCreate | None = None
+    case_number: str, svc: Svc, ctx: Ctx, user: CurrentUser, body: EligibilityCreate | None = None
 ) -> StatePublic:
     """Decide eligibility (8 CCR 9792.10.3); each finding cites its rule (see GET the case).
-    An ineligible or deferred case gets its written notice, served `served_by` today."""
+
+    An ineligible or deferred case gets its written notice, served `served_by` today. An
+    eligible case waits for a reviewer: the assignment pass is queued at once.
+    """
     served_by = (body or EligibilityCreate()).served_by
     result = determine_eligibility(
         case_number, svc.uow(), actor_for(user), svc.clock, served_by=served_by
     )
+    if ctx.jobs is not None and result.state is CaseState.ELIGIBLE:
+        ctx.jobs.enqueue("assign_waiting")
     return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
 
 
@@ -153,6 +161,21 @@ def assign(case_number: str, body: AssignmentCreate, svc: Svc, user: CurrentUser
         noarfi_served_by=body.noarfi_served_by,
     )
     result = assign_reviewer(cmd, svc.uow(), actor_for(user), svc.clock)
+    return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
+
+
+@router.post("/{case_number}/release", response_model=StatePublic)
+def release(
+    case_number: str, body: ReleaseCreate, svc: Svc, ctx: Ctx, user: CurrentUser
+) -> StatePublic:
+    """Decline, recusal or missed deadline: the reviewer comes off the case, which goes back
+    to waiting with that reviewer excluded for good; the next assignment pass is queued."""
+    cmd = ReleaseReviewer(
+        case_number, body.reviewer_id, body.kind, body.reason, body.expected_version
+    )
+    result = release_reviewer(cmd, svc.uow(), actor_for(user), svc.clock)
+    if ctx.jobs is not None:
+        ctx.jobs.enqueue("assign_waiting")
     return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
 
 

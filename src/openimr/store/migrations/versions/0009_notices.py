@@ -6,8 +6,8 @@ recorded how its NOARFI was served gets that notice (dated the day the reviewer 
 as the clock then counted) addressed to the parties the regulation names, so no running clock
 is lost. `noarfi_served_by` stays for the packs whose assignment is not a notice.
 
-Revision ID: 0008_notices
-Revises: 0007_login_by_address
+Revision ID: 0009_notices
+Revises: 0008_reassignment
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_notices"
-down_revision = "0007_login_by_address"
+revision = "0009_notices"
+down_revision = "0008_reassignment"
 branch_labels = None
 depends_on = None
 
@@ -59,7 +59,7 @@ def _assignment_notice(conn: Any, case_id: int, assigned_on: Any, method: str) -
         "mailed_on": str(assigned_on)[:10],
         "served_by": method,
         "recipients": recipients,
-        "server_name": "recorded before notices were kept (migration 0008)",
+        "server_name": "recorded before notices were kept (migration 0009)",
         "details": {"migrated": True},
         "content_sha256": None,
     }
