@@ -18,7 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openimr.api.errors import error_body, install_error_handlers
 from openimr.api.routes import register_api_routes
+from openimr.inputs import limits_of
 from openimr.runtime.context import AppContext, build_context
+from openimr.runtime.limits import RequestLimits
 from openimr.runtime.proxy import TrustedProxyHeaders, parse_networks
 from openimr.settings import Settings
 from openimr.web.pages import register_web_routes
@@ -95,6 +97,12 @@ def create_app(settings: Settings, ctx: AppContext | None = None) -> FastAPI:
     app.state.ctx = context
     install_error_handlers(app)
 
+    # Limits before any route reads the body (413 / 422), with the security headers on.
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_request_mb * 1024 * 1024,
+        limits=limits_of(settings),
+    )
     app.add_middleware(SecurityHeaders)
     # Outermost: every layer below sees the real client address (per-address login limits).
     app.add_middleware(TrustedProxyHeaders, networks=parse_networks(settings.trusted_proxies))

@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     audit_checkpoint_minutes: int = Field(default=60, ge=0)  # the worker's period; 0: never
     audit_log_name: str = Field(default="openimr audit log", min_length=1, max_length=200)
 
+    # Limits on what arrives (SECURITY.md): refused early with 413 or 422 naming the field.
+    max_request_mb: int = Field(default=60, ge=1)  # a whole request body (uploads included)
+    max_upload_mb: int = Field(default=25, ge=1)  # one uploaded document; one batch input file
+    max_json_depth: int = Field(default=32, ge=2, le=1000)  # nesting of arrays and objects
+    max_line_kb: int = Field(default=512, ge=1)  # one JSON-lines record, one JSON form field
+    max_text_chars: int = Field(default=100_000, ge=1000)  # one free-text value
+
     # Login and tokens (SECURITY.md).
     token_lifetime_minutes: int = Field(default=60, ge=1, le=43_200)  # API bearer tokens
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-

@@ -78,8 +78,8 @@ def test_bad_line_gives_an_error_line_with_its_number_and_the_batch_goes_on(
     missing_items = {k: v for k, v in CASE.items() if k != "items"}
     code, out = _run(tmp_path, ["{not json", json.dumps(missing_items), json.dumps(CASE)])
     assert code == 1
-    assert out[0]["line"] == 1 and "line 1" in out[0]["error"]
-    assert out[1]["line"] == 2 and "items" in out[1]["error"]
+    assert out[0]["line"] == 1 and "in.jsonl:1: not valid JSON" in out[0]["error"]
+    assert out[1]["line"] == 2 and out[1]["field"] == "items" and "items" in out[1]["error"]
     assert [o.get("item_id") for o in out[2:]] == ["1", "2"]
 
 
@@ -98,7 +98,7 @@ def test_precedents_never_come_from_the_same_case(tmp_path: Path) -> None:
 def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["assist", "batch", str(tmp_path / "absent.jsonl")])
     assert result.exit_code == 2
-    assert "no such file" in result.output
+    assert "absent.jsonl: cannot read: No such file" in result.output
 
 
 def _letter(n: int, overturned: bool) -> dict:

@@ -90,7 +90,7 @@ def test_bad_lines_get_an_error_line_and_the_batch_goes_on(tmp_path: Path) -> No
     )
     assert code == 1
     assert len(out) == 5
-    assert "not JSON" in str(out[0]["error"]) and out[0]["line"] == 1
+    assert "not valid JSON" in str(out[0]["error"]) and out[0]["line"] == 1
     assert "events.ur_decision" in str(out[1]["error"])
     assert "ur_service" in str(out[2]["error"]) and "pigeon" in str(out[2]["error"])
     assert "unknown jurisdiction" in str(out[3]["error"])

@@ -67,8 +67,9 @@ def test_a_bad_file_gives_an_error_line_and_the_batch_goes_on(tmp_path: Path) ->
     (folder / "notes.md").write_text("ignored: not a letter file type")
     result = runner.invoke(app, ["letter", "parse", str(folder)])
     assert result.exit_code == 1
-    rows = _lines(result.output)
+    rows = _lines(result.stdout)
     assert [Path(r["path"]).name for r in rows] == ["a.txt", "b.txt", "c.pdf", "d.txt"]
+    assert f"skipped {folder / 'notes.md'}: not a letter file" in result.stderr
     errors = {Path(r["path"]).name: r["error"] for r in rows if "error" in r}
     assert set(errors) == {"b.txt", "c.pdf"}
     assert "empty file" in errors["b.txt"]

@@ -6,7 +6,6 @@ line number and what is wrong; the batch goes on with the next line.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from openimr.assist.dmhc import category_proposals
 from openimr.assist.propose import Assistant
 from openimr.assist.schema import CaseInput
 from openimr.domain.errors import InvalidInput
+from openimr.inputs import DEFAULT_LIMITS, InputLimits, loads, read_input_file, text_lines
 from openimr.rules.pack import pack_named
 
 
@@ -28,38 +28,56 @@ def _validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def run_batch(lines: Iterable[str], assistant: Assistant) -> Iterator[dict[str, Any]]:
-    """Output records for the input lines; errors are records with `line` and `error`."""
-    for number, raw in enumerate(lines, start=1):
+def _error(where: str, number: int, field: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The error record of one bad line: file, line, field and one readable sentence."""
+    prefix = f"{where}:{number}"
+    text = message if message.startswith(prefix) else f"{prefix}: {message}"
+    return {"file": where, "line": number, **extra, "field": field, "error": text}
+
+
+def run_batch(
+    lines: Iterable[tuple[int, str | InvalidInput]],
+    assistant: Assistant,
+    *,
+    where: str = "<stdin>",
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> Iterator[dict[str, Any]]:
+    """Output records for the numbered input lines (`inputs.text_lines`); a bad line gives
+    one error record naming the file, the line and the field, and the batch goes on."""
+    for number, raw in lines:
+        if isinstance(raw, InvalidInput):
+            yield _error(where, number, str(raw.details.get("field", "line")), raw.message)
+            continue
         if not raw.strip():
             continue
         try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield {"line": number, "error": f"line {number}: not valid JSON ({exc.msg})"}
+            data = loads(raw, where, limits, line=number)
+        except InvalidInput as exc:
+            yield _error(where, number, str(exc.details.get("field", "json")), exc.message)
             continue
         if not isinstance(data, dict):
-            yield {"line": number, "error": f"line {number}: expected a JSON object per line"}
+            yield _error(where, number, "line", "expected a JSON object per line")
             continue
         try:
             case = CaseInput.model_validate(data)
         except ValidationError as exc:
-            yield {
-                "line": number,
-                "case_id": data.get("id"),
-                "error": f"line {number}: {_validation_message(exc)}",
-            }
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "case"
+            case_id = data.get("id")
+            yield _error(
+                where,
+                number,
+                field,
+                _validation_message(exc),
+                case_id=case_id if isinstance(case_id, str | int) else None,
+            )
             continue
         jurisdiction = data.get("jurisdiction")
         if jurisdiction is not None:
             try:
                 support = pack_named(str(jurisdiction)).data.decision_support
             except InvalidInput as exc:
-                yield {
-                    "line": number,
-                    "case_id": data.get("id"),
-                    "error": f"line {number}: {exc.message}",
-                }
+                yield _error(where, number, "jurisdiction", exc.message, case_id=case.id)
                 continue
             if support == "category_rates":
                 # A health plan's case: the category rates of the DMHC decisions, no MTUS.
@@ -78,15 +96,20 @@ def read_letters(path: Path, errors: list[str]) -> list[dict[str, Any]]:
         raise InvalidInput(f"{path}: no such file or folder", field="letters")
     if path.is_file() and path.suffix == ".jsonl":
         letters = []
-        for n, line in enumerate(path.read_text().splitlines(), start=1):
+        for n, line in text_lines(read_input_file(path), str(path)):
+            if isinstance(line, InvalidInput):
+                errors.append(line.message)
+                continue
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{path}:{n}: not valid JSON ({exc.msg})")
+                record = loads(line, str(path), line=n)
+            except InvalidInput as exc:
+                errors.append(exc.message)
                 continue
-            if "error" in record:
+            if not isinstance(record, dict):
+                errors.append(f"{path}:{n}: expected a letter-parse JSON object")
+            elif "error" in record:
                 errors.append(f"{path}:{n}: {record['error']}")
             else:
                 letters.append(record)

@@ -12,7 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from openimr.domain.errors import InvalidInput
 from openimr.evidence.schema import ReasonCode
+from openimr.inputs import iso_date
 
 # uphold / overturn only where that proposal is precise enough (assist.thresholds);
 # insufficient: the deciding criteria cannot be evaluated from the record; undecided: neither.
@@ -55,6 +57,18 @@ class CaseInput(BaseModel):
     @classmethod
     def _id_as_text(cls, value: object) -> object:
         return str(value) if isinstance(value, int) else value
+
+    @field_validator("date_of_injury", "ur_denial_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """ISO 8601 dates (docs/product.md): 2016-13-45 or 10/13/2016 is an error, not a
+        date the assist silently ignores."""
+        if value is None:
+            return value
+        try:
+            return iso_date(value, "date").isoformat()
+        except InvalidInput as err:
+            raise ValueError(f"{value!r} is not a calendar date written YYYY-MM-DD") from err
 
 
 class CitationOut(BaseModel):

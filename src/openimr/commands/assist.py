@@ -43,6 +43,8 @@ def batch(
     from openimr.assist.model import PRECEDENTS_FILE, packaged_model_dir
     from openimr.assist.precedents import precedent_search
     from openimr.assist.propose import Assistant
+    from openimr.inputs import limits_of, read_input_file, text_lines
+    from openimr.settings import Settings
 
     try:
         assistant = Assistant.load(model, corpus)
@@ -54,15 +56,19 @@ def batch(
             assistant = Assistant(assistant.model, index)
     except OpenIMRError as exc:
         _fail(exc.message)
+    limits = limits_of(Settings())
     if str(input_path) == "-":
-        lines = sys.stdin
-    elif not input_path.is_file():
-        _fail(f"{input_path}: no such file")
+        where, data = "<stdin>", sys.stdin.buffer.read()
     else:
-        lines = input_path.open(encoding="utf-8", errors="replace")
+        where = str(input_path)
+        try:
+            data = read_input_file(input_path, limits)
+        except OpenIMRError as exc:
+            _fail(exc.message)
     failed = False
     out = sys.stdout
-    for record in run_batch(lines, assistant):
+    lines = text_lines(data, where, limits)
+    for record in run_batch(lines, assistant, where=where, limits=limits):
         failed = failed or "error" in record
         out.write(json.dumps(record) + "\n")
     raise typer.Exit(1 if failed else 0)

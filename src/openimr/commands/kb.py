@@ -9,7 +9,8 @@ from typing import Any
 
 import typer
 
-from openimr.domain.errors import OpenIMRError, RuleDataError
+from openimr.domain.errors import InvalidInput, OpenIMRError, RuleDataError
+from openimr.inputs import decode_text, loads, read_input_file
 
 app = typer.Typer(help="The guideline knowledge base and evidence engine.", no_args_is_help=True)
 
@@ -143,9 +144,9 @@ def _facts_from(
     facts: dict[str, Any] = {}
     if summary is not None:
         try:
-            summary_text = summary.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            _fail(f"--summary {summary}: {exc.strerror}")
+            summary_text = decode_text(read_input_file(summary), str(summary))
+        except InvalidInput as exc:
+            _fail(f"--summary {exc.message}")
             return facts
         try:
             from openimr.assist.facts import extract_facts
@@ -158,9 +159,9 @@ def _facts_from(
         facts.update(found.values())
     if facts_file is not None:
         try:
-            loaded = json.loads(facts_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            _fail(f"--facts {facts_file}: not a readable JSON object ({exc})")
+            loaded = loads(read_input_file(facts_file), str(facts_file))
+        except InvalidInput as exc:
+            _fail(f"--facts {exc.message}")
             return facts
         if not isinstance(loaded, dict):
             _fail(f"--facts {facts_file}: expected a JSON object of fact: value")

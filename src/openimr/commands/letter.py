@@ -18,13 +18,16 @@ app = typer.Typer(help="Parse final determination letters.", no_args_is_help=Tru
 LETTER_SUFFIXES = {".pdf", ".txt", ".text"}
 
 
-def letter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named on the command line, and letter files found under named folders, sorted."""
+def letter_files(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iterator[Path]:
+    """Files named on the command line, and letter files found under named folders, sorted;
+    the other files of a folder go to `skipped` (reported, never silently passed over)."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES
-            )
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                if found.suffix.lower() in LETTER_SUFFIXES:
+                    yield found
+                elif skipped is not None:
+                    skipped.append(found)
         else:
             yield path  # a missing file yields an error line, not a crash
 
@@ -38,7 +41,7 @@ def parse_to_json_line(path: Path) -> tuple[str, bool]:
     except LetterParseError as exc:
         return json.dumps({"path": str(path), "error": exc.message}), False
     except RecursionError as exc:  # a pathological PDF; still one line, batch goes on
-        return json.dumps({"path": str(path), "error": f"unreadable: {exc}"}), False
+        return json.dumps({"path": str(path), "error": f"{path}: unreadable: {exc}"}), False
     return json.dumps(letter.to_json_dict(), ensure_ascii=False), True
 
 
@@ -47,8 +50,13 @@ def parse(
     paths: list[Path] = typer.Argument(..., help="Letter files (PDF or text) or folders."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Parse with N worker processes."),
 ) -> None:
-    """Parse letters into one JSON object per line; exit 1 when any file failed."""
-    files = list(letter_files(paths))
+    """Parse letters into one JSON object per line; exit 1 when any file failed.
+
+    Files in a folder that are not .pdf, .txt or .text are skipped, each named on stderr."""
+    skipped: list[Path] = []
+    files = list(letter_files(paths, skipped))
+    for path in skipped:
+        typer.echo(f"skipped {path}: not a letter file (.pdf, .txt or .text)", err=True)
     all_ok = True
     workers = min(jobs, len(files))
     if workers > 1:

@@ -22,13 +22,22 @@ def _fail(message: str) -> None:
     raise typer.Exit(EXIT_INVALID)
 
 
+def _fail_all(err: OpenIMRError) -> None:
+    """One line per problem (every bad record of a file), then exit 2."""
+    for problem in err.details.get("problems") or [err.message]:
+        typer.echo(f"error: {problem}", err=True)
+    raise typer.Exit(EXIT_INVALID)
+
+
 def _read_json(path: Path, what: str) -> Any:
+    from openimr.inputs import limits_of, loads, read_input_file, whole_file
+    from openimr.settings import Settings
+
+    limits = limits_of(Settings())
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        _fail(f"{what} {path}: cannot read: {exc.strerror}")
-    except json.JSONDecodeError as exc:
-        _fail(f"{what} {path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+        return loads(read_input_file(path, limits), f"{what} {path}", whole_file(limits))
+    except OpenIMRError as err:
+        _fail(err.message)
 
 
 @app.command()
@@ -48,6 +57,7 @@ def assign(
     from openimr.panel.assignment import assign as run_assign
     from openimr.panel.case_input import parse_cases
     from openimr.panel.ledger import Ledger
+    from openimr.panel.records import in_file
     from openimr.panel.registry import load_registry, parse_registry
     from openimr.panel.screening import Screener
 
@@ -58,7 +68,13 @@ def assign(
             registry = load_registry(reviewers)
         else:
             registry = parse_registry(_read_json(reviewers, "reviewer file"))
+    except InvalidInput as exc:
+        _fail_all(in_file(exc, reviewers))
+    try:
         as_of, profiles = parse_cases(case_doc)
+    except InvalidInput as exc:
+        _fail_all(in_file(exc, cases))
+    try:
         if explain is not None and explain not in {p.case_id for p in profiles}:
             raise InvalidInput(f"--explain: no case {explain!r} in {cases}", field="explain")
         history = None
@@ -142,7 +158,7 @@ def import_(
     try:
         registry = load_registry(source)
     except OpenIMRError as exc:
-        _fail(exc.message)
+        _fail_all(exc)
     for warning in registry.warnings:
         typer.echo(f"warning: {warning}", err=True)
     sys.stdout.write(registry_to_csv(registry) if to == "csv" else registry_to_json(registry))
@@ -183,7 +199,7 @@ def recheck(
             registry.reviewers, on, reviewer_policy(on), horizon_days=days
         )
     except OpenIMRError as exc:
-        _fail(exc.message)
+        _fail_all(exc)
     rows = [
         {
             "reviewer_id": x.reviewer_id,

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,6 +31,7 @@ from pydantic import ValidationError
 
 from openimr.domain.errors import InvalidInput
 from openimr.domain.vocabulary import Priority, ServiceMethod
+from openimr.inputs import DEFAULT_LIMITS, loads, whole_file
 from openimr.rules.pack import JurisdictionPack, pack_named
 from openimr.service.intake import DocumentUpload, ItemInput, PartyInput, SubmitApplication
 
@@ -55,10 +55,10 @@ def parse_bundle(raw: bytes | str) -> Any:
     """The validated R4B Bundle; InvalidInput names the entry, resource and element."""
     from fhir.resources.R4B.bundle import Bundle
 
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InvalidInput(f"the bundle is not JSON: {err}", field="bundle") from err
+    try:  # within the input limits: a bundle nested 5,000 deep is an error, not a crash
+        data = loads(raw, "bundle", whole_file(DEFAULT_LIMITS))
+    except InvalidInput as err:
+        raise InvalidInput(f"the bundle is not usable JSON: {err.message}", field="bundle") from err
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise InvalidInput("the JSON is not a FHIR Bundle (resourceType)", field="resourceType")
     entries = data.get("entry") or []

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from openimr.domain.errors import LetterParseError, UnreadablePdf
+from openimr.domain.errors import InvalidInput, LetterParseError, UnreadablePdf
+from openimr.inputs import decode_text
 from openimr.letters.model import ParsedItem, ParsedLetter
 from openimr.letters.parse_citations import parse_guideline_paragraph
 from openimr.letters.parse_fields import (
@@ -70,8 +71,11 @@ def _pdf_letter_text(source: bytes | Path, path: Path) -> str:
         raise LetterParseError(exc.message, path=str(path)) from exc
 
 
-def read_letter_text(path: Path) -> str:
-    """The text of a letter file: PDF by signature or suffix, otherwise decoded text."""
+def read_letter_text(path: Path, notes: list[str] | None = None) -> str:
+    """The text of a letter file: PDF by signature or suffix, otherwise decoded text —
+    UTF-8, or UTF-16/32 by its byte-order mark; text in another encoding is read as
+    Windows-1252 (letters saved on Windows) with a note in `notes` naming the first byte
+    that is not UTF-8, never silently."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -84,20 +88,29 @@ def read_letter_text(path: Path) -> str:
         if raw.lstrip()[:5] != b"%PDF-":
             raise LetterParseError(f"{path}: not a PDF (no %PDF header)", path=str(path))
         return _pdf_letter_text(raw, path)
-    if b"\x00" in raw[:4096]:
-        raise LetterParseError(f"{path}: binary file, neither text nor PDF", path=str(path))
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+    try:
+        return decode_text(raw, str(path))
+    except InvalidInput as err:
+        if not raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            if b"\x00" in raw[:4096]:
+                raise LetterParseError(
+                    f"{path}: binary file, neither text nor PDF", path=str(path)
+                ) from err
+            text = raw.decode("cp1252", errors="replace")
+            if text.count("\ufffd") <= max(3, len(text) // 1000):
+                if notes is not None:
+                    notes.append(f"{err.message}: read as Windows-1252")
+                return text
+        raise LetterParseError(err.message, path=str(path)) from err
 
 
 def parse_letter_file(path: Path | str) -> ParsedLetter:
     """Parse one letter file (PDF or text); raises LetterParseError naming file and reason."""
     path = Path(path)
-    return parse_letter_text(read_letter_text(path), path=str(path))
+    notes: list[str] = []
+    letter = parse_letter_text(read_letter_text(path, notes), path=str(path))
+    letter.warnings = [*notes, *letter.warnings]
+    return letter
 
 
 # -- layouts --------------------------------------------------------------------------

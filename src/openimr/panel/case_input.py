@@ -31,7 +31,7 @@ from openimr.domain.errors import InvalidInput, RuleDataError
 from openimr.domain.vocabulary import Priority
 from openimr.panel.conflicts import CATEGORY_BY_ROLE
 from openimr.panel.licensure import LicenceNeed
-from openimr.panel.records import IdentifiedIn, InputModel, invalid, validate_records
+from openimr.panel.records import IdentifiedIn, InputModel, IsoDate, invalid, validate_records
 from openimr.panel.screening import CaseProfile
 from openimr.rules.assignment_policy import AssignmentPolicy, policy_of
 from openimr.rules.loader import DEFAULT_JURISDICTION
@@ -57,7 +57,7 @@ class PartyIn(InputModel):
 
 class CaseIn(IdentifiedIn):
     priority: Priority = Priority.STANDARD
-    due: date | None = None
+    due: IsoDate | None = None
     condition: str = ""
     items: list[ItemIn] = Field(default_factory=list)
     specialties: list[str] | None = None
@@ -96,7 +96,7 @@ class CaseIn(IdentifiedIn):
 
 
 class CaseFileHead(InputModel):
-    as_of: date
+    as_of: IsoDate
 
 
 def parse_cases(

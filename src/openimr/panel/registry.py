@@ -39,33 +39,48 @@ from pydantic import Field, ValidationError, field_validator
 
 from openimr.domain.errors import InvalidInput
 from openimr.domain.reviewer import BoardCertification, License
+from openimr.inputs import (
+    DEFAULT_LIMITS,
+    InputLimits,
+    decode_text,
+    loads,
+    read_input_file,
+    whole_file,
+)
 from openimr.panel.conflicts import RelationGraph
 from openimr.panel.model import DeaRegistration, PanelReviewer, Unavailability
 from openimr.panel.qualification import add_years
-from openimr.panel.records import IdentifiedIn, InputModel, invalid, validate_records
+from openimr.panel.records import (
+    IdentifiedIn,
+    InputModel,
+    IsoDate,
+    in_file,
+    invalid,
+    validate_records,
+)
 from openimr.panel.specialties import SpecialtyMap, default_specialty_map
 from openimr.rules.reviewer_policy import ReviewerPolicy
 
 
 class LicenceIn(InputModel):
     state: str = Field(min_length=2)
-    expires: date
+    expires: IsoDate
     number: str | None = None
 
 
 class BoardIn(InputModel):
     board: str = Field(min_length=1)
-    expires: date | None = None
+    expires: IsoDate | None = None
 
 
 class PeriodIn(InputModel):
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
+    start: IsoDate = Field(alias="from")
+    end: IsoDate = Field(alias="to")
 
 
 class DeaIn(InputModel):
     number: str
-    expires: date
+    expires: IsoDate
 
 
 class ReviewerIn(IdentifiedIn):
@@ -81,7 +96,7 @@ class ReviewerIn(IdentifiedIn):
     affiliations: list[str] = Field(default_factory=list)
     financial_interests: list[str] = Field(default_factory=list)
     active: bool = True
-    credentials_verified_on: date | None = None
+    credentials_verified_on: IsoDate | None = None
     disciplinary_actions: list[str] = Field(default_factory=list)
     unavailable: list[PeriodIn] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
@@ -134,8 +149,11 @@ class Registry:
     warnings: list[str]
 
 
-def parse_registry(data: Any, *, specialties: SpecialtyMap | None = None) -> Registry:
-    """Validate a registry document (the JSON shape above)."""
+def parse_registry(
+    data: Any, *, specialties: SpecialtyMap | None = None, lines: list[int] | None = None
+) -> Registry:
+    """Validate a registry document (the JSON shape above); `lines` are the file lines the
+    reviewers came from (CSV), for the error messages."""
     vocabulary = specialties or default_specialty_map()
     if isinstance(data, list):
         data = {"reviewers": data}
@@ -144,7 +162,7 @@ def parse_registry(data: Any, *, specialties: SpecialtyMap | None = None) -> Reg
     reviewers: list[PanelReviewer] = []
     warnings: list[str] = []
     records = validate_records(
-        data["reviewers"], ReviewerIn, collection="reviewers", noun="reviewer"
+        data["reviewers"], ReviewerIn, collection="reviewers", noun="reviewer", lines=lines
     )
     for where, record in records:
         for k, name in enumerate(record.specialties):
@@ -172,23 +190,18 @@ def parse_registry(data: Any, *, specialties: SpecialtyMap | None = None) -> Reg
     return Registry(reviewers, graph, warnings)
 
 
-def load_registry(path: Path | str) -> Registry:
-    """Read a registry from a .json or .csv file."""
+def load_registry(path: Path | str, limits: InputLimits = DEFAULT_LIMITS) -> Registry:
+    """Read a registry from a .json or .csv file (UTF-8, or UTF-16/32 with a byte-order
+    mark); every problem names the file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read: {exc.strerror}", field=str(path)) from exc
-    if path.suffix.lower() == ".csv":
-        return parse_registry({"reviewers": _rows_from_csv(text)})
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-            field=str(path),
-        ) from exc
-    return parse_registry(data)
+        raw = read_input_file(path, limits)
+        if path.suffix.lower() == ".csv":
+            rows, lines = _rows_from_csv(decode_text(raw, str(path)), str(path))
+            return parse_registry({"reviewers": rows}, lines=lines)
+        return parse_registry(loads(raw, str(path), whole_file(limits)))
+    except InvalidInput as err:
+        raise in_file(err, path) from err
 
 
 # -- export -------------------------------------------------------------------------------
@@ -286,51 +299,79 @@ def _split(cell: str | None) -> list[str]:
     return [p.strip() for p in (cell or "").split(";") if p.strip()]
 
 
-def _rows_from_csv(text: str) -> list[dict[str, Any]]:
-    """CSV rows as JSON-shaped records; malformed cells are left for pydantic to name."""
+CSV_REQUIRED = ("id", "profession", "specialties", "years_active_practice", "hours_per_week")
+
+
+def _rows_from_csv(text: str, where: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """CSV rows as JSON-shaped records, and the line each began on; malformed cells are left
+    for pydantic to name. A file without the required header, or without one reviewer row,
+    is refused: a garbage file must not pass as an empty panel."""
     rows: list[dict[str, Any]] = []
-    for row in csv.DictReader(io.StringIO(text)):
-        rec: dict[str, Any] = {k: (v if v != "" else None) for k, v in row.items() if k}
-        for key in (
-            "specialties",
-            "affiliations",
-            "financial_interests",
-            "disciplinary_actions",
-            "languages",
-        ):
-            rec[key] = _split(row.get(key))
-        rec["licenses"] = []
-        for cell in _split(row.get("licenses")):
-            parts = cell.split(":")
-            lic: dict[str, Any] = {
-                "state": parts[0],
-                "expires": parts[1] if len(parts) > 1 else None,
-            }
-            if len(parts) > 2:
-                lic["number"] = parts[2]
-            rec["licenses"].append(lic)
-        rec["board_certifications"] = []
-        for cell in _split(row.get("board_certifications")):
-            board, _, expires = cell.partition(":")
-            rec["board_certifications"].append({"board": board, "expires": expires or None})
-        rec["unavailable"] = []
-        for cell in _split(row.get("unavailable")):
-            start, _, end = cell.partition("..")
-            rec["unavailable"].append({"from": start, "to": end or None})
-        dea = row.get("dea")
-        if dea:
-            number, _, expires = dea.partition(":")
-            rec["dea"] = {"number": number, "expires": expires or None}
-        else:
-            rec.pop("dea", None)
-        for key in ("active",):
-            if rec.get(key) is None:
-                rec.pop(key, None)
-        for key in ("capacity", "open_cases", "name", "credentials_verified_on"):
-            if rec.get(key) is None:
-                rec.pop(key, None)
-        rows.append(rec)
-    return rows
+    lines: list[int] = []
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        header = [h.strip() for h in (reader.fieldnames or []) if h]
+    except csv.Error as err:
+        raise InvalidInput(f"{where}: not a CSV file ({err})", field="header") from err
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise InvalidInput(
+            f"{where}:1: the header lacks {', '.join(missing)} (columns: {', '.join(CSV_COLUMNS)})",
+            field="header",
+        )
+    try:
+        for row in reader:
+            lines.append(reader.line_num)
+            rows.append(_csv_record(row))
+    except csv.Error as err:
+        raise InvalidInput(f"{where}:{reader.line_num}: bad CSV ({err})", field="line") from err
+    if not rows:
+        raise InvalidInput(f"{where}: no reviewer rows under the header", field="reviewers")
+    return rows, lines
+
+
+def _csv_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One CSV row as a JSON-shaped reviewer record."""
+    rec: dict[str, Any] = {k: (v if v != "" else None) for k, v in row.items() if k}
+    for key in (
+        "specialties",
+        "affiliations",
+        "financial_interests",
+        "disciplinary_actions",
+        "languages",
+    ):
+        rec[key] = _split(row.get(key))
+    rec["licenses"] = []
+    for cell in _split(row.get("licenses")):
+        parts = cell.split(":")
+        lic: dict[str, Any] = {
+            "state": parts[0],
+            "expires": parts[1] if len(parts) > 1 else None,
+        }
+        if len(parts) > 2:
+            lic["number"] = parts[2]
+        rec["licenses"].append(lic)
+    rec["board_certifications"] = []
+    for cell in _split(row.get("board_certifications")):
+        board, _, expires = cell.partition(":")
+        rec["board_certifications"].append({"board": board, "expires": expires or None})
+    rec["unavailable"] = []
+    for cell in _split(row.get("unavailable")):
+        start, _, end = cell.partition("..")
+        rec["unavailable"].append({"from": start, "to": end or None})
+    dea = row.get("dea")
+    if dea:
+        number, _, expires = dea.partition(":")
+        rec["dea"] = {"number": number, "expires": expires or None}
+    else:
+        rec.pop("dea", None)
+    for key in ("active",):
+        if rec.get(key) is None:
+            rec.pop(key, None)
+    for key in ("capacity", "open_cases", "name", "credentials_verified_on"):
+        if rec.get(key) is None:
+            rec.pop(key, None)
+    return rec
 
 
 # -- credential re-verification -----------------------------------------------------------

@@ -11,12 +11,12 @@ Anything else is an error naming the key.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime
 from typing import Any
 
 from openimr.domain.errors import InvalidInput, RuleDataError
+from openimr.inputs import DEFAULT_LIMITS, InputLimits, loads
 from openimr.rules.clocks import ClockFacts, ClockPack, compute_clocks, load_clock_pack
 from openimr.rules.loader import DATA_DIR
 
@@ -106,11 +106,19 @@ def facts_from_record(record: Any, pack: ClockPack) -> ClockFacts:
     )
 
 
-def clocks_line(line: str, number: int) -> tuple[dict[str, Any], bool]:
-    """(output object, ok?) for one input line; a bad line becomes an error object."""
+def clocks_line(
+    line: str | InvalidInput,
+    number: int,
+    where: str = "<stdin>",
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> tuple[dict[str, Any], bool]:
+    """(output object, ok?) for one input line; a bad line (or one that could not be read:
+    `line` is then the error) becomes an error object naming the file, line and field."""
     record_id: Any = None
     try:
-        record = json.loads(line)
+        if isinstance(line, InvalidInput):
+            raise line
+        record = loads(line, where, limits, line=number)
         if isinstance(record, dict):
             record_id = record.get("id")
         jurisdiction = record.get("jurisdiction", "ca_dwc") if isinstance(record, dict) else ""
@@ -118,11 +126,18 @@ def clocks_line(line: str, number: int) -> tuple[dict[str, Any], bool]:
             raise InvalidInput("jurisdiction must be a string", field="jurisdiction")
         pack = pack_for(jurisdiction)
         facts = facts_from_record(record, pack)
-    except json.JSONDecodeError as err:
-        error = f"not JSON: {err.msg} (column {err.colno})"
-        return {"id": None, "line": number, "error": error}, False
     except InvalidInput as err:
-        return {"id": record_id, "line": number, "error": err.message}, False
+        prefix = f"{where}:{number}"
+        message = err.message if err.message.startswith(prefix) else f"{prefix}: {err.message}"
+        if not isinstance(record_id, str | int | None):
+            record_id = None
+        return {
+            "id": record_id,
+            "file": where,
+            "line": number,
+            "field": err.details.get("field") or "record",
+            "error": message,
+        }, False
     clocks = compute_clocks(facts, pack)
     return {
         "id": record_id,

@@ -16,7 +16,6 @@ from openimr.service.auth import actor_for
 from openimr.service.case_file import reopen_eligibility
 from openimr.service.document_text import ocr_progress
 from openimr.service.intake import (
-    DocumentUpload,
     ItemInput,
     PartyInput,
     ReceiveRecords,
@@ -33,7 +32,7 @@ from openimr.service.queue import CaseQuery, reviewer_workload, search_cases
 from openimr.service.timeline import case_timeline
 from openimr.web.render import render
 from openimr.web.session import Csrf, PageUser, StaffPage
-from openimr.web.uploads import enqueue_ocr, read_uploads
+from openimr.web.uploads import enqueue_ocr, read_upload, read_uploads
 
 router = APIRouter(include_in_schema=False)
 
@@ -321,7 +320,7 @@ async def intake(
         *[(DocumentKind.MEDICAL_RECORD, f) for f in (record_files or [])],
     ]:
         if upload is not None and upload.filename:
-            uploads.append(DocumentUpload(upload.filename, await upload.read(), kind))
+            uploads.append(await read_upload(upload, kind, _max_upload(request)))
     lines = [line.strip() for line in items.splitlines() if line.strip()]
     if not lines:
         raise InvalidInput("name at least one disputed item", field="items")
@@ -343,6 +342,10 @@ async def intake(
     result = await run_in_threadpool(submit_application, cmd, svc.uow(), actor_for(user), svc.clock)
     enqueue_ocr(request, result.case_number, result.ocr_queued)
     return _to_case(result.case_number, "received" if result.created else "resubmitted")
+
+
+def _max_upload(request: Request) -> int:
+    return int(request.app.state.ctx.settings.max_upload_mb) * 1024 * 1024
 
 
 def _key(name: str, role: PartyRole) -> str:

@@ -6,7 +6,6 @@ what is decided in the service layer (service/access.py), not here.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -29,6 +28,7 @@ from openimr.api.schemas import (
 )
 from openimr.domain.errors import InvalidInput
 from openimr.domain.vocabulary import CaseState
+from openimr.inputs import InputLimits, limits_of, loads
 from openimr.service.assign import AssignReviewer, assign_reviewer
 from openimr.service.auth import actor_for
 from openimr.service.intake import (
@@ -48,28 +48,41 @@ from openimr.service.review import ItemDecision, RecordReview, record_review
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
-
-def _application(raw: str) -> ApplicationCreate:
+def _form_json(raw: str, field: str, limits: InputLimits) -> object:
+    """A JSON form field, within the limits (depth, size, text length): 422 naming it."""
     try:
-        return ApplicationCreate.model_validate(json.loads(raw))
-    except (json.JSONDecodeError, ValidationError, TypeError) as err:
-        problems = err.errors() if isinstance(err, ValidationError) else []
+        return loads(raw, field, limits)
+    except InvalidInput as err:
+        raise InvalidInput(err.message, field=f"{field}.{err.details.get('field', '')}") from err
+
+
+def _application(raw: str, limits: InputLimits) -> ApplicationCreate:
+    data = _form_json(raw, "application", limits)
+    try:
+        return ApplicationCreate.model_validate(data)
+    except ValidationError as err:
+        problems = err.errors()
         where = ".".join(str(p) for p in problems[0]["loc"]) if problems else "application"
         raise InvalidInput(
             f"application: {err}".splitlines()[0], field=f"application.{where}"
         ) from err
 
 
-async def _uploads(described: list[DocumentMeta], files: list[UploadFile]) -> list[DocumentUpload]:
+async def _uploads(
+    described: list[DocumentMeta], files: list[UploadFile], limits: InputLimits
+) -> list[DocumentUpload]:
     meta = {d.filename: d for d in described}
     uploads = []
+    most = limits.max_file_bytes
     for n, upload in enumerate(files):
         name = upload.filename or f"file-{n}"
-        content = await upload.read(MAX_UPLOAD_BYTES + 1)
-        if len(content) > MAX_UPLOAD_BYTES:
-            raise InvalidInput(f"{name}: larger than 25 MB", field=f"files[{n}]")
+        content = await upload.read(most + 1)
+        if len(content) > most:
+            raise InvalidInput(
+                f"{name}: larger than {most // (1024 * 1024)} MB (OPENIMR_MAX_UPLOAD_MB)",
+                field=f"files[{n}]",
+            )
         info = meta.get(name)
         if info is None:
             raise InvalidInput(
@@ -101,7 +114,8 @@ async def submit(
     files: Annotated[list[UploadFile] | None, File(description="the documents")] = None,
 ) -> IntakePublic:
     """Receive an application for IMR with its documents (idempotent on resubmission)."""
-    app = _application(application)
+    limits = limits_of(ctx.settings)
+    app = _application(application, limits)
     cmd = SubmitApplication(
         jurisdiction=app.jurisdiction,
         priority=app.priority,
@@ -114,7 +128,7 @@ async def submit(
             ItemInput(i.description, i.original_request, i.authorized_portion) for i in app.items
         ],
         parties=[PartyInput(p.role, p.name, p.key, p.organization, p.address) for p in app.parties],
-        documents=await _uploads(app.documents, files or []),
+        documents=await _uploads(app.documents, files or [], limits),
         dispute_type=app.dispute_type,
         formulary=app.formulary,
         claim_number=app.claim_number,
@@ -204,15 +218,17 @@ async def records_received_with_files(
     files: Annotated[list[UploadFile] | None, File(description="the records")] = None,
 ) -> StatePublic:
     """The records arrive with their documents (PDF or text), all stored or none."""
+    limits = limits_of(ctx.settings)
+    data = _form_json(records, "records", limits)
     try:
-        body = RecordsUpload.model_validate(json.loads(records))
-    except (json.JSONDecodeError, ValidationError, TypeError) as err:
+        body = RecordsUpload.model_validate(data)
+    except ValidationError as err:
         raise InvalidInput(f"records: {err}".splitlines()[0], field="records") from err
     cmd = ReceiveRecords(
         case_number=case_number,
         received_on=body.received_on,
         served_by=body.served_by,
-        documents=await _uploads(body.documents, files or []),
+        documents=await _uploads(body.documents, files or [], limits),
         expected_version=body.expected_version,
     )
     result = await ctx.run_db(receive_records, cmd, svc.uow(), actor_for(user), svc.clock)
