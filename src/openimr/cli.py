@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from openimr.commands import assist, audit, clocks, corpus, db, example, fhir, kb, letter, panel
+from openimr.commands import (
+    assist,
+    audit,
+    clocks,
+    corpus,
+    db,
+    example,
+    fhir,
+    kb,
+    letter,
+    panel,
+    rules,
+)
 from openimr.commands import serve as serve_command
 
 app = typer.Typer(
@@ -23,6 +35,7 @@ app.add_typer(audit.app, name="audit", help="The append-only audit log.")
 app.add_typer(fhir.app, name="fhir", help="FHIR R4 case files and determinations.")
 app.add_typer(serve_command.app, name="users", help="Accounts of the web service.")
 app.command(name="clocks")(clocks.clocks)
+app.add_typer(rules.app, name="rules", help="The rule packs, cited and verified.")
 
 
 @app.command()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Served, axe_violations
+from tests.browser.conftest import Served, axe_violations, page_width
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +42,14 @@ def test_the_walk_for_every_role(people: Any, served: Served, tmp_path: Path) ->
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("text=Decide eligibility")
     expect(page.locator(".flash")).to_contain_text("Eligible")
+    # The notice of assignment (8 CCR 9792.10.4(b)): its date of mailing starts the records
+    # clock; it is a document of the case, listed with its recipients.
+    page.select_option("#notice_served_by", "mail")
+    page.click("text=Send the notice of assignment")
+    expect(page.locator(".flash")).to_contain_text("Notice of assignment sent")
+    expect(page.locator("#notices")).to_contain_text("Notice of Assignment")
+    expect(page.locator("#notices")).to_contain_text("(claims administrator)")
+    _no_serious_axe(page, "case page with a notice")
     page.click("text=Assign an expert reviewer")
     expect(page.locator("#excluded")).to_contain_text("R-OM-002")
     _no_serious_axe(page, "assignment")
@@ -134,6 +142,10 @@ def test_the_walk_for_every_role(people: Any, served: Served, tmp_path: Path) ->
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("text=Issue the final determination")
     expect(page.locator(".flash")).to_contain_text("issued")
+    notices = page.locator("#notices")
+    expect(notices).to_contain_text("Final Determination")
+    expect(notices.locator("tr[data-kind]")).to_have_count(2)
+    staff.screenshot("case-notices-desktop")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("text=Publish the redacted version")
     expect(page.locator(".flash")).to_contain_text("published")
@@ -149,9 +161,16 @@ def test_the_walk_for_every_role(people: Any, served: Served, tmp_path: Path) ->
     with ppage.expect_download() as download_info:
         ppage.click("#party-pdf")
     assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
+    # The notices sent to the party are listed on its page and download as PDF.
+    expect(ppage.locator("#notices tr[data-kind]")).to_have_count(2)
+    with ppage.expect_download() as notice_download:
+        ppage.locator('#notices tr[data-kind="assignment"] a', has_text="PDF").click()
+    assert Path(notice_download.value.path()).read_bytes().startswith(b"%PDF")
+    party.screenshot("party-notices")
     party.go(f"/cases/{case_number}/letter")
     text = ppage.locator("#letter-text").inner_text()
     assert "HOW THE IMR FINAL DETERMINATION WAS MADE" in text
+    assert "PROOF OF SERVICE" in text and "Date of mailing" in text
     assert own_rationale.split(";")[0] in text
     for page_text in (text, ppage.content()):
         assert SEED_REVIEWER not in page_text and SEED_REVIEWER_NAME not in page_text
@@ -159,6 +178,14 @@ def test_the_walk_for_every_role(people: Any, served: Served, tmp_path: Path) ->
     expect(ppage.locator("#notifications")).to_contain_text("final determination")
     response = party.go(f"/cases/{case_number}/assignment")
     assert response is not None and response.status == 403
+
+    # The case page with its notices at phone width: nothing wider than the screen.
+    phone = people("staff", width=375)
+    phone.go(f"/cases/{case_number}")
+    expect(phone.page.locator("#notices tr[data-kind]")).to_have_count(2)
+    assert page_width(phone.page) <= 375, page_width(phone.page)
+    _no_serious_axe(phone.page, "case page with notices, phone")
+    phone.screenshot("case-notices-phone")
 
     # -- e-mail went out through SMTP: the reviewer's assignment, the party's letter --------
     import time

@@ -9,7 +9,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from openimr.cli import app
-from openimr.domain.vocabulary import ServiceMethod
+from openimr.domain.notice import Notice, NoticeRecipient
+from openimr.domain.vocabulary import NoticeKind, PartyRole, ServiceMethod
 from openimr.rules.case_clocks import case_clocks
 from tests.factories import make_case
 
@@ -103,10 +104,18 @@ def test_an_unreadable_input_file_is_named(tmp_path: Path) -> None:
 
 
 def test_the_service_and_the_command_compute_the_same_clocks(tmp_path: Path) -> None:
+    notice = Notice(
+        "N1",
+        NoticeKind.ASSIGNMENT,
+        date(2015, 6, 4),
+        ServiceMethod.ELECTRONIC,
+        (NoticeRecipient(PartyRole.CLAIMS_ADMINISTRATOR, "Test Mutual", "org:test-mutual"),),
+        "clerk",
+    )
     case = make_case(
         ur_decision_served_by=ServiceMethod.MAIL,
         assigned_on=date(2015, 6, 4),
-        noarfi_served_by=ServiceMethod.ELECTRONIC,
+        notices=[notice],
         records_received_on=date(2015, 6, 15),
     )
     line = json.dumps(

@@ -63,6 +63,18 @@ def test_the_letter_speaks_the_jurisdictions_words(run: tuple[str, Path]) -> Non
     assert want["party"] not in (out / "letter-public.txt").read_text()
 
 
+def test_the_letter_ends_with_its_service_in_the_packs_terms(run: tuple[str, Path]) -> None:
+    """Date of mailing, the pack's roles as recipients, and a proof of service that names no
+    California law outside the DWC pack (none was read for these packs)."""
+    jurisdiction, out = run
+    flat = " ".join((out / "letter.txt").read_text().split())
+    assert "Date of mailing: " in flat and "SENT TO" in flat and "PROOF OF SERVICE" in flat
+    assert f"{EXPECTED[jurisdiction]['party']}, " in flat
+    assert "laws of the State of California" not in flat and "certify that on" in flat
+    public = (out / "letter-public.txt").read_text()
+    assert "SENT TO" not in public and "PROOF OF SERVICE" not in public
+
+
 def test_the_pdf_and_the_determination_carry_the_same_decision(run: tuple[str, Path]) -> None:
     jurisdiction, out = run
     pdf = PdfReader(io.BytesIO((out / "letter.pdf").read_bytes()))

@@ -9,7 +9,15 @@ import pytest
 
 from openimr.domain.case import ReviewerRelease
 from openimr.domain.errors import ConcurrentUpdate, NotFound
-from openimr.domain.vocabulary import CaseState, ReleaseKind, ServiceMethod
+from openimr.domain.notice import Notice, NoticeRecipient
+from openimr.domain.vocabulary import (
+    CaseState,
+    NoticeKind,
+    PartyRole,
+    Priority,
+    ReleaseKind,
+    ServiceMethod,
+)
 from openimr.service.bootstrap import bootstrap
 from openimr.service.ports import UnitOfWork
 from openimr.store.mapping import determination_from_column, determination_to_column
@@ -42,11 +50,28 @@ def seed(new_uow: UowFactory) -> str:
     return case.case_number
 
 
+NOTICE = Notice(
+    "N1",
+    NoticeKind.ASSIGNMENT,
+    date(2015, 6, 4),
+    ServiceMethod.MAIL,
+    (
+        NoticeRecipient(PartyRole.INJURED_WORKER, "Pat Testworker", "person:pat-testworker"),
+        NoticeRecipient(PartyRole.CLAIMS_ADMINISTRATOR, "Test Mutual", "org:test-mutual", "PO 1"),
+    ),
+    "clerk one",
+    {"records_due": "2015-06-19", "asked": ["a", "b"]},
+    "ab" * 32,
+)
+
+
 def test_a_case_round_trips_with_every_field(new_uow: UowFactory) -> None:
     number = seed(new_uow)
     with new_uow() as uow:
         case = uow.cases.get(number)
-        case.record_eligibility([], T0)
+        case.record_eligibility([], T0, on=date(2015, 6, 3))
+        case.add_notice(NOTICE, T0)
+        case.convert_to_expedited(date(2015, 6, 5), T0)
         case.assign("R1", date(2015, 6, 4), T0, ServiceMethod.MAIL)
         case.receive_records(date(2015, 6, 15), ServiceMethod.ELECTRONIC, T0)
         case.record_determination(make_determination(case, make_reviewer()), T0)
@@ -58,6 +83,10 @@ def test_a_case_round_trips_with_every_field(new_uow: UowFactory) -> None:
         state=CaseState.REVIEWED,
         assigned_reviewer_id="R1",
         assigned_on=date(2015, 6, 4),
+        priority=Priority.EXPEDITED,
+        expedited_converted_on=date(2015, 6, 5),
+        eligibility_decided_on=date(2015, 6, 3),
+        notices=[NOTICE],
         reviewer_assigned_on=date(2015, 6, 4),
         noarfi_served_by=ServiceMethod.MAIL,
         records_received_on=date(2015, 6, 15),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,6 +73,7 @@ class ApplicationCreate(Strict):
     parties: list[PartyCreate] = Field(min_length=1, max_length=50)
     documents: list[DocumentMeta] = Field(default_factory=list, max_length=100)
     dispute_type: str = Field(default="medical_necessity", max_length=60)
+    formulary: bool = False
     claim_number: str | None = Field(default=None, max_length=80)
     applicant_age: int | None = Field(default=None, ge=0, le=130)
     applicant_sex: str | None = Field(default=None, max_length=20)
@@ -102,7 +103,76 @@ class AssignmentCreate(VersionedCommand):
     reviewer_id: str | None = Field(
         default=None, max_length=80, description="omit to take the best-fitting candidate"
     )
-    noarfi_served_by: ServiceMethod = ServiceMethod.ELECTRONIC
+    noarfi_served_by: ServiceMethod | None = Field(
+        default=None,
+        description="how the assignment was served, where the pack's assignment is not a "
+        "notice of its own (ca_dwc serves a notice of assignment: POST .../notices/assignment)",
+    )
+
+
+class IssueCreate(VersionedCommand):
+    """Issue the final determination; it is served today by `served_by`."""
+
+    served_by: ServiceMethod = ServiceMethod.MAIL
+
+
+class EligibilityCreate(Strict):
+    """How an ineligibility or deferral notice is served (8 CCR 9792.10.3(c), (d))."""
+
+    served_by: ServiceMethod = ServiceMethod.MAIL
+
+
+class AssignmentNoticeCreate(VersionedCommand):
+    """The notice of assignment (8 CCR 9792.10.4(b)); dated today unless `mailed_on` says."""
+
+    served_by: ServiceMethod
+    mailed_on: date | None = None
+
+
+class InformationRequestCreate(VersionedCommand):
+    """A request for information (8 CCR 9792.10.3(b)); every party the rule names unless
+    `roles` narrows it."""
+
+    asked: list[str] = Field(min_length=1, max_length=20)
+    served_by: ServiceMethod = ServiceMethod.ELECTRONIC
+    roles: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = None
+
+
+class ExpediteCreate(VersionedCommand):
+    """Convert a regular review to expedited (8 CCR 9792.10.4(c)); the parties are told
+    today by `served_by`."""
+
+    served_by: ServiceMethod = ServiceMethod.ELECTRONIC
+
+
+class DeferralEndCreate(VersionedCommand):
+    """End a deferral: liability resolved on `on` (default today), or the claims
+    administrator agrees the case is eligible (`agreed`)."""
+
+    agreed: bool = False
+    on: date | None = None
+
+
+class NoticePublic(BaseModel):
+    notice_id: str
+    kind: str
+    title: str
+    mailed_on: date
+    served_by: ServiceMethod
+    recipients: list[str]
+
+
+class NoticeListPublic(BaseModel):
+    notices: list[NoticePublic]
+
+
+class NoticeServedPublic(BaseModel):
+    case_number: str
+    notice_id: str
+    kind: str
+    mailed_on: date
+    version: int
+    details: dict[str, Any]
 
 
 class ReleaseCreate(VersionedCommand):
@@ -197,6 +267,7 @@ class FindingPublic(BaseModel):
     code: str
     reason: str
     citation: str
+    outcome: str = "ineligible"  # or "deferred" (8 CCR 9792.10.3(d))
 
 
 class ClockPublic(BaseModel):
@@ -313,7 +384,7 @@ class CasePublic(BaseModel):
                 for i in case.items
             ],
             eligibility_findings=[
-                FindingPublic(code=f.code, reason=f.reason, citation=f.citation)
+                FindingPublic(code=f.code, reason=f.reason, citation=f.citation, outcome=f.outcome)
                 for f in case.eligibility_findings
             ],
             clocks=[

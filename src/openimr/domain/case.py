@@ -2,10 +2,13 @@
 
 Every case carries its jurisdiction, whose pack (rules/data/<jurisdiction>/) says what its
 words, parties, documents, clocks and grounds are; the aggregate itself knows no programme.
-The life is the same everywhere: an application is checked for eligibility, an eligible
-case is assigned to one expert reviewer, the payer's records arrive and start the decision
-clock, the reviewer signs a determination, the review organization issues the final
-determination letter and later publishes a redacted copy.
+The life is the same everywhere: an application is checked for eligibility (deferred while
+the payer disputes liability on another ground, 8 CCR 9792.10.3(d) in California), an
+eligible case is assigned to one expert reviewer, the payer's records arrive and start the
+decision clock, the reviewer signs a determination, the review organization issues the final
+determination letter and later publishes a redacted copy. Every written notice (of
+assignment, a request for information, ineligibility, the letter itself) is kept on the case
+with its recipients and date of mailing.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from typing import NoReturn
 
 from openimr.domain.determination import Determination
 from openimr.domain.errors import InvalidInput, InvalidTransition
-from openimr.domain.vocabulary import CaseState, Priority, ReleaseKind, ServiceMethod
+from openimr.domain.notice import Notice
+from openimr.domain.vocabulary import CaseState, NoticeKind, Priority, ReleaseKind, ServiceMethod
 
 
 @dataclass(frozen=True)
@@ -68,11 +72,15 @@ class DisputedItem:
 
 @dataclass(frozen=True)
 class EligibilityFinding:
-    """One reason a case is not eligible, with the rule that says so."""
+    """One reason a case is not eligible (or must wait), with the rule that says so.
+
+    `outcome` is "ineligible", or "deferred" for a ground that only postpones IMR (a
+    liability dispute, 8 CCR 9792.10.3(d))."""
 
     code: str
     reason: str
     citation: str
+    outcome: str = "ineligible"
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,18 @@ class CaseEvent:
     name: str  # past tense: ApplicationReceived, ReviewerAssigned ...
     on: datetime
     data: dict[str, object] = field(default_factory=dict)
+
+
+# In which states each notice may be served (8 CCR 9792.10.3, 9792.10.4, 9792.10.6).
+_OPEN_FOR_REVIEW = frozenset({CaseState.ELIGIBLE, CaseState.ASSIGNED, CaseState.RECORDS_RECEIVED})
+_NOTICE_STATES: dict[NoticeKind, frozenset[CaseState]] = {
+    NoticeKind.ASSIGNMENT: _OPEN_FOR_REVIEW,
+    NoticeKind.INFORMATION_REQUEST: frozenset({CaseState.RECEIVED}),
+    NoticeKind.INELIGIBILITY: frozenset({CaseState.INELIGIBLE}),
+    NoticeKind.DEFERRAL: frozenset({CaseState.DEFERRED}),
+    NoticeKind.EXPEDITED_CONVERSION: _OPEN_FOR_REVIEW | {CaseState.RECEIVED},
+    NoticeKind.FINAL_DETERMINATION: frozenset({CaseState.ISSUED}),
+}
 
 
 @dataclass(frozen=True)
@@ -101,7 +121,11 @@ class RecordsRequest:
 
 # Which state may follow which: anything else is an InvalidTransition.
 ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
-    CaseState.RECEIVED: frozenset({CaseState.ELIGIBLE, CaseState.INELIGIBLE, CaseState.WITHDRAWN}),
+    CaseState.RECEIVED: frozenset(
+        {CaseState.ELIGIBLE, CaseState.INELIGIBLE, CaseState.DEFERRED, CaseState.WITHDRAWN}
+    ),
+    # A liability dispute holds the case; it comes back when that is settled (9792.10.3(d)).
+    CaseState.DEFERRED: frozenset({CaseState.RECEIVED, CaseState.WITHDRAWN}),
     # Not a dead end: a missing document may arrive and the decision be taken again.
     CaseState.INELIGIBLE: frozenset({CaseState.RECEIVED, CaseState.WITHDRAWN}),
     CaseState.ELIGIBLE: frozenset({CaseState.ASSIGNED, CaseState.WITHDRAWN}),
@@ -174,6 +198,16 @@ class Case:
     decision_date: date | None = None
     published_on: date | None = None
     eligibility_findings: list[EligibilityFinding] = field(default_factory=list)
+    eligibility_decided_on: date | None = None
+    # A dispute over medication under the drug formulary: 5 working days (LC 4610.6(d)(1)(A)).
+    formulary: bool = False
+    # A payer's dispute of liability on another ground may defer the review (8 CCR
+    # 9792.10.3(d) in California) unless the payer agrees the case is eligible; it goes on once
+    # liability is resolved.
+    liability_agreed: bool = False
+    liability_resolved_on: date | None = None
+    expedited_converted_on: date | None = None  # 8 CCR 9792.10.4(c)
+    notices: list[Notice] = field(default_factory=list)
     determination: Determination | None = None
     # Reviewers who declined or recused: never assigned to this case again.
     excluded_reviewer_ids: list[str] = field(default_factory=list)
@@ -197,6 +231,33 @@ class Case:
                 return item
         raise InvalidInput(
             f"case {self.case_number} has no disputed item {item_id!r}", field="item_id"
+        )
+
+    def notices_of(self, kind: NoticeKind) -> list[Notice]:
+        return [n for n in self.notices if n.kind is kind]
+
+    def latest_notice(self, kind: NoticeKind) -> Notice | None:
+        found = self.notices_of(kind)
+        return found[-1] if found else None
+
+    def notice(self, notice_id: str) -> Notice:
+        for notice in self.notices:
+            if notice.notice_id == notice_id:
+                return notice
+        raise InvalidInput(
+            f"case {self.case_number} has no notice {notice_id!r}", field="notice_id"
+        )
+
+    def next_notice_id(self) -> str:
+        return f"N{len(self.notices) + 1}"
+
+    @property
+    def liability_defers(self) -> bool:
+        """Whether a liability dispute still holds IMR back (8 CCR 9792.10.3(d))."""
+        return (
+            self.dispute_type == "liability_disputed"
+            and not self.liability_agreed
+            and self.liability_resolved_on is None
         )
 
     @property
@@ -226,10 +287,19 @@ class Case:
         self.state = to
         self.events.append(CaseEvent(event, at, {"state": to.value, **data}))
 
-    def record_eligibility(self, findings: list[EligibilityFinding], at: datetime) -> None:
-        """The programme's eligibility decision: no finding means eligible."""
+    def record_eligibility(
+        self, findings: list[EligibilityFinding], at: datetime, on: date | None = None
+    ) -> None:
+        """The programme's eligibility decision: no finding means eligible; any ineligible
+        finding makes the case ineligible; deferring findings alone hold it (a liability
+        dispute, 8 CCR 9792.10.3(d))."""
+        deferring = bool(findings) and all(f.outcome == "deferred" for f in findings)
         if self.state is not CaseState.RECEIVED:
-            to = CaseState.INELIGIBLE if findings else CaseState.ELIGIBLE
+            to = (
+                CaseState.DEFERRED
+                if deferring
+                else (CaseState.INELIGIBLE if findings else CaseState.ELIGIBLE)
+            )
             raise InvalidTransition(
                 f"case {self.case_number} is {self.state.value}; it cannot become {to.value}",
                 case_number=self.case_number,
@@ -237,15 +307,76 @@ class Case:
                 to=to.value,
             )
         self.eligibility_findings = list(findings)
-        if findings:
-            self._move(
-                CaseState.INELIGIBLE,
-                "FoundIneligible",
-                at,
-                reasons=[f"{f.reason} ({f.citation})" for f in findings],
-            )
+        self.eligibility_decided_on = on or at.date()
+        reasons = [f"{f.reason} ({f.citation})" for f in findings]
+        if deferring:
+            self._move(CaseState.DEFERRED, "ReviewDeferred", at, reasons=reasons)
+        elif findings:
+            self._move(CaseState.INELIGIBLE, "FoundIneligible", at, reasons=reasons)
         else:
             self._move(CaseState.ELIGIBLE, "FoundEligible", at)
+
+    def resume_after_deferral(self, on: date, at: datetime, *, agreed: bool = False) -> None:
+        """The liability dispute was resolved (or the payer agreed the case is eligible): the
+        application goes back to eligibility review (9792.10.3(d))."""
+        reason = "payer agrees the case is eligible" if agreed else "liability resolved"
+        self._move(CaseState.RECEIVED, "DeferralEnded", at, reason=reason, on=on.isoformat())
+        if agreed:
+            self.liability_agreed = True
+        else:
+            self.liability_resolved_on = on
+
+    def convert_to_expedited(self, on: date, at: datetime) -> None:
+        """8 CCR 9792.10.4(c): a regular review becomes expedited on the treating physician's
+        written certification of an imminent and serious threat to the employee's health."""
+        if self.priority is Priority.EXPEDITED:
+            raise InvalidInput(f"case {self.case_number} is already expedited", field="priority")
+        if not self.is_open or self.state in {CaseState.REVIEWED, CaseState.DEFERRED}:
+            raise InvalidTransition(
+                f"case {self.case_number} is {self.state.value}; it cannot be converted",
+                case_number=self.case_number,
+                state=self.state.value,
+            )
+        self.priority = Priority.EXPEDITED
+        self.expedited_converted_on = on
+        self.events.append(CaseEvent("ConvertedToExpedited", at, {"on": on.isoformat()}))
+
+    def add_notice(self, notice: Notice, at: datetime) -> None:
+        """Keep a notice served on the parties; each kind only where the regulation puts it."""
+        allowed = _NOTICE_STATES[notice.kind]
+        if self.state not in allowed:
+            raise InvalidTransition(
+                f"case {self.case_number} is {self.state.value}: no {notice.kind.value} notice "
+                "can be sent now",
+                case_number=self.case_number,
+                state=self.state.value,
+            )
+        # An ineligible application may be reopened and decided again (a new notice then).
+        once = {NoticeKind.ASSIGNMENT, NoticeKind.FINAL_DETERMINATION}
+        if notice.kind in once and self.notices_of(notice.kind):
+            raise InvalidTransition(
+                f"case {self.case_number} already has a {notice.kind.value} notice",
+                case_number=self.case_number,
+                state=self.state.value,
+            )
+        if notice.kind is NoticeKind.EXPEDITED_CONVERSION and self.expedited_converted_on is None:
+            raise InvalidTransition("the review has not been converted to expedited")
+        if any(n.notice_id == notice.notice_id for n in self.notices):
+            raise InvalidInput(f"notice id {notice.notice_id} is taken", field="notice_id")
+        self.notices.append(notice)
+        self.events.append(
+            CaseEvent(
+                "NoticeServed",
+                at,
+                {
+                    "notice_id": notice.notice_id,
+                    "kind": notice.kind.value,
+                    "mailed_on": notice.mailed_on.isoformat(),
+                    "served_by": notice.served_by.value,
+                    "recipients": [r.party_key for r in notice.recipients],
+                },
+            )
+        )
 
     def reopen_eligibility(self, at: datetime, reason: str) -> None:
         """An ineligible application comes back for a new eligibility decision, e.g. once

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-ClockStatus = Literal["running", "not_started", "no_rule"]
+ClockStatus = Literal["running", "not_started", "no_rule", "not_applicable"]
 
 
 def _day(value: date | datetime | None) -> date | None:
@@ -25,7 +25,8 @@ class Clock:
 
     `due` is a date, or a timestamp for a limit in hours whose start time is known. A clock
     whose start event has not happened is `not_started` (due None); one with no rule in force
-    on its start is `no_rule` (e.g. before IMR existed, LC 4610.5(a)).
+    on its start is `no_rule` (e.g. before IMR existed, LC 4610.5(a)); one whose rules do not
+    fit the case is `not_applicable` (implementation when nothing was overturned).
     """
 
     name: str

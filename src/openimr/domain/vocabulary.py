@@ -61,6 +61,7 @@ class CaseState(StrEnum):
     """States of an IMR case, in the order the regulation moves it."""
 
     RECEIVED = "received"  # application in, eligibility not yet decided
+    DEFERRED = "deferred"  # liability disputed on another ground: IMR waits (9792.10.3(d))
     INELIGIBLE = "ineligible"
     ELIGIBLE = "eligible"  # accepted; awaiting an expert reviewer
     ASSIGNED = "assigned"  # reviewer assigned (NOARFI sent); awaiting records
@@ -69,6 +70,17 @@ class CaseState(StrEnum):
     ISSUED = "issued"  # final determination letter issued to the parties
     PUBLISHED = "published"  # redacted version published
     WITHDRAWN = "withdrawn"
+
+
+class NoticeKind(StrEnum):
+    """The written notices of a case, each a document sent to named recipients."""
+
+    ASSIGNMENT = "assignment"  # notice of assignment and request for records (9792.10.4(b))
+    INFORMATION_REQUEST = "information_request"  # the AD asks for information (9792.10.3(b))
+    INELIGIBILITY = "ineligibility"  # not eligible, with reasons (9792.10.3(c))
+    DEFERRAL = "deferral"  # deferred while liability is disputed (9792.10.3(d))
+    EXPEDITED_CONVERSION = "expedited_conversion"  # regular review made expedited (9792.10.4(c))
+    FINAL_DETERMINATION = "final_determination"  # the letter (LC 4610.6; 9792.10.6)
 
 
 class ReleaseKind(StrEnum):

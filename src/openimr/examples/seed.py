@@ -31,10 +31,11 @@ from openimr.service.intake import (
 )
 from openimr.service.issue import IssueDetermination, issue_determination
 from openimr.service.letters import render
+from openimr.service.notices import SendAssignmentNotice, send_notice_of_assignment
 from openimr.service.publish import PublishDetermination, publish_determination
 from openimr.service.review import ItemDecision, RecordReview, record_review
 
-STAFF = Actor("seed-staff", Role.STAFF)
+STAFF = Actor("seed-staff", Role.STAFF, name="Sam Seedclerk")
 
 
 # -- the life of the case ----------------------------------------------------------------
@@ -152,6 +153,16 @@ def load_seed_case(
         if not result.eligible:
             return run
     if not reached("assigned"):
+        if tl.assignment_notice_on is not None:
+            clock.at(tl.assignment_notice_on)
+            send_notice_of_assignment(
+                SendAssignmentNotice(
+                    run.case_number, tl.assignment_notice_on, tl.assignment_notice_served_by
+                ),
+                uow(),
+                STAFF,
+                clock,
+            )
         clock.at(tl.assigned_on)
         run.assignment = assign_reviewer(
             AssignReviewer(run.case_number, tl.assigned_on, noarfi_served_by=tl.noarfi_served_by),
@@ -182,7 +193,10 @@ def load_seed_case(
     if not reached("issued"):
         clock.at(tl.issued_on)
         state = issue_determination(
-            IssueDetermination(run.case_number, tl.issued_on), uow(), STAFF, clock
+            IssueDetermination(run.case_number, tl.issued_on, served_by=tl.determination_served_by),
+            uow(),
+            STAFF,
+            clock,
         ).state
     if not reached("published"):
         clock.at(tl.published_on)

@@ -81,13 +81,18 @@ class CaseIn(StrictModel):
 
 
 class TimelineIn(StrictModel):
+    # A pack whose assignment is a notice of its own (ca_dwc) dates and serves that notice;
+    # the others say how the assignment itself was served.
+    assignment_notice_on: date | None = None
+    assignment_notice_served_by: ServiceMethod = ServiceMethod.ELECTRONIC
+    noarfi_served_by: ServiceMethod | None = None
     assigned_on: date
-    noarfi_served_by: ServiceMethod
     records_received_on: date
     records_served_by: ServiceMethod
     records: list[DocumentIn]
     signed_at: datetime
     issued_on: date
+    determination_served_by: ServiceMethod = ServiceMethod.ELECTRONIC
     published_on: date
 
 

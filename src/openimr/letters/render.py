@@ -18,6 +18,7 @@ browser or TeX, and supports CSS paged media (`@page` margin boxes give "Page N 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import textwrap
@@ -34,8 +35,10 @@ from openimr.domain.case import Case, CaseDocument, DisputedItem
 from openimr.domain.citation import Citation
 from openimr.domain.determination import Determination, ItemDetermination
 from openimr.domain.errors import InvalidInput
+from openimr.domain.notice import Notice
 from openimr.domain.vocabulary import Decision, EvidenceSource
 from openimr.letters.redact import Redactor, assert_absent, scrub_determination
+from openimr.letters.service_block import ServiceBlock, service_block, service_lines
 from openimr.letters.texts import LetterText, letter_text
 from openimr.rules.pack import load_pack
 
@@ -104,6 +107,7 @@ class LetterView:
     documents: tuple[DocumentView, ...]
     appeal: tuple[str, ...]
     public: bool
+    service: ServiceBlock | None = None  # date of mailing, recipients, proof of service
     layout: str = "dwc"  # "dwc": the published workers' comp layout; "plain": any other pack
     title: str = "Independent Medical Review Final Determination"
     headings: tuple[tuple[str, str], ...] = ()  # section key -> heading
@@ -128,6 +132,7 @@ def build_letter_view(
     public: bool = False,
     reviewer_identity: Sequence[str] = (),
     texts: LetterText | None = None,
+    notice: Notice | None = None,
 ) -> LetterView:
     """What the letter says. `public=True` removes identifying information (LC 4610.6).
 
@@ -181,6 +186,12 @@ def build_letter_view(
         documents=tuple(_document_view(n, d, scrub, public) for n, d in enumerate(docs, 1)),
         appeal=tuple(_one_line(p) for p in appeal),
         public=public,
+        # The public copy omits who it was sent to: names and addresses of the parties.
+        service=None
+        if public or notice is None
+        else service_block(
+            notice, title=t.title, case_number=case.case_number, jurisdiction=case.jurisdiction
+        ),
     )
 
 
@@ -341,6 +352,7 @@ class LetterOptions(TypedDict, total=False):
     documents: Sequence[CaseDocument] | None
     public: bool
     reviewer_identity: Sequence[str]
+    notice: Notice | None  # the final determination as served: the service block
 
 
 def render_letter_text(
@@ -348,9 +360,14 @@ def render_letter_text(
 ) -> str:
     """The letter as plain text in the current published layout (8 CCR 9792.10.6)."""
     view = build_letter_view(case, determination, **options)
-    text = letter_view_text(view)
-    assert_absent(text, options.get("reviewer_identity", ()))
-    return text
+    # The reviewer's identity is checked in what the letter says; the service block names only
+    # the parties and the clerk who served it (a party may share a word of the reviewer's name).
+    assert_absent(letter_view_text(dataclasses.replace(view, service=None)), _withheld(options))
+    return letter_view_text(view)
+
+
+def _withheld(options: LetterOptions) -> Sequence[str]:
+    return options.get("reviewer_identity", ())
 
 
 def letter_view_text(view: LetterView) -> str:
@@ -370,38 +387,40 @@ def letter_view_text(view: LetterView) -> str:
         f"{f('Application Received')}",
         "",
         HOW_MADE,
-        *_wrap(view.how_made),
+        *wrap_lines(view.how_made),
         "",
         view.credentials_intro,
         f"State(s) of Licensure: {view.licensure}",
         f"Certification(s)/Specialty: {view.specialties}",
         "",
         SUMMARY,
-        *_wrap(view.summary_intro),
+        *wrap_lines(view.summary_intro),
         "",
     ]
     for paragraph in view.summary:
-        lines += [*_wrap(paragraph), ""]
-    lines += [DECISIONS, *_wrap(view.decisions_intro), ""]
+        lines += [*wrap_lines(paragraph), ""]
+    lines += [DECISIONS, *wrap_lines(view.decisions_intro), ""]
     for item in view.items:
         lines += [
-            *_wrap(item.heading),
+            *wrap_lines(item.heading),
             "",
-            *_wrap(f"{CA_GUIDELINE_LABEL} {item.claims_administrator_guideline}"),
+            *wrap_lines(f"{CA_GUIDELINE_LABEL} {item.claims_administrator_guideline}"),
             "",
-            *_wrap(f"{IMR_GUIDELINE_LABEL} {item.imr_guideline}"),
+            *wrap_lines(f"{IMR_GUIDELINE_LABEL} {item.imr_guideline}"),
             "",
-            *_wrap(f"{RATIONALE_LABEL} {item.rationale}"),
+            *wrap_lines(f"{RATIONALE_LABEL} {item.rationale}"),
             "",
         ]
-    lines += [DOCUMENTS, *_wrap(view.documents_intro), ""]
+    lines += [DOCUMENTS, *wrap_lines(view.documents_intro), ""]
     for doc in view.documents:
-        lines += _wrap(_document_line(doc), indent="    ")
+        lines += wrap_lines(_document_line(doc), indent="    ")
     if view.documents:
         lines.append("")
     lines.append(APPEAL)
     for paragraph in view.appeal:
-        lines += [*_wrap(paragraph), ""]
+        lines += [*wrap_lines(paragraph), ""]
+    if view.service is not None:
+        lines += service_lines(view.service, wrap_lines)
     return "\n".join(lines)
 
 
@@ -410,26 +429,28 @@ def _plain_text(view: LetterView) -> str:
     lines += [f"{label}: {value}" for label, value in view.header]
     if view.outcome:
         lines += ["", f"Final determination: {view.outcome}"]
-    lines += ["", view.heading("how_made"), *_wrap(view.how_made), "", view.credentials_intro]
+    lines += ["", view.heading("how_made"), *wrap_lines(view.how_made), "", view.credentials_intro]
     lines += [f"State(s) of Licensure: {view.licensure}"]
     lines += [f"Certification(s)/Specialty: {view.specialties}", ""]
-    lines += [view.heading("summary"), *_wrap(view.summary_intro), ""]
+    lines += [view.heading("summary"), *wrap_lines(view.summary_intro), ""]
     for paragraph in view.summary:
-        lines += [*_wrap(paragraph), ""]
-    lines += [view.heading("decisions"), *_wrap(view.decisions_intro), ""]
+        lines += [*wrap_lines(paragraph), ""]
+    lines += [view.heading("decisions"), *wrap_lines(view.decisions_intro), ""]
     for item in view.items:
-        lines += [*_wrap(item.heading), ""]
-        lines += [*_wrap(f"{view.label('ca')} {item.claims_administrator_guideline}"), ""]
-        lines += [*_wrap(f"{view.label('imr')} {item.imr_guideline}"), ""]
-        lines += [*_wrap(f"{view.label('why')} {item.rationale}"), ""]
-    lines += [view.heading("documents"), *_wrap(view.documents_intro), ""]
+        lines += [*wrap_lines(item.heading), ""]
+        lines += [*wrap_lines(f"{view.label('ca')} {item.claims_administrator_guideline}"), ""]
+        lines += [*wrap_lines(f"{view.label('imr')} {item.imr_guideline}"), ""]
+        lines += [*wrap_lines(f"{view.label('why')} {item.rationale}"), ""]
+    lines += [view.heading("documents"), *wrap_lines(view.documents_intro), ""]
     for doc in view.documents:
-        lines += _wrap(_document_line(doc), indent="    ")
+        lines += wrap_lines(_document_line(doc), indent="    ")
     if view.documents:
         lines.append("")
     lines.append(view.heading("appeal"))
     for paragraph in view.appeal:
-        lines += [*_wrap(paragraph), ""]
+        lines += [*wrap_lines(paragraph), ""]
+    if view.service is not None:
+        lines += service_lines(view.service, wrap_lines)
     return "\n".join(lines)
 
 
@@ -439,7 +460,7 @@ def _document_line(doc: DocumentView) -> str:
     return line + (f"; {doc.reference}" if doc.reference else "")
 
 
-def _wrap(text: str, indent: str = "") -> list[str]:
+def wrap_lines(text: str, indent: str = "") -> list[str]:
     # Never break at hyphens: a parser re-joining "skilled-" + "nursing" cannot tell a real
     # hyphen from a wrap, so a line break only ever stands for a space.
     return textwrap.wrap(
@@ -455,6 +476,7 @@ def _wrap(text: str, indent: str = "") -> list[str]:
 
 
 _SLASHED = re.compile(r"\S*/\S*")
+_SERVICE_SECTION = re.compile(r'<section id="service">.*?</section>', re.S)
 
 
 def keep_slashes_together(text: str) -> Markup:
@@ -468,7 +490,7 @@ def keep_slashes_together(text: str) -> Markup:
 
 
 @lru_cache(maxsize=1)
-def _jinja() -> Environment:
+def letter_templates() -> Environment:
     env = Environment(
         loader=PackageLoader("openimr.letters", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -487,7 +509,7 @@ def render_letter_html(
     """The letter as a standalone HTML page: the web preview and the PDF source."""
     view = build_letter_view(case, determination, **options)
     html = (
-        _jinja()
+        letter_templates()
         .get_template("letter.html.j2")
         .render(
             letter=view,
@@ -495,7 +517,7 @@ def render_letter_html(
             headers={key: view.heading(key) for key in _HEADINGS},
         )
     )
-    assert_absent(html, options.get("reviewer_identity", ()))
+    assert_absent(_SERVICE_SECTION.sub("", html), _withheld(options))
     return html
 
 

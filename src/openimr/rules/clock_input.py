@@ -3,8 +3,10 @@
 Input line: `{"id", "jurisdiction", "priority", "events": {...}}`. The event keys are those
 the jurisdiction's clocks.yaml declares: an event id takes a date (or a timestamp, for limits
 in hours), a service fact (`ur_service`, `assignment_notice_service`...) takes mail,
-electronic, fax or personal, and `formulary` a boolean. Every event is optional: a clock whose
-start is missing is reported as not started. Anything else is an error naming the key.
+electronic, fax or personal, and `formulary` and `overturned` a boolean (an unsaid
+`overturned` leaves the implementation clocks running, as if an item were overturned).
+Every event is optional: a clock whose start is missing is reported as not started.
+Anything else is an error naming the key.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def facts_from_record(record: Any, pack: ClockPack) -> ClockFacts:
     service_keys = {e.service for e in pack.data.events if e.service}
     events: dict[str, date | datetime] = {}
     services: dict[str, str] = {}
-    formulary = False
+    flags: dict[str, bool] = {}
     for key, value in raw.items():
         if value is None:
             continue
@@ -82,14 +84,14 @@ def facts_from_record(record: Any, pack: ClockPack) -> ClockFacts:
                     field=key,
                 )
             services[key] = value
-        elif key == "formulary":
+        elif key in ("formulary", "overturned"):
             if not isinstance(value, bool):
                 raise InvalidInput(
-                    f"events.formulary: expected true or false, got {value!r}", field=key
+                    f"events.{key}: expected true or false, got {value!r}", field=key
                 )
-            formulary = value
+            flags[key] = value
         else:
-            known = ", ".join(sorted(event_ids | service_keys | {"formulary"}))
+            known = ", ".join(sorted(event_ids | service_keys | {"formulary", "overturned"}))
             raise InvalidInput(f"events.{key}: unknown event (known: {known})", field=key)
     review_type = record.get("review_type")
     if review_type is not None and not isinstance(review_type, str):
@@ -98,7 +100,8 @@ def facts_from_record(record: Any, pack: ClockPack) -> ClockFacts:
         priority=priority,
         events=events,
         services=services,
-        formulary=formulary,
+        formulary=flags.get("formulary", False),
+        overturned=flags.get("overturned"),
         review_type=review_type,
     )
 

@@ -62,6 +62,7 @@ class When(StrictModel):
     priority: list[str] | None = None
     service: list[ServiceName] | None = None  # how the start event was served
     formulary: bool | None = None
+    overturned: bool | None = None  # an item was found medically necessary (unknown: holds)
     review_type: list[str] | None = None  # e.g. experimental_investigational (a pack's types)
 
 
@@ -120,6 +121,7 @@ class ClockFacts:
     events: Mapping[str, Moment] = field(default_factory=dict)
     services: Mapping[str, str] = field(default_factory=dict)
     formulary: bool = False
+    overturned: bool | None = None  # None: not known (no determination yet, or not said)
     review_type: str | None = None
 
 
@@ -222,6 +224,8 @@ def _holds(when: When, facts: ClockFacts, service: str | None) -> bool:
         return False
     if when.formulary is not None and facts.formulary != when.formulary:
         return False
+    if None not in (when.overturned, facts.overturned) and when.overturned != facts.overturned:
+        return False
     if when.review_type is not None and facts.review_type not in when.review_type:
         return False
     return when.service is None or service in when.service
@@ -321,7 +325,7 @@ def compute_clock(pack: ClockPack, clock: ClockDef, facts: ClockFacts) -> Clock:
     """One clock for `facts`: the first applicable rule in force on the start day."""
     met = facts.events.get(clock.met_by) if clock.met_by else None
     met_on = _as_day(met) if met is not None else None
-    started = False
+    started = in_force = False
     for rule in clock.rules:
         start, start_event = _start(rule, facts)
         if start is None:
@@ -329,6 +333,7 @@ def compute_clock(pack: ClockPack, clock: ClockDef, facts: ClockFacts) -> Clock:
         started = True
         if not rule.is_effective_on(_as_day(start)):
             continue
+        in_force = True
         service, assumed = _service(pack, clock, start_event, facts)
         if not _holds(rule.when, facts, service):
             continue
@@ -353,11 +358,15 @@ def compute_clock(pack: ClockPack, clock: ClockDef, facts: ClockFacts) -> Clock:
             rolled_from=rolled_from,
             met_on=met_on,
         )
+    if in_force:
+        return Clock(
+            clock.id, clock.label, "not_applicable", None, None, None, "", "", False,
+            "does not apply to this case (no rule's conditions hold)", met_on=met_on,
+        )  # fmt: skip
     if started:
         return Clock(
             clock.id, clock.label, "no_rule", None, None, None, "", "", False,
-            "no rule of this clock is in force on its start day or fits the case",
-            met_on=met_on,
+            "no rule of this clock is in force on its start day", met_on=met_on,
         )  # fmt: skip
     rule = _expected_rule(clock, facts)
     waiting = " or ".join(rule.starts)

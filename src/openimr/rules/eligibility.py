@@ -1,9 +1,10 @@
 """Eligibility of an application for IMR, from rule data (eligibility.yaml).
 
 8 CCR 9792.10.3: the Administrative Director considers timeliness and completeness,
-earlier applications for the same treatment, and any other ground. Each ground is a
-rule with its citation; every finding cites the rule that produced it. No finding
-means the case is eligible.
+earlier applications for the same treatment, any assertion that liability is barred, and
+any other ground. Each ground is a rule with its citation, provenance and outcome: an
+"ineligible" finding ends the application, a "deferred" one (a liability dispute,
+9792.10.3(d)) only holds it. No finding means the case is eligible.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
+from pydantic import Field
+
 from openimr.datafile import StrictModel, load_model
 from openimr.domain.case import Case, EligibilityFinding
 from openimr.domain.errors import RuleDataError
 from openimr.domain.vocabulary import DocumentKind, PartyRole
 from openimr.rules.case_clocks import case_clocks
+from openimr.rules.cited import CitedRule, Source
 from openimr.rules.clocks import ClockPack, load_clock_pack
-from openimr.rules.loader import DEFAULT_JURISDICTION, EffectiveRule, check_no_overlap, rule_path
+from openimr.rules.loader import DEFAULT_JURISDICTION, check_no_overlap, rule_path
 from openimr.rules.pack import load_pack
 
 RuleId = Literal[
@@ -42,11 +46,13 @@ _DISPUTE_LABELS = {
 }
 
 
-class EligibilityRule(EffectiveRule):
-    """One ground of ineligibility; parameters the ground needs sit beside it."""
+class EligibilityRule(CitedRule):
+    """One ground of ineligibility (or deferral); parameters the ground needs sit beside it."""
 
     id: RuleId
     reason: str
+    outcome: Literal["ineligible", "deferred"]
+    dates_verified: bool = False
     injury_on_or_after: date | None = None
     ur_decision_on_or_after: date | None = None
     accepted_dispute_types: list[str] | None = None
@@ -55,6 +61,7 @@ class EligibilityRule(EffectiveRule):
 
 class EligibilityFile(StrictModel):
     jurisdiction: str
+    sources: dict[str, Source] = Field(default_factory=dict)  # anchors for the rules
     rules: list[EligibilityRule]
 
 
@@ -126,7 +133,7 @@ def check_eligibility(
         values = _failed(rule, case, existing_case_keys, rules.clocks, specific)
         if values is not None:
             reason = " ".join(rule.reason.format(**values).split())
-            findings.append(EligibilityFinding(code=rule.id, reason=reason, citation=rule.citation))
+            findings.append(EligibilityFinding(rule.id, reason, rule.citation, rule.outcome))
     return findings
 
 
@@ -171,8 +178,12 @@ def _failed(
         if case.dispute_type in accepted or case.dispute_type in specific:
             return None
         return facts
-    if rule.id in {"conditional_non_certification", "liability_disputed"}:
+    if rule.id == "conditional_non_certification":
         return facts if case.dispute_type in (rule.dispute_types or []) else None
+    if rule.id == "liability_disputed":
+        disputed = case.dispute_type in (rule.dispute_types or [])
+        settled = case.liability_agreed or case.liability_resolved_on is not None
+        return facts if disputed and not settled else None
     if rule.id == "duplicate":
         key = dispute_key(case)
         if key in existing:

@@ -102,10 +102,19 @@ class Lifecycle(StrictModel):
     decision_service: str | None = None  # the clocks.yaml service fact of that decision
     application_received: str
     eligibility_found: str | None = None
+    information_requested: str | None = None  # the date a request for information was sent
+    information_request_service: str | None = None
     assigned: str | None = None
     assignment_service: str | None = None
+    # True: `assigned` is the date of mailing of the notice of assignment (a notice of the
+    # case), not the day the reviewer was designated.
+    assignment_by_notice: bool = False
+    expedited_conversion: str | None = None
     records_received: str | None = None
     determination_served: str | None = None
+    determination_service: str | None = None
+    ineligibility_served: str | None = None
+    ineligibility_service: str | None = None
 
 
 class PackFile(StrictModel):
@@ -214,7 +223,7 @@ def _check_events(data: PackFile, clocks: ClockPack, path: str) -> None:
     named = {f"case_facts.{f.id}.event": f.event for f in data.case_facts if f.event}
     lifecycle = data.lifecycle.model_dump()
     for step, event in lifecycle.items():
-        if event is None:
+        if not isinstance(event, str):  # an absent step, or a switch such as assignment_by_notice
             continue
         if step.endswith("_service"):
             if event not in services:

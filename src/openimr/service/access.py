@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from openimr.domain.case import Case
 from openimr.domain.errors import NotFound, PermissionDenied
+from openimr.domain.notice import Notice
 from openimr.domain.vocabulary import CaseState, Role
 from openimr.letters.redact import withhold_reviewer
 
@@ -28,6 +29,7 @@ class Actor:
     role: Role
     reviewer_id: str | None = None
     party_key: str | None = None
+    name: str | None = None  # how a proof of service names the person (display name)
 
     @property
     def label(self) -> str:
@@ -77,6 +79,13 @@ def can_see_reviewer_identity(actor: Actor, case: Case) -> bool:
     if actor.is_staff:
         return True
     return actor.role is Role.REVIEWER and case.assigned_reviewer_id == actor.reviewer_id
+
+
+def can_receive_notice(actor: Actor, notice: Notice) -> bool:
+    """Staff: every notice; a party: the notices addressed to it; reviewers: none."""
+    if actor.is_staff:
+        return True
+    return actor.role is Role.PARTY and notice.is_addressed_to(actor.party_key)
 
 
 def not_found(case_number: str) -> NotFound:

@@ -25,8 +25,9 @@ class AssignReviewer:
     case_number: str
     assigned_on: date
     reviewer_id: str | None = None  # staff's choice; the best-fitting candidate when None
-    noarfi_served_by: ServiceMethod = ServiceMethod.ELECTRONIC
     expected_version: int | None = None
+    # How the assignment was served where the pack's assignment is not a notice of its own.
+    noarfi_served_by: ServiceMethod | None = None
 
 
 @dataclass(frozen=True)

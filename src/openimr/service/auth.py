@@ -271,4 +271,5 @@ def actor_for(user: User) -> Actor:
         role=user.role,
         reviewer_id=user.reviewer_id,
         party_key=user.party_key,
+        name=user.display_name,
     )

@@ -25,6 +25,7 @@ from openimr.rules.pack import JurisdictionPack, grounds_of, load_pack, pack_nam
 from openimr.service.access import Actor, ensure_can_submit, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, plain, record_events
+from openimr.service.notices import eligibility_notice, serve, server_name
 from openimr.service.notify import notify_parties
 from openimr.service.ports import Clock, UnitOfWork
 
@@ -79,6 +80,7 @@ class SubmitApplication:
     parties: list[PartyInput]
     documents: list[DocumentUpload]
     dispute_type: str = "medical_necessity"
+    formulary: bool = False  # a dispute over a drug under the MTUS formulary
     claim_number: str | None = None
     applicant_age: int | None = None
     applicant_sex: str | None = None
@@ -182,6 +184,7 @@ def _intake_key(cmd: SubmitApplication, checked: list[CheckedDocument]) -> str:
             "application_received_on": cmd.application_received_on,
             "application_signed": cmd.application_signed,
             "dispute_type": cmd.dispute_type,
+            "formulary": cmd.formulary,
             "claim_number": cmd.claim_number,
             "items": [vars(i) for i in cmd.items],
             "parties": [vars(p) for p in cmd.parties],
@@ -333,6 +336,7 @@ def _submit(
             application_received_on=cmd.application_received_on,
             application_signed=cmd.application_signed,
             dispute_type=cmd.dispute_type,
+            formulary=cmd.formulary,
             claim_number=cmd.claim_number,
             applicant_age=cmd.applicant_age,
             applicant_sex=cmd.applicant_sex,
@@ -382,8 +386,11 @@ def determine_eligibility(
     actor: Actor,
     clock: Clock,
     rules: EligibilityRules | None = None,
+    served_by: ServiceMethod = ServiceMethod.MAIL,
 ) -> EligibilityResult:
-    """The AD's eligibility review (8 CCR 9792.10.3); every finding cites its rule."""
+    """The AD's eligibility review (8 CCR 9792.10.3); every finding cites its rule. An
+    ineligible or deferred case gets its written notice to the parties, served `served_by`
+    today, in the same transaction (9792.10.3(c), (d))."""
     ensure_staff(actor, "decide eligibility")
     with uow:
         case = uow.cases.get(case_number)
@@ -396,15 +403,20 @@ def determine_eligibility(
         duplicate_of = original if original != case_number else None
         findings = _findings(case, existing, duplicate_of, rules)
         case.record_eligibility(findings, clock())
+        notice = eligibility_notice(case, clock().date(), served_by, server_name(actor))
+        if notice is not None:
+            serve(uow, case, notice, actor, clock)
         uow.cases.save(case)
         record_events(uow, case, actor)
-        if findings:  # the parties hear why at once; the written notice follows (#13)
+        if findings:  # the parties hear why at once; the written notice is on the case
+            deferred = case.state is CaseState.DEFERRED
             notify_parties(
                 uow,
                 [p.key for p in case.parties],
-                "ineligible",
+                "deferred" if deferred else "ineligible",
                 case.case_number,
-                f"The application for IMR {case.case_number} was found not eligible: "
+                f"The application for IMR {case.case_number} was "
+                + ("deferred: " if deferred else "found not eligible: ")
                 + "; ".join(f"{f.reason} ({f.citation})" for f in findings),
                 clock(),
                 key=str(case.version),

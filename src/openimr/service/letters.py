@@ -13,8 +13,10 @@ from typing import Literal
 from openimr.domain.case import Case
 from openimr.domain.errors import InvalidTransition
 from openimr.domain.reviewer import ExpertReviewer
+from openimr.domain.vocabulary import NoticeKind
 from openimr.letters.redact import name_variants
 from openimr.letters.render import (
+    LetterOptions,
     determination_fields,
     render_letter_html,
     render_letter_pdf,
@@ -69,12 +71,14 @@ def render(
         raise no_letter_yet(case)
     identity = reviewer_identity(reviewer) if reviewer else []
     det = case.determination
+    served = case.latest_notice(NoticeKind.FINAL_DETERMINATION)
+    options: LetterOptions = {"public": public, "reviewer_identity": identity, "notice": served}
     if fmt == "text":
-        content = render_letter_text(case, det, public=public, reviewer_identity=identity).encode()
+        content = render_letter_text(case, det, **options).encode()
     elif fmt == "html":
-        content = render_letter_html(case, det, public=public, reviewer_identity=identity).encode()
+        content = render_letter_html(case, det, **options).encode()
     elif fmt == "pdf":
-        content = render_letter_pdf(case, det, public=public, reviewer_identity=identity)
+        content = render_letter_pdf(case, det, **options)
     else:
         fields = determination_fields(case, det, public=public, reviewer_identity=identity)
         content = json.dumps(fields, indent=2).encode()

@@ -24,6 +24,7 @@ MAX_MATCHES = 2000
 OPEN_STATES = frozenset(
     {
         CaseState.RECEIVED,
+        CaseState.DEFERRED,
         CaseState.ELIGIBLE,
         CaseState.ASSIGNED,
         CaseState.RECORDS_RECEIVED,

@@ -61,7 +61,13 @@ EVENTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "AssignmentWaiting": lambda d: f"Waiting for a reviewer: {d.get('reason', '')}",
     "RecordsRequested": lambda d: f"Expert reviewer asked for more records: {d.get('what', '')}",
     "EligibilityReopened": lambda d: f"Eligibility reopened: {d.get('reason', '')}",
-    "NoticeSent": lambda d: f"Notice sent: {d.get('title', '')}",
+    "NoticeServed": lambda d: (
+        f"Notice served: {str(d.get('kind', '')).replace('_', ' ')} "
+        f"(date of mailing {d.get('mailed_on', '')}, by {d.get('served_by', '')})"
+    ),
+    "ReviewDeferred": lambda d: "Deferred: " + _list(d.get("reasons")),
+    "DeferralEnded": lambda d: f"Deferral ended on {d.get('on', '')}: {d.get('reason', '')}",
+    "ConvertedToExpedited": lambda d: f"Converted to expedited review on {d.get('on', '')}",
 }
 
 

@@ -17,6 +17,7 @@ from openimr.domain.case import (
 )
 from openimr.domain.citation import Citation
 from openimr.domain.determination import Determination, ItemDetermination
+from openimr.domain.notice import Notice, NoticeRecipient
 from openimr.domain.reviewer import (
     BoardCertification,
     ExpertReviewer,
@@ -27,6 +28,7 @@ from openimr.domain.reviewer import (
 from openimr.domain.vocabulary import (
     CaseState,
     Decision,
+    NoticeKind,
     Priority,
     ReleaseKind,
     ServiceMethod,
@@ -37,6 +39,46 @@ from openimr.store.tables import (
     PartyRow,
     ReviewerRow,
 )
+
+# -- notices (stored whole as JSON) ------------------------------------------------------
+
+
+def notice_to_column(notice: Notice) -> dict[str, Any]:
+    return {
+        "notice_id": notice.notice_id,
+        "kind": notice.kind.value,
+        "mailed_on": notice.mailed_on.isoformat(),
+        "served_by": notice.served_by.value,
+        "recipients": [
+            {"role": r.role, "name": r.name, "party_key": r.party_key, "address": r.address}
+            for r in notice.recipients
+        ],
+        "server_name": notice.server_name,
+        "details": notice.details,
+        "content_sha256": notice.content_sha256,
+    }
+
+
+def notice_from_column(data: dict[str, Any]) -> Notice:
+    return Notice(
+        notice_id=data["notice_id"],
+        kind=NoticeKind(data["kind"]),
+        mailed_on=date.fromisoformat(data["mailed_on"]),
+        served_by=ServiceMethod(data["served_by"]),
+        recipients=tuple(
+            NoticeRecipient(
+                role=r["role"],
+                name=r["name"],
+                party_key=r["party_key"],
+                address=r.get("address"),
+            )
+            for r in data["recipients"]
+        ),
+        server_name=data["server_name"],
+        details=dict(data.get("details") or {}),
+        content_sha256=data.get("content_sha256"),
+    )
+
 
 # -- determination (stored whole as JSON) ------------------------------------------------
 
@@ -156,6 +198,7 @@ def case_from_row(
         state=CaseState(row.state),
         assigned_reviewer_id=row.assigned_reviewer_id,
         assigned_on=row.assigned_on,
+        noarfi_served_by=_opt_method(row.noarfi_served_by),
         reviewer_assigned_on=row.reviewer_assigned_on,
         released_reviewers=[
             ReviewerRelease(
@@ -165,13 +208,23 @@ def case_from_row(
         ],
         records_received_on=row.records_received_on,
         records_served_by=_opt_method(row.records_served_by),
-        noarfi_served_by=_opt_method(row.noarfi_served_by),
         decision_date=row.decision_date,
         published_on=row.published_on,
         eligibility_findings=[
-            EligibilityFinding(code=f["code"], reason=f["reason"], citation=f["citation"])
+            EligibilityFinding(
+                code=f["code"],
+                reason=f["reason"],
+                citation=f["citation"],
+                outcome=f.get("outcome", "ineligible"),
+            )
             for f in row.eligibility_findings or []
         ],
+        eligibility_decided_on=row.eligibility_decided_on,
+        formulary=bool(row.formulary),
+        liability_agreed=bool(row.liability_agreed),
+        liability_resolved_on=row.liability_resolved_on,
+        expedited_converted_on=row.expedited_converted_on,
+        notices=[notice_from_column(n) for n in row.notices or []],
         determination=(
             determination_from_column(row.determination) if row.determination is not None else None
         ),
@@ -237,9 +290,15 @@ def case_columns(case: Case) -> dict[str, Any]:
         "decision_date": case.decision_date,
         "published_on": case.published_on,
         "eligibility_findings": [
-            {"code": f.code, "reason": f.reason, "citation": f.citation}
+            {"code": f.code, "reason": f.reason, "citation": f.citation, "outcome": f.outcome}
             for f in case.eligibility_findings
         ],
+        "eligibility_decided_on": case.eligibility_decided_on,
+        "formulary": case.formulary,
+        "liability_agreed": case.liability_agreed,
+        "liability_resolved_on": case.liability_resolved_on,
+        "expedited_converted_on": case.expedited_converted_on,
+        "notices": [notice_to_column(n) for n in case.notices],
         "determination": (
             determination_to_column(case.determination) if case.determination is not None else None
         ),

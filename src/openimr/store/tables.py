@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from openimr.store.base import Base
 
@@ -64,6 +65,14 @@ class CaseRow(Base):
     decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     published_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     eligibility_findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    eligibility_decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    formulary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    liability_agreed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    liability_resolved_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    expedited_converted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The notices served (kind, date of mailing, method, recipients, details), read and
+    # written whole with the case like the eligibility findings.
+    notices: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=list)
     determination: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     excluded_reviewers: Mapped[list[str]] = mapped_column(JSON, default=list)
     records_requests: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -25,6 +25,7 @@ from openimr.service.intake import (
     submit_application,
 )
 from openimr.service.issue import IssueDetermination, issue_determination
+from openimr.service.notices import list_notices, notice_kinds
 from openimr.service.publish import PublishDetermination, publish_determination
 from openimr.service.queries import get_case
 from openimr.service.queue import CaseQuery, reviewer_workload, search_cases
@@ -120,11 +121,15 @@ def case_page(request: Request, case_number: str, user: PageUser) -> Response:
         )
         return RedirectResponse(target, status_code=303)
     view = get_case(case_number, svc.uow(), actor, svc.clock)
+    notices = list_notices(case_number, svc.uow(), actor, svc.clock)
+    kinds_served = notice_kinds(view.case, svc.clock().date())
     return render(
         request,
         "case.html",
         case=view.case,
         clocks=view.clocks,
+        notices=notices,
+        notice_kinds=kinds_served,
         timeline=case_timeline(case_number, svc.uow(), actor, svc.clock),
         ocr=ocr_progress(case_number, svc.uow(), actor, svc.clock),
         kinds=[k.value for k in DocumentKind],
@@ -133,10 +138,22 @@ def case_page(request: Request, case_number: str, user: PageUser) -> Response:
 
 
 @router.post("/cases/{case_number}/eligibility")
-def eligibility(request: Request, case_number: str, user: StaffPage, _csrf: Csrf) -> Response:
+def eligibility(
+    request: Request,
+    case_number: str,
+    user: StaffPage,
+    _csrf: Csrf,
+    served_by: Annotated[ServiceMethod, Form()] = ServiceMethod.MAIL,
+) -> Response:
     svc = _svc(request)
-    result = determine_eligibility(case_number, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "eligible" if result.eligible else "ineligible")
+    result = determine_eligibility(
+        case_number, svc.uow(), actor_for(user), svc.clock, served_by=served_by
+    )
+    return _to_case(case_number, _eligibility_flash(result.state))
+
+
+def _eligibility_flash(state: CaseState) -> str:
+    return {"eligible": "eligible", "deferred": "deferred"}.get(state.value, "ineligible")
 
 
 @router.post("/cases/{case_number}/eligibility/reopen")
@@ -153,7 +170,7 @@ def eligibility_reopen(
         case_number, reason, svc.uow(), actor_for(user), svc.clock, _version(version)
     )
     result = determine_eligibility(case_number, svc.uow(), actor_for(user), svc.clock)
-    return _to_case(case_number, "eligible" if result.eligible else "ineligible")
+    return _to_case(case_number, _eligibility_flash(result.state))
 
 
 @router.get("/cases/{case_number}/assignment")
@@ -230,9 +247,12 @@ def issue(
     user: StaffPage,
     _csrf: Csrf,
     version: Annotated[str, Form()] = "",
+    served_by: Annotated[ServiceMethod, Form()] = ServiceMethod.MAIL,
 ) -> Response:
     svc = _svc(request)
-    cmd = IssueDetermination(case_number, svc.clock().date(), _version(version))
+    cmd = IssueDetermination(
+        case_number, svc.clock().date(), _version(version), served_by=served_by
+    )
     issue_determination(cmd, svc.uow(), actor_for(user), svc.clock)
     jobs = request.app.state.ctx.jobs
     if jobs is not None:

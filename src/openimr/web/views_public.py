@@ -14,6 +14,7 @@ from openimr.service.access import Actor
 from openimr.service.auth import actor_for
 from openimr.service.dashboard import public_statistics
 from openimr.service.decisions import corpus_letter
+from openimr.service.notices import list_notices
 from openimr.service.queries import (
     get_case,
     get_document,
@@ -70,8 +71,10 @@ def my_cases(request: Request, user: PageUser) -> Response:
 @router.get("/my-cases/{case_number}")
 def my_case(request: Request, case_number: str, user: PageUser) -> Response:
     svc = request.app.state.ctx.services
-    view = get_case(case_number, svc.uow(), actor_for(user), svc.clock)
-    return render(request, "party_case.html", case=_party_view(view.case))
+    actor = actor_for(user)
+    view = get_case(case_number, svc.uow(), actor, svc.clock)
+    notices = list_notices(case_number, svc.uow(), actor, svc.clock)
+    return render(request, "party_case.html", case=_party_view(view.case), notices=notices)
 
 
 @router.get("/cases/{case_number}/documents/{document_id}")

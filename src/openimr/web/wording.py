@@ -72,6 +72,11 @@ FLASH = {
     "released": "The case is back with staff for another reviewer; you are excluded from it.",
     "requested": "Your request for more records was sent to staff.",
     "notice": "Notice added to the case file.",
+    "deferred": "Deferred: liability for the treatment is disputed; the notice is on the case.",
+    "assignment_notice": "Notice of assignment sent: the records clock is running.",
+    "information_requested": "Request for information sent.",
+    "expedited": "Converted to expedited review; the parties were told.",
+    "resumed": "Deferral ended: decide eligibility again.",
 }
 
 

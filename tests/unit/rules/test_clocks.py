@@ -296,3 +296,13 @@ def test_an_hours_limit_cannot_be_rolled(tmp_path: Path) -> None:
     )
     with pytest.raises(RuleDataError, match="neither a roll"):
         load_model(bad, ClockFile)
+
+
+def test_implementation_clocks_do_not_apply_when_nothing_was_overturned() -> None:
+    facts = ClockFacts(events={"determination_served": date(2024, 5, 1)}, overturned=False)
+    clocks = compute_clocks(facts, PACK)
+    assert clocks["implementation"].status == "not_applicable"
+    assert clocks["reimbursement"].status == "not_applicable"
+    assert clocks["appeal"].status == "running"  # either side may appeal
+    unknown = compute_clocks(ClockFacts(events={"determination_served": date(2024, 5, 1)}), PACK)
+    assert unknown["implementation"].due == date(2024, 5, 8)

@@ -43,7 +43,7 @@ def test_electronically_served_ur_decision_allows_30_days_only() -> None:
     findings = check_eligibility(case, set())
     assert [f.code for f in findings] == ["untimely"]
     assert "2015-06-15" in findings[0].reason
-    assert "LC 4610.5(h)(1)" in findings[0].citation
+    assert "9792.10.1(b)(1)" in findings[0].citation
 
 
 def test_unsigned_application_is_ineligible() -> None:

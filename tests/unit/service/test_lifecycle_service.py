@@ -20,6 +20,7 @@ from openimr.service.intake import (
     submit_application,
 )
 from openimr.service.issue import IssueDetermination, issue_determination
+from openimr.service.notices import SendAssignmentNotice, send_notice_of_assignment
 from openimr.service.publish import PublishDetermination, publish_determination
 from openimr.service.queries import audit_trail, get_case, get_letter, list_cases
 from openimr.service.review import record_review
@@ -59,6 +60,8 @@ def eligible_case(uow: FakeUnitOfWork, clock: FixedClock) -> str:
 
 def assigned_case(uow: FakeUnitOfWork, clock: FixedClock) -> str:
     number = eligible_case(uow, clock)
+    notice = SendAssignmentNotice(number, date(2015, 6, 4), ServiceMethod.ELECTRONIC)
+    send_notice_of_assignment(notice, uow, STAFF, clock)
     assign_reviewer(AssignReviewer(number, date(2015, 6, 4)), uow, STAFF, clock)
     return number
 
@@ -183,7 +186,7 @@ def test_late_unsigned_application_is_ineligible_with_cited_reasons(
     result = determine_eligibility(number, uow, STAFF, clock)
     assert [f.code for f in result.findings] == ["untimely", "unsigned"]
     entry = [e for e in uow.db.audit if e.action == "FoundIneligible"][0]
-    assert "LC 4610.5(h)(1)" in entry.data
+    assert "9792.10.1(b)(1)" in entry.data
 
 
 def test_only_staff_decide_eligibility(uow: FakeUnitOfWork, clock: FixedClock) -> None:
@@ -349,14 +352,15 @@ def test_the_audit_trail_is_staff_only_and_records_every_step(
     with pytest.raises(PermissionDenied):
         audit_trail(number, uow, WORKER, clock)
     trail = [e.action for e in audit_trail(number, uow, STAFF, clock)]
-    assert trail[:3] == ["ApplicationReceived", "FoundEligible", "ReviewerAssigned"]
+    assert trail[:3] == ["ApplicationReceived", "FoundEligible", "NoticeIssued"]
+    assert "ReviewerAssigned" in trail
     assert "DeterminationSigned" in trail
 
 
 def test_due_alerts_list_running_clocks_near_their_end(
     uow: FakeUnitOfWork, clock: FixedClock
 ) -> None:
-    number = assigned_case(uow, clock)  # NOARFI electronic on 06-04: records due 06-16
+    number = assigned_case(uow, clock)  # notice sent electronically 06-04: records due 06-16
     alerts = due_alerts(uow, date(2015, 6, 15), within_days=2)
     assert [(a.case_number, a.clock.name, a.days_left) for a in alerts] == [(number, "records", 1)]
     assert due_alerts(uow, date(2015, 6, 1), within_days=2) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from openimr.api.routes import auth, cases, fhir, jurisdictions, reads
+from openimr.api.routes import auth, cases, fhir, jurisdictions, notices, reads
 from openimr.api.schemas_auth import ErrorPublic
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -20,5 +20,5 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 
 
 def register_api_routes(app: FastAPI) -> None:
-    for module in (auth, cases, fhir, jurisdictions, reads):
+    for module in (auth, cases, fhir, jurisdictions, notices, reads):
         app.include_router(module.router, responses=ERROR_RESPONSES)

@@ -16,7 +16,9 @@ from openimr.api.schemas import (
     ApplicationCreate,
     AssignmentCreate,
     DocumentMeta,
+    EligibilityCreate,
     IntakePublic,
+    IssueCreate,
     RecordsReceivedCreate,
     RecordsUpload,
     ReleaseCreate,
@@ -128,6 +130,7 @@ async def submit(
         parties=[PartyInput(p.role, p.name, p.key, p.organization, p.address) for p in app.parties],
         documents=await _uploads(app.documents, files or [], limits),
         dispute_type=app.dispute_type,
+        formulary=app.formulary,
         claim_number=app.claim_number,
         applicant_age=app.applicant_age,
         applicant_sex=app.applicant_sex,
@@ -144,12 +147,18 @@ async def submit(
 
 
 @router.post("/{case_number}/eligibility", response_model=StatePublic)
-def decide_eligibility(case_number: str, svc: Svc, ctx: Ctx, user: CurrentUser) -> StatePublic:
+def decide_eligibility(
+    case_number: str, svc: Svc, ctx: Ctx, user: CurrentUser, body: EligibilityCreate | None = None
+) -> StatePublic:
     """Decide eligibility (8 CCR 9792.10.3); each finding cites its rule (see GET the case).
 
-    An eligible case waits for a reviewer: the assignment pass is queued at once.
+    An ineligible or deferred case gets its written notice, served `served_by` today. An
+    eligible case waits for a reviewer: the assignment pass is queued at once.
     """
-    result = determine_eligibility(case_number, svc.uow(), actor_for(user), svc.clock)
+    served_by = (body or EligibilityCreate()).served_by
+    result = determine_eligibility(
+        case_number, svc.uow(), actor_for(user), svc.clock, served_by=served_by
+    )
     if ctx.jobs is not None and result.state is CaseState.ELIGIBLE:
         ctx.jobs.enqueue("assign_waiting")
     return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
@@ -157,13 +166,13 @@ def decide_eligibility(case_number: str, svc: Svc, ctx: Ctx, user: CurrentUser) 
 
 @router.post("/{case_number}/assignment", response_model=StatePublic)
 def assign(case_number: str, body: AssignmentCreate, svc: Svc, user: CurrentUser) -> StatePublic:
-    """Assign one qualified, conflict-free expert reviewer (8 CCR 9792.10.4; LC 139.5)."""
+    """Designate one qualified, conflict-free expert reviewer (8 CCR 9792.10.6(b)(1))."""
     cmd = AssignReviewer(
         case_number=case_number,
         assigned_on=svc.clock().date(),
         reviewer_id=body.reviewer_id,
-        noarfi_served_by=body.noarfi_served_by,
         expected_version=body.expected_version,
+        noarfi_served_by=body.noarfi_served_by,
     )
     result = assign_reviewer(cmd, svc.uow(), actor_for(user), svc.clock)
     return StatePublic(case_number=result.case_number, state=result.state, version=result.version)
@@ -253,10 +262,13 @@ def review(case_number: str, body: ReviewCreate, svc: Svc, user: CurrentUser) ->
 
 @router.post("/{case_number}/issue", response_model=StatePublic)
 def issue(
-    case_number: str, body: VersionedCommand, svc: Svc, ctx: Ctx, user: CurrentUser
+    case_number: str, body: IssueCreate, svc: Svc, ctx: Ctx, user: CurrentUser
 ) -> StatePublic:
-    """Issue the final determination letter to the parties (8 CCR 9792.10.6)."""
-    cmd = IssueDetermination(case_number, svc.clock().date(), body.expected_version)
+    """Issue the final determination letter to the parties (8 CCR 9792.10.6), served today
+    by `served_by`; the letter ends with its recipients and proof of service."""
+    cmd = IssueDetermination(
+        case_number, svc.clock().date(), body.expected_version, served_by=body.served_by
+    )
     result = issue_determination(cmd, svc.uow(), actor_for(user), svc.clock)
     if ctx.jobs is not None:  # the PDF is rendered in the background and kept on disk
         ctx.jobs.enqueue("render_pdf", {"case_number": case_number})

@@ -50,12 +50,33 @@ def run_migrations_online() -> None:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                _foreign_keys(conn, on=False)
             _configure(conn)
             with context.begin_transaction():
                 _lock(conn)
                 context.run_migrations()
+            if sqlite:
+                _foreign_keys(conn, on=True)
     finally:
         engine.dispose()
+
+
+def _foreign_keys(conn: Connection, *, on: bool) -> None:
+    """SQLite: batch mode rebuilds a table (copy, DROP, rename); with foreign keys on, the
+    DROP would cascade and delete every child row (a case's parties, documents, items). The
+    pragma only takes effect outside a transaction, so it is set on the driver connection
+    before the migration's transaction and back after it, when the keys are checked."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    if on:
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        raw.execute("PRAGMA foreign_keys=ON")
+        if broken:
+            raise RuntimeError(f"a migration left rows without their parent: {broken[:5]}")
+    else:
+        raw.execute("PRAGMA foreign_keys=OFF")
 
 
 if context.is_offline_mode():
