@@ -69,8 +69,8 @@ def release_reviewer(
     with uow:
         case = uow.cases.get(cmd.case_number)
         ensure_can_view(actor, case)  # not theirs: 404, as if there were no such case
+        ensure_may_release(actor, case, cmd)  # "may do this" (403) before "is it current" (409)
         ensure_version(case, cmd.expected_version)
-        ensure_may_release(actor, case, cmd)
         if case.assigned_reviewer_id != cmd.reviewer_id or case.state not in WORKING_STATES:
             raise InvalidTransition(
                 f"reviewer {cmd.reviewer_id} is not at work on case {case.case_number} "
