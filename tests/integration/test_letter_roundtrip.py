@@ -82,7 +82,7 @@ def assert_round_trip(case: Case, determination: Determination, parsed: ParsedLe
     assert parsed.application_received == case.application_received_on.isoformat()
     assert parsed.priority == case.priority.value
     assert parsed.reviewer.licensure == [
-        letter_text().state_name(s) for s in determination.credentials.licensure
+        letter_text("ca_dwc").state_name(s) for s in determination.credentials.licensure
     ]
     assert parsed.reviewer.specialties == list(determination.credentials.specialties)
     assert _squash(parsed.clinical_case_summary) == _squash(determination.clinical_case_summary)

@@ -252,15 +252,6 @@ class Case:
         return f"N{len(self.notices) + 1}"
 
     @property
-    def liability_defers(self) -> bool:
-        """Whether a liability dispute still holds IMR back (8 CCR 9792.10.3(d))."""
-        return (
-            self.dispute_type == "liability_disputed"
-            and not self.liability_agreed
-            and self.liability_resolved_on is None
-        )
-
-    @property
     def is_open(self) -> bool:
         return self.state not in {
             CaseState.INELIGIBLE,

@@ -2,7 +2,7 @@
 
 A notice (notice of assignment, request for information, ineligibility, deferral, conversion
 to expedited review) is built into one `NoticeView` from the case, the notice as served and
-its wording (`data/notice_text.yaml`); text and HTML only lay it out, and the PDF is printed
+its wording (the pack's `notice_text.yaml`); text and HTML only lay it out, and the PDF is printed
 from the HTML by WeasyPrint, as the letter is. Every notice ends with the service block: date
 of mailing, recipients and the proof of service.
 """
@@ -68,7 +68,7 @@ def build_notice_view(
     """What `notice` says. The final determination is the letter, not a NoticeView."""
     if notice.kind is NoticeKind.FINAL_DETERMINATION:
         raise InvalidInput("the final determination renders as the letter", field="kind")
-    t = texts or notice_text()
+    t = texts or notice_text(case.jurisdiction)
     body = t.kinds[notice.kind]
     values = notice_values(case, notice, t)
     where = f"notice_text.yaml: kinds.{notice.kind.value}"

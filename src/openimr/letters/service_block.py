@@ -65,13 +65,13 @@ def service_block(
     texts: NoticeText | None = None,
 ) -> ServiceBlock:
     """The service block of `notice` (a notice or the final determination)."""
-    t = texts or notice_text()
+    t = texts or notice_text(jurisdiction)
     recipients = tuple(
         RecipientLine(r.name, role_label(jurisdiction, r.role), r.address or "address on file")
         for r in notice.recipients
     )
     proof = fill(
-        t.proof_of_service_for(jurisdiction),
+        t.proof_of_service,
         {
             "server": notice.server_name,
             "organization": t.organization.name,

@@ -1,10 +1,12 @@
 """The fixed wording of the final determination letter: each jurisdiction's `letter.yaml`.
 
 The sentences are data, not code, so a jurisdiction or an IMR organization can reword them
-without touching the renderer. A pack keeps its letter in `rules/data/<jurisdiction>/letter.yaml`;
-a pack without one uses the packaged `data/letter_text.yaml` (the California workers' comp
-letter). The file is validated on load; a bad file raises RuleDataError naming the file and
-the field, and an appeal notice that does not cite what its pack says it must is refused.
+without touching the renderer. Every pack keeps its letter in
+`rules/data/<jurisdiction>/letter.yaml`; only what no jurisdiction owns stays packaged here
+(`data/state_names.yaml`, how a letter spells a reviewer's state of licensure). The file is
+validated on load; a bad file raises RuleDataError naming the file and the field, a pack
+without a letter is refused, and an appeal notice that does not cite what its pack says it
+must is refused.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from openimr.datafile import StrictModel, load_model
+from openimr.domain.errors import RuleDataError
 from openimr.rules.loader import rule_path
 
-DEFAULT_FILE = "letter_text.yaml"
+STATE_NAMES_FILE = "state_names.yaml"
 HeaderValue = Literal[
     "case_number",
     "assigned_on",
@@ -92,22 +95,31 @@ class LetterText(StrictModel):
         return self.how_made.format(organization=self.organization)
 
 
-def load_letter_text(path: Path | None = None) -> LetterText:
-    """Read and validate a letter-text file (the packaged one when `path` is None)."""
-    if path is not None:
-        return load_model(path, LetterText, what="letter text")
-    source = resources.files("openimr.letters").joinpath("data", DEFAULT_FILE)
+class StateNames(StrictModel):
+    state_names: dict[str, str] = Field(min_length=1)
+
+
+def load_letter_text(path: Path) -> LetterText:
+    """Read and validate a letter-text file."""
+    return load_model(path, LetterText, what="letter text")
+
+
+@lru_cache(maxsize=1)
+def state_names() -> dict[str, str]:
+    """The packaged USPS codes and state names, for letters whose pack lists none."""
+    source = resources.files("openimr.letters").joinpath("data", STATE_NAMES_FILE)
     with resources.as_file(source) as packaged:
-        return load_model(packaged, LetterText, what="letter text")
+        return load_model(packaged, StateNames, what="state names").state_names
 
 
 def validate_letters(jurisdictions: list[str]) -> None:
-    """Every pack's letter loads, and every case fact its header shows is one of the pack's
-    (run at start-up beside the packs' own validation)."""
-    from openimr.domain.errors import RuleDataError
+    """Every pack's letter and notice wording loads, and every case fact the letter's header
+    shows is one of the pack's (run at start-up beside the packs' own validation)."""
+    from openimr.letters.notice_text import notice_text
     from openimr.rules.pack import load_pack
 
     for jurisdiction in jurisdictions:
+        notice_text(jurisdiction)
         text = letter_text(jurisdiction)
         facts = {f.id for f in load_pack(jurisdiction).data.case_facts}
         for row in text.header:
@@ -120,15 +132,15 @@ def validate_letters(jurisdictions: list[str]) -> None:
 
 
 @lru_cache(maxsize=16)
-def letter_text(jurisdiction: str | None = None) -> LetterText:
-    """The wording of a jurisdiction's letter (its pack's letter.yaml, else the packaged
-    file), loaded once per process; US state names come from the packaged file when the
-    pack's letter lists none."""
-    default = load_letter_text()
-    path = rule_path("letter.yaml", jurisdiction) if jurisdiction else None
-    if path is None or not path.exists():
-        return default
+def letter_text(jurisdiction: str) -> LetterText:
+    """The wording of a jurisdiction's letter (its pack's letter.yaml), loaded once per
+    process; US state names come from the packaged list when the pack's letter has none."""
+    path = rule_path("letter.yaml", jurisdiction)
+    if not path.exists():
+        raise RuleDataError(
+            f"pack {jurisdiction} has no letter.yaml", file=str(path), field="letter.yaml"
+        )
     text = load_letter_text(path)
     if text.state_names:
         return text
-    return text.model_copy(update={"state_names": default.state_names})
+    return text.model_copy(update={"state_names": state_names()})

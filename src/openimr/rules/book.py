@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from openimr.rules.cited import CitedRule, Source
+from openimr.rules.cited import Source
 from openimr.rules.clocks import ClockRule, load_clock_pack
-from openimr.rules.eligibility import load_eligibility_rules
+from openimr.rules.grounds import describe
 from openimr.rules.notices import load_notice_rules
 from openimr.rules.pack import grounds_of, load_pack
 from openimr.rules.reviewer_policy import reviewer_policy
@@ -79,28 +79,27 @@ def clock_entries(jurisdiction: str, as_of: date) -> list[dict[str, Any]]:
 
 
 def eligibility_entries(jurisdiction: str, as_of: date) -> list[dict[str, Any]]:
-    """The eligibility grounds in force: the pack's declarative grounds, else the older
-    per-ground rules (whose `outcome` may defer rather than refuse)."""
+    """The eligibility grounds in force: each with its outcome (ineligible, or deferred), its
+    condition as data (`fails_when`) and in words, and its provenance."""
     grounds = grounds_of(load_pack(jurisdiction))
-    rules: list[tuple[CitedRule, str, str]]
-    if grounds is not None:
-        rules = [(g, "ineligible", g.reason) for g in grounds.in_force(as_of)]
-    else:
-        in_force = load_eligibility_rules(jurisdiction).in_force(as_of)
-        rules = [(r, r.outcome, r.reason) for r in in_force]
     return [
         {
-            "ground": r.id,
-            "outcome": outcome,
-            "citation": r.citation,
-            "reason": " ".join(reason.split()),
-            "effective_from": r.effective_from.isoformat(),
-            "effective_to": r.effective_to.isoformat() if r.effective_to else None,
-            "verified": r.verified,
-            "sources": _sources(r.sources),
-            "note": r.note,
+            "ground": g.id,
+            "outcome": g.outcome,
+            "fails_when": g.fails_when.model_dump(
+                mode="json", by_alias=True, exclude_defaults=True
+            ),
+            "condition": describe(g.fails_when),
+            "citation": g.citation,
+            "reason": " ".join(g.reason.split()),
+            "effective_from": g.effective_from.isoformat(),
+            "effective_to": g.effective_to.isoformat() if g.effective_to else None,
+            "verified": g.verified,
+            "dates_verified": g.dates_verified,
+            "sources": _sources(g.sources),
+            "note": g.note,
         }
-        for r, outcome, reason in rules
+        for g in grounds.in_force(as_of)
     ]
 
 

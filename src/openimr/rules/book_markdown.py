@@ -83,9 +83,16 @@ def book_markdown(book: dict[str, Any], command: str) -> str:
     lines += _notes(book["clocks"], "rule")
     lines += ["## Eligibility", ""]
     lines += _table(
-        ["Ground", "Outcome", "Citation", "Verified", "Reason given"],
+        ["Ground", "Outcome", "Fails when", "Citation", "Verified", "Reason given"],
         [
-            [e["ground"], e["outcome"], e["citation"], _yes(e["verified"]), e["reason"]]
+            [
+                e["ground"],
+                e["outcome"],
+                e["condition"],
+                e["citation"],
+                _yes(e["verified"]),
+                e["reason"],
+            ]
             for e in book["eligibility"]
         ],
     )

@@ -7,6 +7,12 @@ still running when the application arrived (`clock_open`), a fact is missing or 
 some values, a flag is false, a document kind is missing, a date fact is before a day, the
 case's priority, a duplicate of an application already standing; `all`, `any` and `not`
 combine them. No ground is Python: a new ground is a new entry of data.
+
+A ground's `outcome` is "ineligible" (the application ends) or "deferred" (it only waits, as
+a payer's dispute of liability holds California workers' comp IMR, 8 CCR 9792.10.3(d)).
+`fact_not_in` with `with_other_grounds: true` also counts as listed every value that another
+ground in force tests the same fact for (`fact_in`): a catch-all ("not a dispute this
+programme reviews") then leaves a dispute type that has a ground of its own to that ground.
 """
 
 from __future__ import annotations
@@ -15,13 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, model_validator
 
 from openimr.datafile import StrictModel, load_model
 from openimr.domain.clocks import Clocks
 from openimr.domain.errors import RuleDataError
-from openimr.rules.cited import CitedRule
+from openimr.rules.cited import CitedRule, Source
 from openimr.rules.loader import check_no_overlap, rule_path
 
 FactValue = date | str | bool | None
@@ -30,11 +37,13 @@ FactValue = date | str | bool | None
 class FactValues(StrictModel):
     fact: str
     values: list[str] = Field(min_length=1)
+    # fact_not_in only: the values other grounds in force test this fact for count as listed.
+    with_other_grounds: bool = False
 
 
 class DateBefore(StrictModel):
     fact: str
-    on: date
+    day: date  # not `on`, which YAML reads as true
 
 
 class Condition(StrictModel):
@@ -75,15 +84,36 @@ class Condition(StrictModel):
 Condition.model_rebuild()
 
 
+Outcome = Literal["ineligible", "deferred"]
+
+
 class Ground(CitedRule):
-    """One ground of ineligibility."""
+    """One ground of ineligibility, or of deferral (`outcome: deferred`)."""
 
     reason: str
     fails_when: Condition
+    outcome: Outcome = "ineligible"
+    dates_verified: bool = False  # whether the day the ground took effect was read too
+
+    @model_validator(mode="after")
+    def _with_other_grounds_only_on_fact_not_in(self) -> Ground:
+        for cond in self.fails_when.walk():
+            if cond.fact_in is not None and cond.fact_in.with_other_grounds:
+                raise ValueError("with_other_grounds applies to fact_not_in only")
+        return self
+
+    def tested_values(self) -> dict[str, set[str]]:
+        """The values this ground tests each fact for with `fact_in`."""
+        found: dict[str, set[str]] = {}
+        for cond in self.fails_when.walk():
+            if cond.fact_in is not None:
+                found.setdefault(cond.fact_in.fact, set()).update(cond.fact_in.values)
+        return found
 
 
 class GroundsFile(StrictModel):
     jurisdiction: str
+    sources: dict[str, Source] = Field(default_factory=dict)  # YAML anchors for the grounds
     grounds: list[Ground]
 
 
@@ -109,11 +139,14 @@ class Finding:
     reason: str
     citation: str
     verified: bool
+    outcome: Outcome = "ineligible"
 
 
 @dataclass
 class _Eval:
     case: CaseForEligibility
+    # The values other grounds in force test each fact for (`with_other_grounds`).
+    others: Mapping[str, set[str]] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
 
     def holds(self, cond: Condition) -> bool:  # noqa: C901 - one branch per primitive
@@ -143,15 +176,18 @@ class _Eval:
         if cond.fact_in is not None:
             return str(case.facts.get(cond.fact_in.fact)) in cond.fact_in.values
         if cond.fact_not_in is not None:
-            return str(case.facts.get(cond.fact_not_in.fact)) not in cond.fact_not_in.values
+            listed = set(cond.fact_not_in.values)
+            if cond.fact_not_in.with_other_grounds:
+                listed |= self.others.get(cond.fact_not_in.fact, set())
+            return str(case.facts.get(cond.fact_not_in.fact)) not in listed
         if cond.flag_false is not None:
             return case.facts.get(cond.flag_false) is not True
         if cond.document_missing is not None:
             return cond.document_missing not in case.documents
         if cond.date_before is not None:
             value = case.facts.get(cond.date_before.fact)
-            self.values[f"{cond.date_before.fact}_limit"] = cond.date_before.on.isoformat()
-            return isinstance(value, date) and value < cond.date_before.on
+            self.values[f"{cond.date_before.fact}_limit"] = cond.date_before.day.isoformat()
+            return isinstance(value, date) and value < cond.date_before.day
         if cond.priority_in is not None:
             return case.priority in cond.priority_in
         if cond.duplicate is not None:
@@ -175,16 +211,60 @@ class _Blank(dict[str, str]):
 def evaluate(grounds: list[Ground], case: CaseForEligibility) -> list[Finding]:
     """Every ground in force on the application day that `case` fails, in the file's order."""
     findings = []
-    for ground in grounds:
-        if not ground.is_effective_on(case.application_received_on):
-            continue
-        run = _Eval(case)
+    in_force = [g for g in grounds if g.is_effective_on(case.application_received_on)]
+    for ground in in_force:
+        others: dict[str, set[str]] = {}
+        for other in in_force:
+            if other is not ground:
+                for fact, tested in other.tested_values().items():
+                    others.setdefault(fact, set()).update(tested)
+        run = _Eval(case, others)
         if run.holds(ground.fails_when):
             values = _Blank({k: _text(v) for k, v in case.facts.items()})
             values.update(run.values)
             reason = " ".join(ground.reason.format_map(values).split())
-            findings.append(Finding(ground.id, reason, ground.citation, ground.verified))
+            findings.append(
+                Finding(ground.id, reason, ground.citation, ground.verified, ground.outcome)
+            )
     return findings
+
+
+def describe(cond: Condition) -> str:
+    """A condition in words, for the rule book (`openimr rules show`)."""
+    if cond.all is not None:
+        return "all of: " + "; ".join(_nested(c) for c in cond.all)
+    if cond.any is not None:
+        return "any of: " + "; ".join(_nested(c) for c in cond.any)
+    if cond.not_ is not None:
+        return f"not ({describe(cond.not_)})"
+    if cond.fact_in is not None:
+        return f"{cond.fact_in.fact} is one of {', '.join(cond.fact_in.values)}"
+    if cond.fact_not_in is not None:
+        text = f"{cond.fact_not_in.fact} is none of {', '.join(cond.fact_not_in.values)}"
+        if cond.fact_not_in.with_other_grounds:
+            text += " (nor a value another ground tests it for)"
+        return text
+    if cond.date_before is not None:
+        return f"{cond.date_before.fact} is before {cond.date_before.day.isoformat()}"
+    if cond.priority_in is not None:
+        return f"priority is {' or '.join(cond.priority_in)}"
+    words = {
+        "clock_late": "clock {} was met (or the application arrived) after its due day",
+        "clock_open": "clock {} was still running when the application arrived",
+        "fact_missing": "{} is missing",
+        "flag_false": "{} is not true",
+        "document_missing": "no document of kind {}",
+    }
+    if cond.duplicate is not None:
+        standing = "already standing" if cond.duplicate else "not already standing"
+        return f"an application for the same dispute is {standing}"
+    kind = cond.kind()
+    return words[kind].format(getattr(cond, kind))
+
+
+def _nested(cond: Condition) -> str:
+    text = describe(cond)
+    return f"({text})" if cond.all is not None or cond.any is not None else text
 
 
 @dataclass(frozen=True)

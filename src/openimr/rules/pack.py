@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from openimr.datafile import StrictModel, load_model, read_yaml
+from openimr.datafile import StrictModel, load_model
 from openimr.domain.errors import InvalidInput, RuleDataError
 from openimr.domain.vocabulary import EvidenceSource
 from openimr.rules.cited import Cited, Source
@@ -281,25 +281,33 @@ def load_pack(jurisdiction: str) -> JurisdictionPack:
     return JurisdictionPack(data, clocks, str(path))
 
 
-# Facts every case has, whatever its jurisdiction, for eligibility grounds to name.
+# Facts every case has, whatever its jurisdiction, for eligibility grounds to name: the review
+# type, priority and signature of the application, the day it arrived, and whether the payer
+# agreed the case is eligible or a liability dispute was resolved (which ends a deferral).
 COMMON_FACTS = frozenset(
-    {"review_type", "priority", "application_signed", "application_received_on"}
+    {
+        "review_type",
+        "priority",
+        "application_signed",
+        "application_received_on",
+        "liability_agreed",
+        "liability_resolved_on",
+    }
 )
 PRIORITIES = frozenset({"standard", "expedited"})
 
 
-def _is_grounds_file(jurisdiction: str) -> bool:
-    """Whether the pack's eligibility.yaml is in the declarative grounds format."""
-    data = read_yaml(rule_path("eligibility.yaml", jurisdiction))
-    return isinstance(data, dict) and "grounds" in data
-
-
-def grounds_of(pack: JurisdictionPack) -> GroundBook | None:
-    """The pack's declarative eligibility grounds, checked against the pack (None while its
-    eligibility.yaml is in the older per-ground format)."""
-    if not _is_grounds_file(pack.jurisdiction):
-        return None
+def grounds_of(pack: JurisdictionPack) -> GroundBook:
+    """The pack's declarative eligibility grounds, checked against the pack: every clock,
+    fact, document kind and priority a ground names exists."""
     book = load_grounds(pack.jurisdiction)
+    if book.jurisdiction != pack.jurisdiction:
+        raise RuleDataError(
+            f"{book.source}: jurisdiction is {book.jurisdiction!r} but the pack is "
+            f"{pack.jurisdiction!r}",
+            file=book.source,
+            field="jurisdiction",
+        )
     check_references(
         book,
         clocks={c.id for c in pack.clocks.data.clocks},

@@ -18,10 +18,9 @@ from openimr.domain.case import Case, CaseDocument, DisputedItem, EligibilityFin
 from openimr.domain.errors import ConcurrentUpdate, InvalidInput, UnreadablePdf
 from openimr.domain.vocabulary import CaseState, Priority, ServiceMethod
 from openimr.pdftext import pdf_page_count
-from openimr.rules.case_clocks import case_clocks
-from openimr.rules.eligibility import EligibilityRules, check_eligibility, dispute_key
-from openimr.rules.grounds import CaseForEligibility, evaluate
-from openimr.rules.pack import JurisdictionPack, grounds_of, load_pack, pack_named
+from openimr.rules.eligibility import check_eligibility, dispute_key
+from openimr.rules.grounds import GroundBook
+from openimr.rules.pack import JurisdictionPack, pack_named
 from openimr.service.access import Actor, ensure_can_submit, ensure_staff
 from openimr.service.concurrency import ensure_version
 from openimr.service.events import audit, plain, record_events
@@ -385,7 +384,7 @@ def determine_eligibility(
     uow: UnitOfWork,
     actor: Actor,
     clock: Clock,
-    rules: EligibilityRules | None = None,
+    rules: GroundBook | None = None,
     served_by: ServiceMethod = ServiceMethod.MAIL,
 ) -> EligibilityResult:
     """The AD's eligibility review (8 CCR 9792.10.3); every finding cites its rule. An
@@ -400,8 +399,7 @@ def determine_eligibility(
         standing = uow.cases.case_numbers_with_dispute_key(key)
         original = standing[0] if standing else case_number
         existing = {key: original} if original != case_number else {}
-        duplicate_of = original if original != case_number else None
-        findings = _findings(case, existing, duplicate_of, rules)
+        findings = check_eligibility(case, existing, rules)
         case.record_eligibility(findings, clock())
         notice = eligibility_notice(case, clock().date(), served_by, server_name(actor))
         if notice is not None:
@@ -423,52 +421,6 @@ def determine_eligibility(
             )
         uow.commit()
         return EligibilityResult(case.case_number, not findings, findings, case.state, case.version)
-
-
-def _findings(
-    case: Case,
-    existing: dict[str, str],
-    duplicate_of: str | None,
-    rules: EligibilityRules | None,
-) -> list[EligibilityFinding]:
-    """Declarative grounds when the pack has them, else the older per-ground rules."""
-    pack = load_pack(case.jurisdiction)
-    book = grounds_of(pack)
-    if book is None:
-        return check_eligibility(case, existing, rules)
-    found = evaluate(list(book.grounds), eligibility_view(case, pack, duplicate_of))
-    return [EligibilityFinding(f.code, f.reason, f.citation) for f in found]
-
-
-def eligibility_view(
-    case: Case, pack: JurisdictionPack, duplicate_of: str | None = None
-) -> CaseForEligibility:
-    """What the grounds read of `case`: its pack facts (dates and flags parsed), the common
-    facts, its documents and its clocks."""
-    kinds = {f.id: f.kind for f in pack.data.case_facts}
-    facts: dict[str, date | str | bool | None] = {}
-    for name, value in case.facts.items():
-        kind = kinds.get(name)
-        if kind == "date":
-            facts[name] = date.fromisoformat(value)
-        elif kind == "bool":
-            facts[name] = value == "true"
-        else:
-            facts[name] = value
-    facts.update(
-        review_type=case.dispute_type,
-        priority=case.priority.value,
-        application_signed=case.application_signed,
-        application_received_on=case.application_received_on,
-    )
-    return CaseForEligibility(
-        facts=facts,
-        documents=frozenset(d.kind for d in case.documents),
-        clocks=case_clocks(case),
-        application_received_on=case.application_received_on,
-        priority=case.priority.value,
-        duplicate_of=duplicate_of,
-    )
 
 
 def receive_records(

@@ -249,7 +249,8 @@ class PublishedHit:
 
 def search_published_here(uow: UnitOfWork, query: str, limit: int = 50) -> list[PublishedHit]:
     """Items of the decisions published by this organization whose description or rationale
-    holds the words of `query` (LC 4610.6(j): published letters are public; no login)."""
+    holds the words of `query` (LC 4610.6 lets the
+    Administrative Director publish them once identifying information is removed; no login)."""
     words = [w.lower() for w in query.split() if len(w) > 1]
     if not words:
         return []

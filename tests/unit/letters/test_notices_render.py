@@ -110,10 +110,10 @@ def test_a_notice_missing_a_fact_its_text_names_is_an_error_not_a_blank() -> Non
 
 
 def test_a_notice_text_file_without_every_kind_is_refused(tmp_path: Path) -> None:
-    source = Path(__file__).parents[3] / "src/openimr/letters/data/notice_text.yaml"
+    source = Path(__file__).parents[3] / "src/openimr/rules/data/ca_dwc/notice_text.yaml"
     text = source.read_text(encoding="utf-8")
     cut = text.split("  deferral:")[0]  # drops deferral and the kinds after it
     bad = tmp_path / "notice_text.yaml"
     bad.write_text(cut, encoding="utf-8")
     with pytest.raises(RuleDataError, match="no text for"):
-        load_notice_text(bad)
+        load_notice_text(bad, "ca_dwc")

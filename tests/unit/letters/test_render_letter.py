@@ -226,7 +226,7 @@ def test_determination_fields_follows_the_parse_contract_without_the_reviewer() 
 
 
 def test_letter_text_file_is_validated_and_names_the_bad_field(tmp_path: Path) -> None:
-    assert letter_text().state_name("ca") == "California"
+    assert letter_text("ca_dwc").state_name("ca") == "California"
     bad = tmp_path / "letter_text.yaml"
     bad.write_text("effective_from: 2026-01-01\nunexpected: 1\n", encoding="utf-8")
     with pytest.raises(RuleDataError) as caught:

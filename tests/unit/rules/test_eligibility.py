@@ -13,11 +13,11 @@ from openimr.domain.case import DisputedItem
 from openimr.domain.errors import RuleDataError
 from openimr.domain.vocabulary import DocumentKind, ServiceMethod
 from openimr.rules.eligibility import (
-    EligibilityFile,
     check_eligibility,
     dispute_key,
     load_eligibility_rules,
 )
+from openimr.rules.grounds import GroundsFile
 from openimr.rules.loader import check_no_overlap
 from tests.factories import make_case, make_document
 
@@ -143,7 +143,7 @@ def test_every_finding_is_reported_with_its_citation() -> None:
 
 def test_shipped_eligibility_rules_cover_every_ground() -> None:
     rules = load_eligibility_rules()
-    ids = {r.id for r in rules.rules}
+    ids = {r.id for r in rules.grounds}
     assert ids == {
         "out_of_scope",
         "untimely",
@@ -156,18 +156,21 @@ def test_shipped_eligibility_rules_cover_every_ground() -> None:
     }
 
 
-def test_an_unknown_ground_in_the_file_is_refused(tmp_path: Path) -> None:
+def test_an_unknown_condition_in_the_file_is_refused(tmp_path: Path) -> None:
+    """A ground is data: a new id is a new ground, but a condition no primitive evaluates
+    is refused on load, naming the ground and the field."""
     bad = tmp_path / "eligibility.yaml"
     bad.write_text(
-        "jurisdiction: x\nrules:\n  - id: moon_phase\n    citation: c\n"
-        "    effective_from: 2013-01-01\n    reason: r\n"
+        "jurisdiction: x\ngrounds:\n  - id: moon_phase\n    citation: c\n"
+        "    effective_from: 2013-01-01\n    verified: false\n    reason: r\n"
+        "    fails_when: {moon_phase: full}\n"
     )
-    with pytest.raises(RuleDataError, match=r"rules\[0\] \(id=moon_phase\)\.id"):
-        load_model(bad, EligibilityFile)
+    with pytest.raises(RuleDataError, match=r"grounds\[0\] \(id=moon_phase\)\.fails_when"):
+        load_model(bad, GroundsFile)
 
 
 def test_overlapping_versions_of_one_rule_are_refused() -> None:
-    rules = list(load_eligibility_rules().rules)
+    rules = list(load_eligibility_rules().grounds)
     twin = replace_rule(rules[0])
     with pytest.raises(RuleDataError, match="overlapping effective dates"):
         check_no_overlap([rules[0], twin], Path("eligibility.yaml"))
