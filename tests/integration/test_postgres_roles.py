@@ -43,7 +43,7 @@ ATTACKS = [
 @pytest.fixture
 def app_url(database_url: str, request: pytest.FixtureRequest) -> str:
     if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL roles: runs when OPENIMR_TEST_DATABASE_URL is set")
+        pytest.skip("SQLite has no roles: this test runs on the PostgreSQL database")
     upgrade(database_url)
     url = make_url(database_url)
     schema = str(url.query["options"]).removeprefix("-csearch_path=")
