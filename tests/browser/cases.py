@@ -32,11 +32,12 @@ def another_case(
     claim: str,
     until: str = "received",
     signed: bool = True,
+    key: str | None = None,
 ) -> str:
     seed = seed_data()
     cmd = _application(seed)
     parties = [
-        PartyInput(p.role, worker, f"person:{worker.lower().replace(' ', '-')}")
+        PartyInput(p.role, worker, key or f"person:{worker.lower().replace(' ', '-')}")
         if p.role == PartyRole.INJURED_WORKER
         else p
         for p in cmd.parties

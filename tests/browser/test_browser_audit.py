@@ -1,0 +1,205 @@
+"""What the audit of the workbench issue found unproven, each in a real headless Chromium:
+axe-core and the phone width on the pages no other test opened, a bad guideline entry
+answered on the workbench itself, and the administrator's walk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.cases import another_case
+from tests.browser.conftest import Served, axe_violations, page_width
+
+pytestmark = pytest.mark.browser
+
+SEED_WORKER_KEY = "person:jordan-q-fictional"  # the demo party account's key
+
+
+def _clean_at_both_widths(people: Any, username: str | None, paths: list[str]) -> None:
+    """Each page: zero serious or critical axe violations at 1400 px and at 375 px, and at
+    375 px nothing wider than the screen."""
+    for width in (1400, 375):
+        person = people(username, width=width)
+        for path in paths:
+            response = person.go(path)
+            assert response is not None and response.status == 200, (path, response)
+            found = axe_violations(person.page)
+            assert not found, (username, width, path, found)
+            if width == 375:
+                assert page_width(person.page) <= 375, (path, page_width(person.page))
+
+
+def _notice_path(people: Any, case: str) -> str:
+    staff = people("staff")
+    staff.go(f"/cases/{case}")
+    href = staff.page.locator("#notices tr[data-kind] a").first.get_attribute("href")
+    assert href and href.startswith(f"/cases/{case}/notices/"), href
+    return href
+
+
+def test_the_pages_no_other_test_checked_pass_axe_at_both_widths(
+    people: Any, served: Served
+) -> None:
+    ctx = served.ctx
+    open_case = another_case(ctx, "Kai Reviews", "CL-1101", "records_received")
+    issued = another_case(ctx, "Jordan Q. Fictional", "CL-1102", "published", key=SEED_WORKER_KEY)
+    visitor = people(None)
+    visitor.go("/decisions?q=lumbar+mri")
+    corpus = visitor.page.locator('#results a[href^="/decisions/"]').first.get_attribute("href")
+    assert corpus, "no decision of the imported corpus to open"
+    notice = _notice_path(people, issued)
+
+    _clean_at_both_widths(people, "reviewer", ["/reviews"])
+    reviewer = people("reviewer")
+    reviewer.go("/reviews")
+    assert open_case in reviewer.page.locator("#reviews").inner_text()  # not an empty page
+
+    party_pages = [f"/my-cases/{issued}", f"/cases/{issued}/letter", notice]
+    _clean_at_both_widths(people, "worker", party_pages)
+    _clean_at_both_widths(people, "staff", [f"/cases/{issued}/letter", notice])
+    _clean_at_both_widths(people, None, [f"/cases/{issued}/letter/public", corpus])
+    visitor.go(f"/cases/{issued}/letter/public")
+    assert "Jordan Q. Fictional" not in visitor.page.content()  # the redacted letter
+
+
+def test_a_bad_guideline_entry_is_shown_on_the_workbench_with_what_was_typed(
+    people: Any, served: Served
+) -> None:
+    from playwright.sync_api import expect
+
+    case = another_case(served.ctx, "Lane Guideline", "CL-1103", "records_received")
+    reviewer = people("reviewer")
+    page = reviewer.page
+    reviewer.go(f"/reviews/{case}")
+    summary = "A warehouse worker with low back pain since 2011 asks for a hot/cold unit."
+    rationale = "Simple heat and cold packs do the same; the powered unit is not necessary."
+    page.fill("#clinical_case_summary", summary)
+    page.select_option("#decision-1", "upheld")
+    page.select_option("#guideline-1-source", "MTUS")
+    page.fill("#guideline-1-name", "")  # the source says a guideline, none is named
+    page.fill("#guideline-1-edition", "2016")
+    page.fill("#guideline-1-sections", "Low Back Complaints; Table 12-8")
+    page.fill("#rationale-1", rationale)
+    page.check("#attest")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#sign")
+    page.wait_for_load_state()
+
+    # The workbench again, not a separate error page; the error names the field and links to it.
+    assert page.url.endswith(f"/reviews/{case}"), page.url
+    errors = page.locator("#form-errors")
+    expect(errors).to_contain_text("Not signed")
+    expect(errors).to_contain_text("IMR guideline relied on: name the guideline relied on")
+    assert errors.locator('a[href="#guideline-1-name"]').count() == 1
+    beside = page.locator("#guideline-1-name-error")
+    expect(beside).to_be_visible()
+    expect(beside).to_contain_text("name the guideline")
+    # Everything the reviewer typed is still there.
+    assert page.locator("#clinical_case_summary").input_value() == summary
+    assert page.locator("#rationale-1").input_value() == rationale
+    assert page.locator("#decision-1").input_value() == "upheld"
+    assert page.locator("#guideline-1-source").input_value() == "MTUS"
+    assert page.locator("#guideline-1-edition").input_value() == "2016"
+    assert page.locator("#guideline-1-sections").input_value() == "Low Back Complaints; Table 12-8"
+    assert not axe_violations(page), axe_violations(page)
+
+    # Named, the same entry signs.
+    page.fill("#guideline-1-name", "Low Back Complaints")
+    page.check("#attest")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#sign")
+    expect(page.locator(".flash")).to_contain_text("Determination signed")
+
+
+def test_the_administrators_walk(people: Any, served: Served) -> None:
+    """The administrator runs the office's pages and the accounts (the JSON API: there is no
+    account page); the reviewer's unsigned work stays the reviewer's."""
+    from playwright.sync_api import expect
+
+    case = another_case(served.ctx, "Morgan Admin", "CL-1104", "records_received")
+    private = "Unsigned musing of the reviewer: zanzibar-quartz"
+    reviewer = people("reviewer")
+    reviewer.go(f"/reviews/{case}")
+    reviewer.page.fill("#rationale-1", private)
+    expect(reviewer.page.locator("#draft-status")).to_contain_text("Draft saved", timeout=30_000)
+
+    admin = people("admin")
+    page = admin.page
+    assert page.url.endswith("/queue"), page.url
+    expect(page.locator("header .name")).to_contain_text("Administrator")
+    for label in ("Queue", "Workload", "New application", "Analytics"):
+        expect(page.locator("nav[aria-label=Main]")).to_contain_text(label)
+    admin.go(f"/queue?q={case}&state=all")
+    expect(page.locator("#queue-table")).to_contain_text("Morgan Admin")
+    page.locator(f'#queue-table a:has-text("{case}")').first.click()
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_contain_text(case)
+    expect(page.locator("main")).to_contain_text("Morgan Admin")  # the office sees the worker
+    office_pages = [
+        f"/cases/{case}",
+        f"/cases/{case}/assignment",
+        f"/cases/{case}/search?q=zanzibar",
+        "/workload",
+        "/intake",
+        "/notifications",
+        "/analytics",
+    ]
+    for path in office_pages:
+        response = admin.go(path)
+        assert response is not None and response.status == 200, (path, response)
+        assert not axe_violations(page), (path, axe_violations(page))
+        assert "zanzibar-quartz" not in page.content(), path
+        if path == "/workload":
+            expect(page.locator("#workload tbody tr").first).to_be_visible()
+    # The reviewer's workbench and drafts are the reviewer's, not the office's.
+    for path in (f"/reviews/{case}", "/reviews"):
+        response = admin.go(path)
+        assert response is not None and response.status == 403, (path, response)
+        assert "zanzibar-quartz" not in page.content(), path
+    response = page.request.post(
+        f"{served.base}/reviews/{case}/draft", form={"rationale-1": "overwritten"}
+    )
+    assert response.status in (403, 422), response.status  # no CSRF token, no role: refused
+
+    # Accounts: the administrator lists and creates them; the list carries no secrets.
+    token = page.request.post(
+        f"{served.base}/api/auth/token",
+        data={"username": "admin", "password": "admin-demo-pass"},
+    ).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    listed = page.request.get(f"{served.base}/api/users", headers=auth)
+    assert listed.status == 200
+    assert {"admin", "staff", "reviewer", "worker"} <= {u["username"] for u in listed.json()}
+    assert "hash" not in listed.text() and "argon2" not in listed.text()
+    assert "pass" not in listed.text().replace("username", "")
+    created = page.request.post(
+        f"{served.base}/api/users",
+        headers=auth,
+        data={"username": "clerk2", "password": "clerk2-demo-pass", "role": "staff"},
+    )
+    assert created.status == 201, created.text()
+    clerk = people(None)
+    clerk.go("/login")
+    clerk.page.fill("#username", "clerk2")
+    clerk.page.fill("#password", "clerk2-demo-pass")
+    clerk.page.click("main button[type=submit]")
+    clerk.page.wait_for_url("**/queue")
+    # Staff may not manage accounts.
+    staff_token = clerk.page.request.post(
+        f"{served.base}/api/auth/token",
+        data={"username": "clerk2", "password": "clerk2-demo-pass"},
+    ).json()["access_token"]
+    refused = clerk.page.request.get(
+        f"{served.base}/api/users", headers={"Authorization": f"Bearer {staff_token}"}
+    )
+    assert refused.status == 403
+
+    # Logged out, Back shows nothing of the case.
+    admin.go(f"/cases/{case}")
+    page.click("text=Log out")
+    page.wait_for_url("**/login")
+    page.go_back()
+    page.wait_for_load_state()
+    assert "Morgan Admin" not in page.content()
