@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from openimr.domain.vocabulary import PartyRole, Role
+from openimr.domain.vocabulary import PartyRole, Priority, Role
 from openimr.examples.seed import _application
 from openimr.examples.seed_data import seed_data
 from openimr.service.access import Actor
@@ -33,6 +33,7 @@ def another_case(
     until: str = "received",
     signed: bool = True,
     key: str | None = None,
+    priority: Priority | None = None,
 ) -> str:
     seed = seed_data()
     cmd = _application(seed)
@@ -42,7 +43,13 @@ def another_case(
         else p
         for p in cmd.parties
     ]
-    cmd = dataclasses.replace(cmd, claim_number=claim, parties=parties, application_signed=signed)
+    cmd = dataclasses.replace(
+        cmd,
+        claim_number=claim,
+        parties=parties,
+        application_signed=signed,
+        priority=priority or cmd.priority,
+    )
     svc = ctx.services
     uow, clock = svc.uow, svc.clock
     case_number = submit_application(cmd, uow(), STAFF, clock).case_number

@@ -203,3 +203,53 @@ def test_the_administrators_walk(people: Any, served: Served) -> None:
     page.go_back()
     page.wait_for_load_state()
     assert "Morgan Admin" not in page.content()
+
+
+def test_an_approaching_deadline_is_told_in_the_app_and_by_email(
+    people: Any, served: Served
+) -> None:
+    """An expedited case's decision is due three days after the records (8 CCR 9792.10.6):
+    the deadline scan tells staff and the assigned reviewer, in the app and through SMTP."""
+    import time
+
+    from playwright.sync_api import expect
+
+    from openimr.domain.vocabulary import Priority
+
+    case = another_case(
+        served.ctx, "Noa Deadline", "CL-1105", "records_received", priority=Priority.EXPEDITED
+    )
+    jobs = served.ctx.jobs
+    job_id = jobs.enqueue("deadline_scan")  # what the worker's periodic task does
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and getattr(jobs.job(job_id), "status", "") != "done":
+        time.sleep(0.2)
+    assert getattr(jobs.job(job_id), "status", "") == "done"
+
+    for username in ("reviewer", "staff"):
+        person = people(username)
+        person.go("/notifications")
+        notes = person.page.locator("#notifications li", has_text=case)
+        note = notes.filter(has_text="Final determination due")
+        expect(note).to_have_count(1)
+        expect(note).to_contain_text("ends")  # approaching, not passed
+        assert note.locator("a").get_attribute("href"), "the notice links to the case"
+
+    def mail_for(address: str) -> list[bytes]:
+        return [
+            bytes(e.content)
+            for e in served.mailbox
+            if address in e.rcpt_tos
+            and case.encode() in bytes(e.content)
+            and b"ends" in bytes(e.content)
+        ]
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (
+        mail_for("reviewer@example.test") and mail_for("staff@example.test")
+    ):
+        time.sleep(0.2)
+    for address in ("reviewer@example.test", "staff@example.test"):
+        found = mail_for(address)
+        assert len(found) == 1, (address, found)
+        assert b"Subject: openimr:" in found[0]
