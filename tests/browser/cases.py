@@ -34,6 +34,7 @@ def another_case(
     signed: bool = True,
     key: str | None = None,
     priority: Priority | None = None,
+    disputed: str | None = None,
 ) -> str:
     seed = seed_data()
     cmd = _application(seed)
@@ -43,8 +44,12 @@ def another_case(
         else p
         for p in cmd.parties
     ]
+    items = cmd.items
+    if disputed is not None:  # another service disputed, instead of the seed's first item
+        items = [dataclasses.replace(items[0], description=disputed, original_request=disputed)]
     cmd = dataclasses.replace(
         cmd,
+        items=items,
         claim_number=claim,
         parties=parties,
         application_signed=signed,

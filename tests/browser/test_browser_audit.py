@@ -253,3 +253,73 @@ def test_an_approaching_deadline_is_told_in_the_app_and_by_email(
         found = mail_for(address)
         assert len(found) == 1, (address, found)
         assert b"Subject: openimr:" in found[0]
+
+
+SCANNED_PR2 = (
+    "PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2) 2015-05-08\n"
+    "Subjective: chronic low back pain since 2011, rated 6/10.\n"
+    "History: completed 24 sessions of physical therapy in 2014 without lasting functional "
+    "improvement.\n"
+    "Objective: lumbar paraspinal tenderness; flexion limited to 40 degrees.\n"
+    "Diagnosis: lumbar sprain and strain.\n"
+    "Plan: request 12 more sessions of physical therapy. No surgery is planned."
+)
+
+
+def test_a_scanned_records_text_reaches_the_summary_draft_and_the_assist_evidence(
+    people: Any, served: Served, tmp_path: Any
+) -> None:
+    """The records arrive as a fax only (an image PDF without a text layer): what OCR reads
+    is what the summary draft and the decision support's evidence are made of."""
+    import shutil
+    import time
+
+    from playwright.sync_api import expect
+
+    from tests.browser.test_browser_pages import _scanned_pdf
+
+    missing = [t for t in ("ocrmypdf", "tesseract", "pdftoppm") if not shutil.which(t)]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (Debian's ocrmypdf, poppler-utils)")
+    case = another_case(
+        served.ctx,
+        "Olive Fax",
+        "CL-1106",
+        "assigned",
+        disputed="Physical therapy 12 sessions for the lumbar spine",
+    )
+    scan = _scanned_pdf(SCANNED_PR2, tmp_path)
+    staff = people("staff")
+    staff.go(f"/cases/{case}")
+    staff.page.set_input_files("#records-files", str(scan))
+    staff.page.once("dialog", lambda dialog: dialog.accept())
+    staff.page.click("text=File the records received")
+    expect(staff.page.locator("#documents")).to_contain_text(scan.name)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        staff.go(f"/cases/{case}")
+        if staff.page.locator("[data-ocr]").count() == 0:
+            break
+        time.sleep(1)
+    expect(staff.page.locator("#timeline")).to_contain_text("Text recognised (OCR)")
+
+    reviewer = people("reviewer")
+    reviewer.go(f"/reviews/{case}")
+    page = reviewer.page
+    # The summary draft is made of the words OCR read off the fax, and names the fax.
+    draft = page.locator("#clinical_case_summary").input_value()
+    assert draft.startswith("[DRAFT]"), draft
+    for words in ("paraspinal tenderness", "flexion limited to 40 degrees", "24 sessions"):
+        assert words in draft, (words, draft)
+    assert scan.name in draft or scan.name in page.locator("#summary-sources").inner_text()
+    # The decision support's evidence quotes the fax and links to its page.
+    panel = page.locator("#assist-1")
+    quotes = panel.locator(".criteria q").all_inner_texts()
+    assert any("24 sessions of physical therapy" in q for q in quotes), quotes
+    source = panel.locator(".criteria a.source").first
+    assert "page 1" in source.inner_text()
+    source.click()
+    page.wait_for_load_state()
+    expect(page.locator("#page-number")).to_contain_text("Page 1 of 1")
+    assert "recognised by OCR" in page.content()
+    assert "24 sessions of physical therapy" in page.locator("#page-text").inner_text()
