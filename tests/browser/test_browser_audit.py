@@ -104,6 +104,7 @@ def test_a_bad_guideline_entry_is_shown_on_the_workbench_with_what_was_typed(
     assert page.locator("#guideline-1-edition").input_value() == "2016"
     assert page.locator("#guideline-1-sections").input_value() == "Low Back Complaints; Table 12-8"
     assert not axe_violations(page), axe_violations(page)
+    reviewer.screenshot("workbench-guideline-error")
 
     # Named, the same entry signs.
     page.fill("#guideline-1-name", "Low Back Complaints")
