@@ -64,14 +64,14 @@ def _same_service(clause: str, item: NormalisedItem) -> bool:
 
 # Services whose UR modifications cut the quantity (visits, tablets, rental days) rather than
 # swap the service for another one, as a modified EMG/NCS becomes an NCS alone.
-_QUANTITY_MODIFIED = ("therapy/", "psych/psychotherapy", "medication/", "program/")
+QUANTITY_MODIFIED = ("therapy/", "psych/psychotherapy", "medication/", "program/")
 
 
 def _beyond_certified_part(item: NormalisedItem, facts: CaseFacts, supported: bool) -> Check | None:
     """When UR already certified part of this service, the disputed remainder goes beyond
     the course the guideline supports before its results are documented: not supported as
     requested, whatever the initial-course criteria say."""
-    if not supported or not item.category.startswith(_QUANTITY_MODIFIED):
+    if not supported or not item.category.startswith(QUANTITY_MODIFIED):
         return None
     found = treatment_facts.ur_certified_part(
         facts.sentences, lambda clause: _same_service(clause, item)
