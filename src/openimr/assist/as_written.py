@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from openimr.assist import treatment_facts
 from openimr.assist.facts import CaseFacts
-from openimr.assist.lexicon import CONTINUATION, rx
+from openimr.assist.lexicon import CONTINUATION, ORAL_SUSPENSION, rx
 from openimr.assist.schema import CriterionResult, silence
 from openimr.evidence.normalise import NormalisedItem, normalise_item
 from openimr.evidence.schema import ReasonCode
@@ -147,12 +147,8 @@ def _needs_documented_reason(
     )
 
 
-# Compounded oral-suspension kits of drugs sold as tablets (cyclobenzaprine, tramadol,
-# ranitidine, diphenhydramine, gabapentin): the liquid form is justified only when the worker
-# cannot take the tablet or capsule. The named kits are suspensions whatever the request says.
-_SUSPENSION = rx(
-    r"oral suspension|\bsuspension\b|\b(?:tabradol|synapryn|deprizine|dicopanol|fanatrex)\b"
-)
+# A drug requested as an oral suspension (lexicon.ORAL_SUSPENSION: the words, or a named kit):
+# the liquid form is justified only when the worker cannot take the tablet or capsule.
 _CANNOT_SWALLOW = rx(
     r"dysphagia|(?:difficulty|trouble|problems?|unable to|cannot|can't|inability to) "
     r"(?:in )?swallow\w*|(?:unable to|cannot|can't) (?:take|tolerate) (?:oral )?"
@@ -163,7 +159,7 @@ _CANNOT_SWALLOW = rx(
 def _oral_suspension(item: NormalisedItem, facts: CaseFacts) -> Check | None:
     """A drug requested as an oral suspension needs a documented reason the worker cannot take
     its tablet or capsule form; without one the request as written is not supported."""
-    if not (item.category.startswith("medication/") and _SUSPENSION.search(item.text)):
+    if not (item.category.startswith("medication/") and ORAL_SUSPENSION.search(item.text)):
         return None
     return _needs_documented_reason(
         facts,
