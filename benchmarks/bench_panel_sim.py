@@ -14,7 +14,8 @@ lets the internal deadline pass (1%): the case goes back with that reviewer excl
 
 Reported: time from arrival to first assignment (median, p90, p99, max; standard and expedited
 apart), time from a release to the next reviewer, cases still waiting at the end and why, and
-the spread of load (cases given / capacity offered) across reviewers, overall and within
+the spread of load (cases kept, i.e. given less those released, / capacity offered) across
+reviewers, overall and within
 reviewers the rules cannot tell apart.
 """
 
@@ -81,7 +82,7 @@ def hours(values: list[float]) -> str:
         return "none"
     return (
         f"median {percentile(values, 50):.2f} h, p90 {percentile(values, 90):.2f} h, "
-        f"p99 {percentile(values, 99):.2f} h, max {max(values):.1f} h (n={len(values)})"
+        f"p99 {percentile(values, 99):.2f} h, max {max(values):.2f} h (n={len(values)})"
     )
 
 
@@ -129,6 +130,7 @@ class Simulation:
         self.last_reason: dict[int, str] = {}
         self.offered: dict[str, int] = defaultdict(int)
         self.given: Counter[str] = Counter()
+        self.released_from: Counter[str] = Counter()  # cases taken back: not carried to the end
         self.pass_seconds: list[float] = []
         self._screener: tuple[date, Screener] | None = None
         self._share: tuple[date, dict[str, float]] | None = None
@@ -214,6 +216,7 @@ class Simulation:
             self.push(now + timedelta(hours=self.rng.uniform(1, 48)), c, "recusal", rid)
         elif roll < P_DECLINE + P_RECUSAL + P_MISSED:
             rule = assignment_policy().turnaround_on(now.date())
+            assert rule is not None  # ca_dwc sets an internal deadline
             records = timedelta(days=1 if expedited else 5)
             due = rule.expedited_days if expedited else rule.standard_days
             self.push(now + records + timedelta(days=due + 1), c, "missed_deadline", rid)
@@ -230,6 +233,7 @@ class Simulation:
         if week_start(self.given_on[c]) == self.week:
             self.week_count[rid] -= 1
         self.releases[kind] += 1
+        self.released_from[rid] += 1
         self.waiting[c] = now
 
     # -- the year -------------------------------------------------------------------------
@@ -294,7 +298,7 @@ def report(sim: Simulation, seconds: float) -> None:
     expedited = [h for e, h in sim.first_wait if e]
     arrived = len(sim.arrival)
     print(
-        f"year simulated: {sim.days} days, {arrived} cases arrived "
+        f"simulated: {sim.days} days from {START.isoformat()}, {arrived} cases arrived "
         f"({sum(1 for p in sim.profiles if p.priority is Priority.EXPEDITED)} expedited), "
         f"{len(sim.reviewers)} reviewers; {len(sim.pass_seconds)} assignment passes, "
         f"{statistics.mean(sim.pass_seconds) * 1000:.1f} ms mean, "
@@ -311,8 +315,19 @@ def report(sim: Simulation, seconds: float) -> None:
     reasons = Counter(why(sim.last_reason.get(c, "not yet tried")) for c in sim.waiting)
     for text, n in reasons.most_common(6):
         print(f"  {n:6d}  {text}")
-    load = {rid: sim.given[rid] / offered for rid, offered in sim.offered.items() if offered > 0}
-    print(f"load spread (cases given / capacity offered), all: {spread(list(load.values()))}")
+    # Load counts the cases a reviewer kept: one declined, recused or taken off at a missed
+    # deadline went back (and out of that week's count), so it used no capacity to the end.
+    load = {
+        rid: (sim.given[rid] - sim.released_from[rid]) / offered
+        for rid, offered in sim.offered.items()
+        if offered > 0
+    }
+    given = sum(sim.given.values())
+    kept = given - sum(sim.released_from.values())
+    print(
+        f"load spread (cases kept / capacity offered; {kept} kept of {given} given, the rest "
+        f"released), all: {spread(list(load.values()))}"
+    )
     screener = sim.screener(START)
     by_class: dict[object, list[float]] = defaultdict(list)
     for rid, value in load.items():

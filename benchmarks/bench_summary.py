@@ -12,8 +12,10 @@ record into an image-only PDF, as a scanner makes it) and read the way `openimr 
 summarize` reads a folder, with OCR when Tesseract is installed.
 
 Reported per case and overall: fact recall, false statements, sentences whose quotes do not
-support them (every number, date and content word of a sentence must be in its quotes), and
-seconds per case file (reading the PDFs and drafting; one process, one core).
+support them (every number, date and content word of a sentence must be in its quotes),
+fragments (a form header or title drafted as a sentence, or a sentence that starts with
+punctuation: each a defect), and seconds per case file (reading the PDFs and drafting; one
+process, one core).
 Goals: recall >= 90%, 0 false statements, every quote supporting its sentence, < 2 s a file.
 """
 
@@ -62,11 +64,21 @@ def main() -> int:
             if not cases:
                 print(f"{split}: no cases")
                 continue
-            totals = {"facts": 0, "found": 0, "false": 0, "sentences": 0, "unsupported": 0}
+            totals = {
+                "facts": 0,
+                "found": 0,
+                "false": 0,
+                "sentences": 0,
+                "unsupported": 0,
+                "fragments": 0,
+            }
             seconds: list[float] = []
             walls: list[float] = []
             print(f"\n{split}: {len(cases)} case files")
-            print(f"  {'case':<14} {'recall':>9} {'false':>6} {'unsupported':>12} {'CPU s':>8}")
+            print(
+                f"  {'case':<14} {'recall':>9} {'false':>6} {'unsupported':>12} "
+                f"{'fragments':>10} {'CPU s':>8}"
+            )
             for case in cases:
                 folder = build_pdfs(case, Path(tmp) / split / case.name)
                 started, cpu = time.perf_counter(), _cpu()
@@ -83,7 +95,7 @@ def main() -> int:
                 print(
                     f"  {case.name:<14} {result.found:>3}/{result.facts:<3} "
                     f"{len(result.false):>6} {len(result.unsupported):>5}/{result.sentences:<6}"
-                    f" {elapsed:>8.2f}"
+                    f" {len(result.fragments):>10} {elapsed:>8.2f}"
                 )
                 if args.show == case.name:
                     print(draft.text())
@@ -92,13 +104,17 @@ def main() -> int:
                         print("FALSE:", line)
                     for line in result.unsupported:
                         print("UNSUPPORTED:", line)
+                    for line in result.fragments:
+                        print("FRAGMENT:", line)
                     for line in errors:
                         print("error:", line)
             recall = totals["found"] / max(totals["facts"], 1)
             print(
                 f"  {split} overall: recall {totals['found']}/{totals['facts']} ({recall:.1%}); "
                 f"false statements {totals['false']}; sentences not supported by their quotes "
-                f"{totals['unsupported']}/{totals['sentences']}"
+                f"{totals['unsupported']}/{totals['sentences']}; fragments (a header or title "
+                f"drafted as a sentence, or a sentence starting with punctuation) "
+                f"{totals['fragments']}"
             )
             print(
                 f"  CPU seconds per case file (this process and its OCR children, one core): "
@@ -106,6 +122,7 @@ def main() -> int:
                 f"{sum(walls) / len(walls):.2f}, max {max(walls):.2f}"
             )
             failed = failed or recall < 0.9 or totals["false"] > 0 or totals["unsupported"] > 0
+            failed = failed or totals["fragments"] > 0
     return 1 if failed else 0
 
 

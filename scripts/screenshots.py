@@ -1,8 +1,10 @@
-"""Screenshots of the queue, the case page and the workbench at 1400 px and 375 px.
+"""Screenshots of the queue, the case page, the workbench and the accounts page at 1400 px
+and 375 px.
 
 Serves openimr on a temporary SQLite database with the seed case taken to records received
-(so the workbench has its assist panel), logs in as the demo staff and reviewer in headless
-Chromium, and writes PNGs to the folder given (default screenshots/, git-ignored).
+(so the workbench has its assist panel), logs in as the demo staff, reviewer and admin (the
+accounts page) in headless Chromium, and writes PNGs to the folder given (default
+screenshots/, git-ignored).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def main(out: Path) -> None:
         ("staff", "staff-demo-pass", "queue", "/queue"),
         ("staff", "staff-demo-pass", "case", f"/cases/{run.case_number}"),
         ("reviewer", "reviewer-demo-pass", "workbench", f"/reviews/{run.case_number}"),
+        ("admin", "admin-demo-pass", "accounts", "/admin/users"),
     ]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

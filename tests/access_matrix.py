@@ -104,6 +104,10 @@ POLICY: dict[str, frozenset[str] | None] = {
     "POST /session/renew": ANY_ANSWER,
     "POST /logout": ANY_ANSWER,
     "GET /notifications": LOGGED_IN,
+    # web: the administrator's accounts page
+    "GET /admin/users": ADMINS,
+    "POST /admin/users": ADMINS,  # no fields: an admin meets a 422 and nothing is created
+    "POST /admin/users/{username}/tokens/revoke": ADMINS,
     # web: the office
     "GET /queue": OFFICE,
     "GET /workload": OFFICE,

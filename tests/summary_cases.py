@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,7 @@ class Score:
     false: list[str] = field(default_factory=list)  # "id: sentence"
     sentences: int = 0
     unsupported: list[str] = field(default_factory=list)  # "sentence -- what is missing"
+    fragments: list[str] = field(default_factory=list)  # "sentence -- why it is no sentence"
 
     @property
     def recall(self) -> float:
@@ -128,12 +130,51 @@ def score(draft: DraftSummary, records: list[RecordDocument], facts: CaseFacts) 
             if pattern.search(text):
                 result.false.append(f"{fact_id}: {text}")
     by_id = {r.document_id: r for r in records}
+    titles = {_bare(line) for r in records for line in _title_lines(r)}
     for summary_sentence in draft.sentences():
+        why = fragment(summary_sentence.text, titles)
+        if why:
+            result.fragments.append(f"{summary_sentence.text} -- {why}")
         result.sentences += 1
         missing = unsupported(summary_sentence, by_id)
         if missing:
             result.unsupported.append(f"{summary_sentence.text} -- {', '.join(missing)}")
     return result
+
+
+def fragment(text: str, titles: Collection[str] = ()) -> str | None:
+    """Why a draft's sentence is no sentence of the record, or None: it starts with
+    punctuation (": DOCTOR'S FIRST REPORT ..."), or it is only a title or form header
+    (three words or more outside parentheses, all in capitals and no number, or a record's
+    heading line word for word)."""
+    stripped = text.strip()
+    if not stripped or not (stripped[0].isalnum() or stripped[0] in "\"'("):
+        return "starts with punctuation"
+    bare = _bare(stripped)
+    outside = re.sub(r"\([^)]*\)", "", stripped)
+    words = re.findall(r"[A-Za-z']{2,}", outside)
+    if len(words) >= 3 and not re.search(r"[a-z0-9]", outside):  # "WOMAC 62." is a score
+        return "only a title in capitals"
+    if bare in titles:
+        return "only a record's title"
+    return None
+
+
+def _bare(text: str) -> str:
+    """Letters and digits only, lower case: how two titles are compared."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def _title_lines(record: RecordDocument) -> list[str]:
+    """The heading lines of a record's first page: lines of at least three words with no
+    lower-case letter outside parentheses ("DOCTOR'S FIRST REPORT ... (Form 5021)")."""
+    first = record.pages[0] if record.pages else ""
+    out = []
+    for line in first.splitlines()[:8]:
+        words = re.sub(r"\([^)]*\)", "", line).split()
+        if len(words) >= 3 and not re.search(r"[a-z]", " ".join(words)):
+            out.append(line)
+    return out
 
 
 # Words the drafter writes itself to frame what the record says; every other word, number and

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from openimr.domain.vocabulary import PartyRole, Role
+from openimr.domain.vocabulary import PartyRole, Priority, Role
 from openimr.examples.seed import _application
 from openimr.examples.seed_data import seed_data
 from openimr.service.access import Actor
@@ -32,16 +32,29 @@ def another_case(
     claim: str,
     until: str = "received",
     signed: bool = True,
+    key: str | None = None,
+    priority: Priority | None = None,
+    disputed: str | None = None,
 ) -> str:
     seed = seed_data()
     cmd = _application(seed)
     parties = [
-        PartyInput(p.role, worker, f"person:{worker.lower().replace(' ', '-')}")
+        PartyInput(p.role, worker, key or f"person:{worker.lower().replace(' ', '-')}")
         if p.role == PartyRole.INJURED_WORKER
         else p
         for p in cmd.parties
     ]
-    cmd = dataclasses.replace(cmd, claim_number=claim, parties=parties, application_signed=signed)
+    items = cmd.items
+    if disputed is not None:  # another service disputed, instead of the seed's first item
+        items = [dataclasses.replace(items[0], description=disputed, original_request=disputed)]
+    cmd = dataclasses.replace(
+        cmd,
+        items=items,
+        claim_number=claim,
+        parties=parties,
+        application_signed=signed,
+        priority=priority or cmd.priority,
+    )
     svc = ctx.services
     uow, clock = svc.uow, svc.clock
     case_number = submit_application(cmd, uow(), STAFF, clock).case_number

@@ -268,3 +268,39 @@ def test_every_other_page_passes_axe_and_speaks_in_words(people: Any, served: Se
     assert "Jordan Q. Fictional" in party.page.locator("header").inner_text()
     party.go("/notifications")
     assert not axe_violations(party.page), axe_violations(party.page)
+
+
+def test_the_admin_manages_accounts_on_their_page(people: Any, served: Served) -> None:
+    admin = people("admin")
+    admin.page.click("header nav >> text=Accounts")
+    admin.page.wait_for_url("**/admin/users")
+    assert admin.page.locator("#accounts tr[data-username=reviewer]").count() == 1
+    assert not axe_violations(admin.page), axe_violations(admin.page)
+    # A taken username: the service's message, on the page, next to the field.
+    admin.page.fill("#username", "staff")
+    admin.page.fill("#password", "a-long-enough-pass")
+    admin.page.select_option("#role", "staff")
+    admin.page.click("#create-account button[type=submit]")
+    assert "already exists" in admin.page.locator("#username-error").inner_text()
+    assert admin.page.locator("#password").input_value() == ""  # never sent back
+    assert not axe_violations(admin.page), axe_violations(admin.page)
+    admin.page.fill("#username", "clerk-browser")
+    admin.page.fill("#password", "a-long-enough-pass")
+    admin.page.click("#create-account button[type=submit]")
+    assert admin.page.locator(".flash").inner_text() == "Account created."
+    revoke = "tr[data-username=clerk-browser] button"
+    admin.page.once("dialog", lambda dialog: dialog.dismiss())
+    admin.page.click(revoke)
+    assert admin.page.locator(".flash").inner_text() == "Account created."  # nothing happened
+    admin.page.once("dialog", lambda dialog: dialog.accept())
+    admin.page.click(revoke)
+    assert "API tokens revoked" in admin.page.locator(".flash").inner_text()
+
+    phone = people("admin", width=375)
+    phone.go("/admin/users")
+    assert page_width(phone.page) <= 375, page_width(phone.page)
+    assert not axe_violations(phone.page), axe_violations(phone.page)
+
+    staff = people("staff")
+    assert staff.go("/admin/users").status == 403
+    assert staff.page.locator("header nav >> text=Accounts").count() == 0

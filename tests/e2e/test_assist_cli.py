@@ -235,3 +235,41 @@ def test_a_health_plan_line_gets_the_category_rates_not_the_mtus(tmp_path: Path)
     assert set(out) >= PROPOSAL_FIELDS and out["reasons"][0]["code"] in REASON_CODES
     assert "California DMHC" in out["rationale"]
     assert "unknown jurisdiction 'xx_none'" in error["error"] and error["line"] == 2
+
+
+def _with_rationales(letter: dict) -> dict:
+    for item in letter["items"]:
+        item["rationale"] = (
+            "The guideline supports this when red flags are present. In this case the record "
+            "does not document any red flags. The request is not medically necessary."
+            if item["decision"] == "upheld"
+            else "The criteria are met. The request is medically necessary."
+        )
+    return letter
+
+
+def test_evaluate_development_reports_the_reasons_reviewers_apply_per_category(
+    tmp_path: Path,
+) -> None:
+    from openimr.assist.halves import half_of
+
+    letters = [_with_rationales(_dev_named_letter(n, n % 3 == 0)) for n in range(40)]
+    path = tmp_path / "letters.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in letters) + "\n")
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["assist", "evaluate", "--letters", str(path), "--half", "development"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "reasons reviewers apply vs what the knowledge base can give" in result.stdout
+    upheld = sum(
+        item["decision"] == "upheld"
+        for x in letters
+        if half_of(x["case_number"]) == "development"
+        for item in x["items"]
+    )
+    assert f" of {upheld} (" in result.stdout
+    assert "imaging/mri" in result.stdout.split("reasons reviewers apply", 1)[1]
+    held = runner.invoke(app, ["assist", "evaluate", "--letters", str(path), "--half", "held_out"])
+    assert held.exit_code == 0, held.output
+    assert "reasons reviewers apply" not in held.stdout

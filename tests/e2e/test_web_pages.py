@@ -310,3 +310,92 @@ def test_a_reviewer_cannot_open_the_workbench_of_a_case_not_assigned_to_them(
     login(party, "other-party")
     assert party.get(f"/my-cases/{case}").status_code == 404
     assert party.get(f"/cases/{case}/letter.pdf").status_code == 404
+
+
+def test_only_an_admin_opens_the_accounts_page(tmp_path: Path, database_url: str) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    anonymous = browser(service).get("/admin/users", follow_redirects=False)
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"] == "/login?next=/admin/users"
+    for who in ("staff", "reviewer", "party"):
+        client = browser(service)
+        login(client, who)
+        assert client.get("/admin/users").status_code == 403, who
+        assert 'href="/admin/users"' not in client.get("/decisions").text, who
+    admin = browser(service)
+    login(admin, "admin")
+    page = admin.get("/admin/users")
+    assert page.status_code == 200
+    assert 'href="/admin/users"' in page.text  # the nav link, for admins only
+    for shown in ("staff", "admin", "R-PM-001", "person:jordan-q-fictional", "Active"):
+        assert shown in page.text
+    assert "$argon2" not in page.text  # never a password hash
+
+
+def test_an_admin_creates_an_account_and_revokes_its_tokens_from_the_page(
+    tmp_path: Path, database_url: str
+) -> None:
+    service, _ = seeded_service(tmp_path, database_url)
+    admin = browser(service)
+    login(admin, "admin")
+    token = TOKEN.search(admin.get("/admin/users").text).group(1)  # type: ignore[union-attr]
+    fields = {"csrf_token": token, "username": "rev2", "role": "reviewer", "password": PASSWORD}
+
+    # The service's rules, shown on the page naming the field; the password is not echoed.
+    refused = admin.post("/admin/users", data=fields)
+    assert refused.status_code == 422
+    assert 'id="reviewer_id-error"' in refused.text
+    assert "names its panel reviewer" in refused.text
+    assert PASSWORD not in refused.text
+    short = admin.post("/admin/users", data={**fields, "reviewer_id": "R-OM-003", "password": "x"})
+    assert short.status_code == 422 and 'id="password-error"' in short.text
+    taken = admin.post("/admin/users", data={**fields, "username": "staff", "reviewer_id": "R"})
+    assert taken.status_code == 422 and "already exists" in taken.text
+    assert admin.post("/admin/users", data={**fields, "csrf_token": "x"}).status_code == 403
+    long_name = admin.post(
+        "/admin/users", data={**fields, "reviewer_id": "R", "display_name": "x" * 201}
+    )
+    assert long_name.status_code == 422 and 'id="display_name-error"' in long_name.text
+    no_role = admin.post("/admin/users", data={**fields, "role": "root"})
+    assert no_role.status_code == 422 and 'id="role-error"' in no_role.text
+
+    created = admin.post(
+        "/admin/users", data={**fields, "reviewer_id": "R-OM-003"}, follow_redirects=False
+    )
+    assert created.status_code == 303
+    assert created.headers["location"] == "/admin/users?flash=account_created"
+    page = admin.get(created.headers["location"]).text
+    assert "Account created." in page and 'data-username="rev2"' in page
+    assert login(browser(service), "rev2") == "/reviews"
+
+    # Revoke: the button asks first; the tokens stop working at once.
+    api = service.client.post("/api/auth/token", json={"username": "rev2", "password": PASSWORD})
+    bearer = {"Authorization": f"Bearer {api.json()['access_token']}"}
+    assert service.client.get("/api/me", headers=bearer).status_code == 200
+    assert 'action="/admin/users/rev2/tokens/revoke"' in page and "data-confirm=" in page
+    revoked = admin.post(
+        "/admin/users/rev2/tokens/revoke", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert revoked.headers["location"] == "/admin/users?flash=tokens_revoked"
+    assert service.client.get("/api/me", headers=bearer).status_code == 401
+    missing = admin.post("/admin/users/nobody/tokens/revoke", data={"csrf_token": token})
+    assert missing.status_code == 404
+
+    # Staff cannot do it by posting either; both acts are in the audit log.
+    staff = browser(service)
+    login(staff, "staff")
+    staff_token = TOKEN.search(staff.get("/queue").text).group(1)  # type: ignore[union-attr]
+    forbidden = staff.post("/admin/users/admin/tokens/revoke", data={"csrf_token": staff_token})
+    assert forbidden.status_code == 403
+    with service.ctx.services.uow() as uow:
+        actions = [e.action for e in uow.audit.entries()]
+    assert actions.count("AccountCreated") == 1 and "AccountTokensRevoked" in actions
+    # The API's act is the same service call, so it is audited as well.
+    made = service.client.post(
+        "/api/users",
+        json={"username": "api-made", "password": PASSWORD, "role": "staff"},
+        headers=service.headers("admin"),
+    )
+    assert made.status_code == 201, made.text
+    with service.ctx.services.uow() as uow:
+        assert [e.action for e in uow.audit.entries()].count("AccountCreated") == 2

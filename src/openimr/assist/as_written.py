@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from openimr.assist import treatment_facts
 from openimr.assist.facts import CaseFacts
-from openimr.assist.lexicon import CONTINUATION, rx
+from openimr.assist.lexicon import CONTINUATION, ORAL_SUSPENSION, rx
 from openimr.assist.schema import CriterionResult, silence
 from openimr.evidence.normalise import NormalisedItem, normalise_item
 from openimr.evidence.schema import ReasonCode
@@ -64,14 +64,14 @@ def _same_service(clause: str, item: NormalisedItem) -> bool:
 
 # Services whose UR modifications cut the quantity (visits, tablets, rental days) rather than
 # swap the service for another one, as a modified EMG/NCS becomes an NCS alone.
-_QUANTITY_MODIFIED = ("therapy/", "psych/psychotherapy", "medication/", "program/")
+QUANTITY_MODIFIED = ("therapy/", "psych/psychotherapy", "medication/", "program/")
 
 
 def _beyond_certified_part(item: NormalisedItem, facts: CaseFacts, supported: bool) -> Check | None:
     """When UR already certified part of this service, the disputed remainder goes beyond
     the course the guideline supports before its results are documented: not supported as
     requested, whatever the initial-course criteria say."""
-    if not supported or not item.category.startswith(_QUANTITY_MODIFIED):
+    if not supported or not item.category.startswith(QUANTITY_MODIFIED):
         return None
     found = treatment_facts.ur_certified_part(
         facts.sentences, lambda clause: _same_service(clause, item)
@@ -147,12 +147,8 @@ def _needs_documented_reason(
     )
 
 
-# Compounded oral-suspension kits of drugs sold as tablets (cyclobenzaprine, tramadol,
-# ranitidine, diphenhydramine, gabapentin): the liquid form is justified only when the worker
-# cannot take the tablet or capsule. The named kits are suspensions whatever the request says.
-_SUSPENSION = rx(
-    r"oral suspension|\bsuspension\b|\b(?:tabradol|synapryn|deprizine|dicopanol|fanatrex)\b"
-)
+# A drug requested as an oral suspension (lexicon.ORAL_SUSPENSION: the words, or a named kit):
+# the liquid form is justified only when the worker cannot take the tablet or capsule.
 _CANNOT_SWALLOW = rx(
     r"dysphagia|(?:difficulty|trouble|problems?|unable to|cannot|can't|inability to) "
     r"(?:in )?swallow\w*|(?:unable to|cannot|can't) (?:take|tolerate) (?:oral )?"
@@ -163,7 +159,7 @@ _CANNOT_SWALLOW = rx(
 def _oral_suspension(item: NormalisedItem, facts: CaseFacts) -> Check | None:
     """A drug requested as an oral suspension needs a documented reason the worker cannot take
     its tablet or capsule form; without one the request as written is not supported."""
-    if not (item.category.startswith("medication/") and _SUSPENSION.search(item.text)):
+    if not (item.category.startswith("medication/") and ORAL_SUSPENSION.search(item.text)):
         return None
     return _needs_documented_reason(
         facts,

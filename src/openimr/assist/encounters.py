@@ -247,13 +247,20 @@ def _clinical_other(unit: Passage) -> bool:
     """An unlabelled sentence of a note worth keeping: a sentence, not a title, a letterhead
     ("Harborline Occupational Health (fictional)") or a signature."""
     text = re.sub(r"\s*\(fictional(?: example)?\)", "", unit.text).strip()
-    if re.fullmatch(r"[A-Z0-9 ,.&'()/:#-]+", text):  # a heading in capitals
+    # A title or form header keeps its asides in parentheses ("DOCTOR'S FIRST REPORT OF
+    # OCCUPATIONAL INJURY OR ILLNESS (Form 5021)"): judge the words outside them.
+    bare = re.sub(r"\s*\([^)]*\)", "", text).strip()
+    if not re.search(r"[a-z]", bare):  # a heading in capitals
         return False
-    words = text.rstrip(".").split()
+    words = bare.rstrip(".").split()
     if len(words) < 4:
         return False
-    # Every word capitalised and no verb-like lower-case word: a name or a letterhead.
-    return not all(w[:1].isupper() or w in ("&", "of", "and", "-") for w in words)
+    # Every word capitalised and no verb-like lower-case word: a name, a letterhead, a title.
+    return not all(w[:1].isupper() or w.lower() in _TITLE_LINKS for w in words)
+
+
+# The small words a title in capitals keeps in lower case ("Request for Authorization").
+_TITLE_LINKS = frozenset({"&", "-", "of", "and", "or", "for", "the", "to", "in", "on", "a"})
 
 
 def _section_by_content(text: str) -> str | None:

@@ -36,6 +36,7 @@ from openimr.assist.lexicon import (
     REGIONS,
     age_of,
     body_regions,
+    drug_use_patterns,
     pain_scores,
     rx,
     work_status,
@@ -104,6 +105,9 @@ _FUNCTION_WORDS = (
     r"(?:function(?:al|ality|ing)?|activities of daily living|ADLs?|walking|sitting|standing|"
     r"sleep|daily activities|work|activity tolerance)"
 )
+# Drug use (NSAIDs, benzodiazepines, first-line neuropathic agents, opioids): the drug data's
+# spellings, by class (lexicon.drug_use_patterns).
+_DRUG_USE = drug_use_patterns()
 _CONCEPTS: tuple[_Concept, ...] = (
     _Concept(
         "functional_improvement_documented",
@@ -250,28 +254,10 @@ _CONCEPTS: tuple[_Concept, ...] = (
     ),
     _Concept("psych_clearance", rx(r"psycholog\w+ (?:clearance|cleared|evaluation cleared)")),
     _Concept("acute_exacerbation", rx(r"flare(?:-?ups?)?|exacerbation")),
+    _Concept("nsaid_use", _DRUG_USE["nsaid_use"]),
+    _Concept("benzodiazepine_use", _DRUG_USE["benzodiazepine_use"]),
     _Concept(
-        "nsaid_use",
-        rx(
-            r"\b(?:NSAIDs?|Motrin|ibuprofen|Advil|naproxen|Naprosyn|Anaprox|meloxicam|Mobic|"
-            r"Celebrex|celecoxib|diclofenac|Voltaren|Relafen|nabumetone|etodolac|Lodine|"
-            r"ketoprofen|Toradol|ketorolac|Daypro|oxaprozin|Feldene|piroxicam|indomethacin)\b"
-        ),
-    ),
-    _Concept(
-        "benzodiazepine_use",
-        rx(
-            r"\b(?:benzodiazepines?|Xanax|alprazolam|Valium|diazepam|Klonopin|clonazepam|"
-            r"Ativan|lorazepam|temazepam|Restoril)\b"
-        ),
-    ),
-    _Concept(
-        "first_line_neuropathic_agents_tried",
-        rx(
-            r"\b(?:gabapentin|Neurontin|Gralise|pregabalin|Lyrica|amitriptyline|Elavil|"
-            r"nortriptyline|Pamelor|duloxetine|Cymbalta|venlafaxine|Effexor|topiramate|Topamax|"
-            r"carbamazepine|Tegretol|anticonvulsants?|tricyclics?)\b"
-        ),
+        "first_line_neuropathic_agents_tried", _DRUG_USE["first_line_neuropathic_agents_tried"]
     ),
     _Concept(
         "neuropathic_pain",
@@ -376,15 +362,7 @@ _CONCEPTS: tuple[_Concept, ...] = (
             r"medial branch|joint) (?:steroid )?(?:injections?|blocks?)|\bESIs?\b"
         ),
     ),
-    _Concept(
-        "on_opioids",
-        rx(
-            r"\b(?:Norco|hydrocodone|oxycodone|OxyContin|Percocet|Vicodin|tramadol|Ultram|"
-            r"Ultracet|morphine|MS Contin|fentanyl|Duragesic|methadone|hydromorphone|Dilaudid|"
-            r"oxymorphone|Opana|tapentadol|Nucynta|buprenorphine|Butrans|codeine|Tylenol #3|"
-            r"Tylenol with codeine|opioids?|opiates?|narcotics?)\b"
-        ),
-    ),
+    _Concept("on_opioids", _DRUG_USE["on_opioids"]),
 )
 
 # Yes/no facts that the requesting physician must document (see extract_facts).

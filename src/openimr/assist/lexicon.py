@@ -6,7 +6,9 @@ questions of the same text: which body region a sentence names, the worker's wor
 a pain score, the worker's age, which drugs are named. Each question has one pattern here,
 so the readers cannot drift apart (style.md, "Second look": a second copy of a pattern is a
 bug waiting to drift). Drug names are not listed here: they come from the evidence package's
-drug data (`evidence/data/drugs.yaml`), the same names the item normaliser uses.
+drug data (`evidence/data/drugs.yaml`), the same names the item normaliser uses, chosen by the
+drug's category or ingredient; no other assist module spells one out
+(tests/unit/test_one_source_of_truth.py).
 
 Patterns are compiled case-insensitive. Dates are read by `assist.dates`.
 """
@@ -21,7 +23,8 @@ from pathlib import Path
 
 from openimr.assist.context import Assertion, assertion_of
 from openimr.datafile import StrictModel, load_model
-from openimr.evidence.vocab import load_drugs
+from openimr.domain.errors import RuleDataError
+from openimr.evidence.vocab import DrugEntry, load_drugs
 
 
 def rx(pattern: str) -> re.Pattern[str]:
@@ -67,11 +70,22 @@ AREA_OF_EVIDENCE_REGION: dict[str, str] = {
     "head": "head",
 }
 
+# The side a region phrase may open with: "left", "right", "bilateral".
+SIDE = r"(?:(?:left|right|bilateral)\s+)?"
+# A motion segment of the lumbar spine as diagnoses write it: "L4-L5", "L5-S1".
+LUMBAR_SEGMENT = r"\bL\d-[LS]\d\b"
+
 # A region as complaint phrases write it: "left shoulder", "low back", "bilateral knees".
 REGION_PHRASE = (
-    r"(?:(?:left|right|bilateral)\s+)?(?:(?:low(?:er)?|upper|mid)[- ])?(?:back|neck|shoulders?|"
+    SIDE + r"(?:(?:low(?:er)?|upper|mid)[- ])?(?:back|neck|shoulders?|"
     r"arms?|elbows?|wrists?|hands?|hips?|knees?|ankles?|feet|foot|legs?|lumbar|cervical|"
     r"thoracic|jaw|groin|chest|abdominal|pelvic)"
+)
+# A body part as a diagnosis names it, spine segments whole ("left shoulder", "lumbar spine",
+# "L5-S1"): the case summary lists the parts its diagnoses name in these words.
+DIAGNOSIS_BODY_PART = rx(
+    r"\b" + SIDE + r"(?:lumbar spine|cervical spine|thoracic spine|low back|"
+    r"shoulder|knee|wrist|hand|hip|ankle|elbow|neck)s?\b|" + LUMBAR_SEGMENT + r"|lumbar|cervical"
 )
 
 
@@ -212,6 +226,101 @@ def drug_spellings(ingredients: Iterable[str]) -> list[str]:
         if drug.ingredient.lower() in wanted:
             names += [drug.ingredient, *drug.names, *drug.long_acting_names]
     return names
+
+
+def _spellings(drugs: Iterable[DrugEntry]) -> list[str]:
+    """Every spelling of these drugs (ingredient, names, long-acting names), longest first."""
+    names = {
+        name.strip().lower()
+        for drug in drugs
+        for name in (drug.ingredient, *drug.names, *drug.long_acting_names)
+        if name.strip()
+    }
+    return sorted(names, key=lambda n: (-len(n), n))
+
+
+def class_spellings(categories: Iterable[str], excluding: Iterable[str] = ()) -> list[str]:
+    """The spellings of every drug the drug data files under these categories, but for the
+    ingredients excluded, longest first."""
+    wanted, unwanted = set(categories), set(excluding)
+    known = {drug.category for drug in load_drugs()}
+    if not wanted <= known:
+        raise RuleDataError(f"drugs.yaml: no drug has the category {sorted(wanted - known)}")
+    return _spellings(
+        d for d in load_drugs() if d.category in wanted and d.ingredient not in unwanted
+    )
+
+
+def ingredient_spellings(ingredients: Iterable[str]) -> list[str]:
+    """The spellings of the drugs with these ingredients, longest first."""
+    wanted = set(ingredients)
+    known = {drug.ingredient for drug in load_drugs()}
+    if not wanted <= known:
+        raise RuleDataError(f"drugs.yaml: no drug has the ingredient {sorted(wanted - known)}")
+    return _spellings(d for d in load_drugs() if d.ingredient in wanted)
+
+
+def words_or_drugs(words: Iterable[str], drugs: Iterable[str]) -> re.Pattern[str]:
+    """A pattern for any of these words (regular expressions: "opioids?") or drug spellings,
+    each a whole word."""
+    alternatives = [*words, *(re.escape(name) for name in drugs)]
+    return rx(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+# The drug-use facts of the criteria (`facts`): a class word ("opioids") or the name of a drug
+# of the class, generic or brand, as the drug data spells it.
+#
+# Opioid use: the opioid categories of the drug data. Naloxone and naltrexone share the
+# buprenorphine category there (the guideline section that covers them) but they block opioids:
+# a worker prescribed them is not thereby on opioids.
+OPIOID_CATEGORIES = (
+    "medication/opioid",
+    "medication/opioid-long-acting",
+    "medication/tramadol",
+    "medication/buprenorphine",
+)
+OPIOID_ANTAGONISTS = ("naloxone", "naltrexone")
+# First-line agents for neuropathic pain: these anticonvulsants and the tricyclic and SNRI
+# antidepressants. The drug data's categories are the item normaliser's (its antidepressant
+# category also holds SSRIs, bupropion, mirtazapine), so these are chosen by ingredient.
+FIRST_LINE_NEUROPATHIC_INGREDIENTS = (
+    "gabapentin",
+    "pregabalin",
+    "topiramate",
+    "carbamazepine",
+    "amitriptyline",
+    "nortriptyline",
+    "duloxetine",
+    "venlafaxine",
+)
+
+
+@cache
+def drug_use_patterns() -> dict[str, re.Pattern[str]]:
+    """The pattern of each drug-use fact, by the fact's name."""
+    return {
+        "nsaid_use": words_or_drugs([r"NSAIDs?"], class_spellings(["medication/nsaid"])),
+        "benzodiazepine_use": words_or_drugs(
+            [r"benzodiazepines?"], class_spellings(["medication/benzodiazepine"])
+        ),
+        "first_line_neuropathic_agents_tried": words_or_drugs(
+            [r"anticonvulsants?", r"tricyclics?"],
+            ingredient_spellings(FIRST_LINE_NEUROPATHIC_INGREDIENTS),
+        ),
+        "on_opioids": words_or_drugs(
+            [r"opioids?", r"opiates?", r"narcotics?"],
+            class_spellings(OPIOID_CATEGORIES, excluding=OPIOID_ANTAGONISTS),
+        ),
+    }
+
+
+# Compounded oral-suspension kits of drugs sold as tablets (cyclobenzaprine, tramadol,
+# ranitidine, diphenhydramine, gabapentin), each a name of its drug in the drug data: the
+# named kits are suspensions whatever the request says.
+SUSPENSION_KITS = ("tabradol", "synapryn", "deprizine", "dicopanol", "fanatrex")
+ORAL_SUSPENSION = rx(
+    r"oral suspension|\bsuspension\b|\b(?:" + "|".join(map(re.escape, SUSPENSION_KITS)) + r")\b"
+)
 
 
 @cache

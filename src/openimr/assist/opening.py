@@ -16,7 +16,7 @@ from openimr.assist.dates import dates_in
 from openimr.assist.dispute import Decided, decisions, guideline, rationale, requested_items
 from openimr.assist.draft import CaseHeader, Source, SummarySentence, join, long_date, sentence
 from openimr.assist.encounters import Diagnosis, clean_sentence, diagnoses_of, provider_of
-from openimr.assist.lexicon import AGE, age_of, rx
+from openimr.assist.lexicon import AGE, DIAGNOSIS_BODY_PART, age_of, rx
 from openimr.assist.records import Passage, RecordText
 
 _SEX = rx(r"\b(male|female|man|woman)\b|\b(Mr|Mrs|Ms)\.\s")
@@ -29,10 +29,6 @@ _INJURY_WORDS = rx(r"injur|\bon \d{1,2}/\d{1,2}/\d{2,4}|\bsince\b")
 _INJURY = rx(
     r"date of (?:the )?(?:injury|accident|loss)|\bDOI\b|injur(?:y|ed)|"
     r"(?:occupational|industrial|work) claim|claim (?:from|dated|of)"
-)
-_BODY_PART = rx(
-    r"\b(?:(?:left|right|bilateral)\s+)?(?:lumbar spine|cervical spine|thoracic spine|low back|"
-    r"shoulder|knee|wrist|hand|hip|ankle|elbow|neck)s?\b|\bL\d-[LS]\d\b|lumbar|cervical"
 )
 Located = tuple[RecordText, Passage]
 
@@ -222,7 +218,9 @@ def diagnosis_sentences(clinical: list[RecordText]) -> list[SummarySentence]:
         return []
     out = [sentence(f"The diagnoses in the records are {join(items, ';')}.", units)]
     parts = list(
-        dict.fromkeys(m.group(0).lower() for item in items for m in _BODY_PART.finditer(item))
+        dict.fromkeys(
+            m.group(0).lower() for item in items for m in DIAGNOSIS_BODY_PART.finditer(item)
+        )
     )
     if parts:
         out.append(sentence(f"The body parts these diagnoses name: {join(parts)}.", units))

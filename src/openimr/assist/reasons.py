@@ -43,9 +43,9 @@ from openimr.evidence.normalise import NormalisedItem
 from openimr.evidence.schema import ReasonCode
 
 # Quantity limits whose excess is how long a drug or device is used, not how much.
-_DURATION_KINDS = frozenset({"weeks", "days_supply", "rental_days"})
+DURATION_KINDS = frozenset({"weeks", "days_supply", "rental_days"})
 # Services counted in visits: a request that gives no number cannot be checked against a limit.
-_COUNTED = ("therapy/", "psych/psychotherapy", "program/")
+COUNTED = ("therapy/", "psych/psychotherapy", "program/")
 # Which kind of source put a candidate forward (a feature of the ranker).
 SOURCES = ("guideline", "criterion", "quantity", "dependency", "request", "as_written")
 
@@ -89,7 +89,7 @@ def failing_leaves(tree: EngineCriterion) -> list[EngineCriterion]:
     return out
 
 
-_INSUFFICIENT_EVIDENCE = rx(
+INSUFFICIENT_EVIDENCE = rx(
     r"insufficient evidence|under study|experimental|investigational|no recommendation|"
     r"not enough evidence|evidence is (?:too )?(?:thin|limited|lacking)"
 )
@@ -100,7 +100,7 @@ def _addresses(rec: Considered) -> bool:
     return (
         rec.direction != 0
         or rec.tree is not None
-        or bool(_INSUFFICIENT_EVIDENCE.search(f"{rec.native_label or ''} {rec.paraphrase}"))
+        or bool(INSUFFICIENT_EVIDENCE.search(f"{rec.native_label or ''} {rec.paraphrase}"))
     )
 
 
@@ -185,7 +185,7 @@ def _guideline_candidate(considered: list[Considered], description: str) -> Cand
             source="guideline",
             deciding=True,
         )
-    if rec.direction == 0 and _INSUFFICIENT_EVIDENCE.search(
+    if rec.direction == 0 and INSUFFICIENT_EVIDENCE.search(
         f"{rec.native_label or ''} {rec.paraphrase}"
     ):
         return Candidate(
@@ -214,7 +214,7 @@ def _quantity_candidates(guidance: Guidance) -> list[Candidate]:
             continue
         seen.add(check.label)
         code: ReasonCode = (
-            "duration_exceeds" if check.kind in _DURATION_KINDS else "quantity_exceeds"
+            "duration_exceeds" if check.kind in DURATION_KINDS else "quantity_exceeds"
         )
         cite = f" ({check.citation})" if check.citation else ""
         if check.requested is None:
@@ -260,7 +260,7 @@ def _request_candidate(item: NormalisedItem | None, description: str) -> Candida
     """A counted service with no count, or a drug with neither strength nor quantity."""
     if item is None or not item.known:
         return None
-    if item.category.startswith(_COUNTED) and item.visits is None and item.duration_weeks is None:
+    if item.category.startswith(COUNTED) and item.visits is None and item.duration_weeks is None:
         missing = "the number of visits or sessions"
     elif (
         item.category.startswith("medication/")

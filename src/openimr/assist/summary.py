@@ -230,7 +230,8 @@ def _encounter_sentences(
                     units.append((earlier, earlier.date_unit))
         if section in ("complaints", "other"):  # one sentence each: never "reports X; denies Y"
             for index, line in enumerate(lines):
-                text = f"{name}: {_lower_first(line.text)}" if index == 0 else line.text
+                first = index == 0 and name
+                text = f"{name}: {_lower_first(line.text)}" if first else line.text
                 out.append(sentence(text, [(record, u) for u in line.units]))
             continue
         parts = [line.text.rstrip(".") for line in lines]

@@ -135,10 +135,15 @@ def evaluate(
         "default: the rationale labeller's reading of the letters.",
     ),
 ) -> None:
-    """Measure the assist against the reviewers' real decisions, reasons and facts."""
+    """Measure the assist against the reviewers' real decisions, reasons and facts.
+
+    With --half development it also reports, per service category, the reason codes the
+    reviewers apply (`assist reasons`) beside those the knowledge base can give."""
     from openimr.assist.evaluate import cross_validate, held_out, read_reason_labels
     from openimr.assist.evaluate_report import repeated_lines, report_html, summary_lines
     from openimr.assist.halves import split_letters
+    from openimr.assist.reason_coverage import coverage, coverage_lines
+    from openimr.assist.reviewer_reasons import label_letters
 
     errors: list[str] = []
     try:
@@ -155,6 +160,8 @@ def evaluate(
     for error in errors:
         typer.echo(f"skipped: {error}", err=True)
     typer.echo("\n".join(summary_lines(result)))
+    if half == "development":  # never the held-out half: it is not read to correct the KB
+        typer.echo("\n".join(coverage_lines(coverage(label_letters(chosen)))))
     if repeats > 1 and half != "held_out":
         seeds = list(range(seed, seed + repeats))
         source = development if half == "development" else parsed

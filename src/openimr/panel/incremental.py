@@ -60,9 +60,15 @@ def prepare(
         relations=relations,
         open_cases=state.held_in_week(as_of),
         week_capacity={r.reviewer_id: week_capacity(r, as_of) for r in reviewers},
-        expedited_window_days=assignment_policy().turnaround_on(as_of).expedited_days,
+        expedited_window_days=_expedited_days(as_of),
     )
     return IncrementalRun(screener, todo, history, skipped)
+
+
+def _expedited_days(as_of: date) -> int:
+    """The expedited window of the internal deadline of ca_dwc (0 when it sets none)."""
+    rule = assignment_policy().turnaround_on(as_of)
+    return rule.expedited_days if rule is not None else 0
 
 
 def events_of(result: AssignmentResult, as_of: date, ledger: Ledger) -> list[LedgerEvent]:

@@ -72,12 +72,16 @@ class TurnaroundRule(_Provenance):
 class AssignmentPolicy(StrictModel):
     jurisdiction: str
     case_licence: list[CaseLicenceRule] = Field(min_length=1)
-    reviewer_turnaround: list[TurnaroundRule] = Field(min_length=1)
+    # A pack may set no internal deadline for a reviewer to sign (only ca_dwc does).
+    reviewer_turnaround: list[TurnaroundRule] = Field(default_factory=list)
 
     def licence_on(self, on: date) -> CaseLicenceRule:
         return _in_force(self.case_licence, on, self.jurisdiction)
 
-    def turnaround_on(self, on: date) -> TurnaroundRule:
+    def turnaround_on(self, on: date) -> TurnaroundRule | None:
+        """The internal deadline in force on `on`; None when the pack sets none at all."""
+        if not self.reviewer_turnaround:
+            return None
         return _in_force(self.reviewer_turnaround, on, self.jurisdiction)
 
 

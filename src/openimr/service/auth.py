@@ -42,6 +42,7 @@ class User:
     display_name: str
     reviewer_id: str | None = None
     party_key: str | None = None
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def _public(record: UserRecord) -> User:
         record.display_name,
         record.reviewer_id,
         record.party_key,
+        record.active,
     )
 
 

@@ -116,8 +116,9 @@ def _expedited_window(cases: list[Case], on: date) -> int:
     days = [0]
     for code in {case.jurisdiction for case in cases}:
         policy = policy_of(code)
-        if policy is not None:
-            days.append(policy.turnaround_on(on).expedited_days)
+        rule = policy.turnaround_on(on) if policy is not None else None
+        if rule is not None:
+            days.append(rule.expedited_days)
     return max(days)
 
 

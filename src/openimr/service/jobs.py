@@ -49,6 +49,7 @@ from openimr.settings import Settings
 
 log = logging.getLogger("openimr.jobs")
 _ASSIGNING = threading.Lock()
+_DELIVERING = threading.Lock()
 
 Handler = Callable[[dict[str, Any]], None]
 LEASE = timedelta(minutes=2)
@@ -257,7 +258,8 @@ def build_job_queue(settings: Settings, services: Services | None = None) -> Job
     store = job_ledger(services)
 
     def deadline_scan(payload: dict[str, Any]) -> None:
-        scan_deadlines(services, store, int(payload.get("within_days", 3)))
+        if scan_deadlines(services, store, int(payload.get("within_days", 3))):
+            deliver({})  # the new alerts by e-mail now, not at the next sweep
 
     def render_pdf(payload: dict[str, Any]) -> None:
         render_letter_pdf_file(services, settings, str(payload["case_number"]))
@@ -282,7 +284,10 @@ def build_job_queue(settings: Settings, services: Services | None = None) -> Job
         if settings.smtp_url:
             from openimr.service.mailer import SmtpMailer
 
-            deliver_notifications(services, SmtpMailer(settings.smtp_url, settings.mail_from))
+            # One delivery at a time: two at once would both send the same unsent notices.
+            with _DELIVERING:
+                mailer = SmtpMailer(settings.smtp_url, settings.mail_from)
+                deliver_notifications(services, mailer)
 
     def audit_checkpoint(payload: dict[str, Any]) -> None:
         checkpoint_the_log(services, settings)

@@ -107,6 +107,8 @@ def reviewer_due(case: Case) -> date | None:
     if policy is None:  # the pack sets no internal deadline
         return None
     rule = policy.turnaround_on(case.records_received_on)
+    if rule is None:  # the pack sets no internal deadline
+        return None
     days = rule.expedited_days if case.priority is Priority.EXPEDITED else rule.standard_days
     start = max(case.records_received_on, case.reviewer_assigned_on or case.records_received_on)
     return start + timedelta(days=days)
@@ -136,6 +138,7 @@ def release_overdue(uow: UnitOfWork, actor: Actor, clock: Clock) -> list[str]:
         policy = policy_of(code)
         assert policy is not None  # reviewer_due found a deadline in it
         rule = policy.turnaround_on(today)
+        assert rule is not None
         cmd = ReleaseReviewer(
             number,
             reviewer_id,

@@ -147,7 +147,14 @@ def logout(request: Request, _csrf: Csrf) -> Response:
 
 def register_web_routes(app: FastAPI, context: Any) -> None:
     """Mount static files, templates, the page routers and the page error handlers."""
-    from openimr.web import views_case_file, views_cases, views_notices, views_public, views_review
+    from openimr.web import (
+        views_admin,
+        views_case_file,
+        views_cases,
+        views_notices,
+        views_public,
+        views_review,
+    )
 
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -172,5 +179,12 @@ def register_web_routes(app: FastAPI, context: Any) -> None:
         )
 
     app.include_router(router)
-    for module in (views_cases, views_case_file, views_notices, views_review, views_public):
+    for module in (
+        views_cases,
+        views_case_file,
+        views_notices,
+        views_review,
+        views_public,
+        views_admin,
+    ):
         app.include_router(module.router)

@@ -78,5 +78,6 @@ async def check_csrf(request: Request) -> None:
 
 PageUser = Annotated[User, Depends(page_user)]
 StaffPage = Annotated[User, Depends(page_role(Role.STAFF, Role.ADMIN))]
+AdminPage = Annotated[User, Depends(page_role(Role.ADMIN))]
 ReviewerPage = Annotated[User, Depends(page_role(Role.REVIEWER))]
 Csrf = Annotated[None, Depends(check_csrf)]

@@ -144,6 +144,25 @@ def workbench(request: Request, case_number: str, user: ReviewerPage) -> Respons
     return _workbench(request, case_number, user)
 
 
+CITATION_LEGENDS = {
+    "guideline": "IMR guideline relied on",
+    "ca-guideline": "claims administrator's guideline",
+}
+
+
+def _citation(
+    text: Any, prefix: str, item: str, errors: dict[str, str], *, required: bool
+) -> Citation | None:
+    """The citation of the fields `prefix-*`; a bad entry is an error on the field it is in,
+    saying which item and which guideline it belongs to."""
+    try:
+        return parse_citation(text, prefix, required=required)
+    except InvalidInput as err:
+        legend = CITATION_LEGENDS[prefix.rsplit("-", 1)[0]]
+        errors[str(err.details.get("field"))] = f"{item}, {legend}: {err.message}"
+        return None
+
+
 def _decisions(case: Any, text: Any, errors: dict[str, str]) -> list[ItemDecision]:
     decisions = []
     for item in case.items:
@@ -151,12 +170,8 @@ def _decisions(case: Any, text: Any, errors: dict[str, str]) -> list[ItemDecisio
         raw = text(f"decision-{key}")
         if raw not in {d.value for d in Decision}:
             errors[f"decision-{key}"] = f"choose a decision for {item.description}"
-        try:
-            imr = parse_citation(text, f"guideline-{key}", required=True)
-            ca = parse_citation(text, f"ca-guideline-{key}", required=False)
-        except InvalidInput as err:
-            errors[str(err.details.get("field"))] = err.message
-            continue
+        imr = _citation(text, f"guideline-{key}", item.description, errors, required=True)
+        ca = _citation(text, f"ca-guideline-{key}", item.description, errors, required=False)
         if not text(f"rationale-{key}"):
             errors[f"rationale-{key}"] = f"write the rationale for {item.description}"
         if errors:

@@ -77,6 +77,8 @@ FLASH = {
     "information_requested": "Request for information sent.",
     "expedited": "Converted to expedited review; the parties were told.",
     "resumed": "Deferral ended: decide eligibility again.",
+    "account_created": "Account created.",
+    "tokens_revoked": "API tokens revoked: the account must log in to the API again.",
 }
 
 

@@ -1,5 +1,6 @@
 """What the workbench's assist panel shows: citations of the body area asked for, and
-precedents of the same kind of treatment (issue #15)."""
+precedents of the same kind of treatment (issue #15); an `undecided` proposal shown as
+undecided, with nothing to accept (issue #11)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,27 @@ def test_neck_therapy_cites_no_low_back_guideline(proposals: dict[str, object]) 
 def test_opioid_precedents_are_opioid_decisions(proposals: dict[str, object]) -> None:
     shown = [p.description for p in proposals["2"].precedents]  # type: ignore[attr-defined]
     assert shown and all("norco" in d.lower() or "opioid" in d.lower() for d in shown), shown
+
+
+def _panel(proposal: object) -> str:
+    from openimr.web.render import make_templates
+
+    template = make_templates().env.get_template("partials/assist_panel.html")
+    return template.render(p=proposal, key="1")
+
+
+def test_the_panel_shows_an_undecided_proposal_as_undecided(proposals: dict[str, object]) -> None:
+    undecided = proposals["1"].model_copy(update={"proposal": "undecided"})  # type: ignore[attr-defined]
+    html = _panel(undecided)
+    assert "Proposal: <strong>No proposal</strong>" in html
+    assert "Undecided: no proposal is precise enough" in html
+    assert "Accept proposal" not in html and "data-pick" not in html
+
+
+def test_the_panel_offers_a_decided_proposal_and_never_calls_it_undecided(
+    proposals: dict[str, object],
+) -> None:
+    upheld = proposals["1"].model_copy(update={"proposal": "uphold"})  # type: ignore[attr-defined]
+    html = _panel(upheld)
+    assert 'data-pick="upheld"' in html and "Accept proposal" in html
+    assert "Undecided" not in html

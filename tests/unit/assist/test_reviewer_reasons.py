@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from openimr.assist.reviewer_reasons import label_rationale
 from openimr.datafile import read_yaml
 from openimr.evidence.schema import REASON_CODES
-from tests.conftest import shared_path
+from tests.conftest import REPO, shared_path
 
 GOLD = Path(__file__).parent / "data" / "reasons_gold_dev.yaml"
 
@@ -116,3 +117,14 @@ def test_each_code_has_its_phrases(sentence: str, code: str) -> None:
         label_rationale(sentence + " The request is not medically necessary.", "upheld").primary
         == code
     )
+
+
+def test_the_gold_header_names_the_test_that_recomputes_its_figures() -> None:
+    header = GOLD.read_text(encoding="utf-8").split("\nitems:", 1)[0]
+    cited = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", header)
+    assert cited, "the header names the test that recomputes its agreement figures"
+    for path, name in cited:
+        source = REPO / path
+        assert source.is_file(), f"the gold header cites {path}, which does not exist"
+        if name:
+            assert f"def {name}(" in source.read_text(encoding="utf-8"), f"{path}::{name}"

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from openimr.assist.encounters import provider_of
+from openimr.assist.encounters import provider_of, read_encounter
 from openimr.assist.lexicon import expand_abbreviations
 from openimr.assist.records import RecordDocument, RecordText, passages, record_from_bytes
 from openimr.assist.sections import document_type, section_category
 from openimr.assist.summary import DraftSummary, draft_case_summary
-from tests.summary_cases import CASES, case_dirs, load_facts, score
+from tests.summary_cases import CASES, case_dirs, fragment, load_facts, score
 
 
 def text_records(case: Path) -> list[RecordDocument]:
@@ -41,6 +41,7 @@ def test_dev_case_file_meets_the_reviewer_goals(case: Path) -> None:
     assert result.recall >= 0.9, result.missed
     assert result.false == []
     assert result.unsupported == []
+    assert result.fragments == []
     by_id = {r.document_id: r for r in records}
     for sentence in draft.sentences():
         for source in sentence.sources:
@@ -163,3 +164,43 @@ def test_different_dates_of_injury_are_named() -> None:
         "different dates of injury: January 5, 2020 (D1) and January 15, 2020 (D2)" in s.text
         for s in draft.sentences()
     )
+
+
+def test_a_form_header_is_not_a_sentence_of_the_draft(
+    shoulder: tuple[list[RecordDocument], DraftSummary],
+) -> None:
+    """The Doctor's First Report's header line ("DOCTOR'S FIRST REPORT OF OCCUPATIONAL
+    INJURY OR ILLNESS (Form 5021)") names the form; it was once drafted as a sentence."""
+    _, draft = shoulder
+    texts = [s.text for s in draft.sentences()]
+    assert not [t for t in texts if "OCCUPATIONAL INJURY OR ILLNESS" in t]
+    assert not [t for t in texts if not t[:1].isalnum()]
+
+
+def test_a_title_line_with_a_form_number_is_no_clinical_sentence() -> None:
+    text = (
+        "STATE OF CALIFORNIA\n"
+        "REQUEST FOR AUTHORIZATION OF MEDICAL TREATMENT (DWC Form RFA)\n"
+        "Harborline Occupational Health\n\n"
+        "Physician: Priya Natarajan, M.D., Occupational Medicine\n"
+        "Date of exam: 11/14/2022\n\n"
+        "The worker lifted a heavy case and felt pain in the right shoulder.\n"
+    )
+    record = RecordText(record_from_bytes("D1", text.encode(), filename="01-note.txt"), [])
+    record.units = passages(record.doc)
+    lines = [ln.text for ln in read_encounter(record).lines]
+    assert lines == ["The worker lifted a heavy case and felt pain in the right shoulder."]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (": DOCTOR'S FIRST REPORT OF OCCUPATIONAL INJURY OR ILLNESS (Form 5021).", "punctuation"),
+        ("DOCTOR'S FIRST REPORT OF OCCUPATIONAL INJURY OR ILLNESS (Form 5021).", "capitals"),
+        ("Progress Report.", "title"),
+        ("History: right shoulder pain 6/10.", None),
+    ],
+)
+def test_the_scorer_counts_a_header_or_a_fragment_as_a_defect(text: str, why: str | None) -> None:
+    found = fragment(text, {"progress report"})
+    assert (found is None) if why is None else (found is not None and why in found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from openimr.api.deps import AdminUser, Auth, BearerToken, CurrentUser
+from openimr.api.deps import AdminUser, Auth, BearerToken, CurrentUser, Svc
 from openimr.api.schemas_auth import (
     ApiTokenPublic,
     RevokedPublic,
@@ -14,7 +14,8 @@ from openimr.api.schemas_auth import (
     UserPublic,
 )
 from openimr.domain.errors import NotFound
-from openimr.service.auth import token_id_of
+from openimr.service.accounts import NewAccount, create_account, revoke_account_tokens
+from openimr.service.auth import actor_for, token_id_of
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
@@ -59,9 +60,11 @@ def revoke_my_token(token_id: str, user: CurrentUser, auth: Auth) -> RevokedPubl
 
 
 @router.delete("/users/{username}/tokens", response_model=RevokedPublic)
-def revoke_user_tokens(username: str, auth: Auth, _admin: AdminUser) -> RevokedPublic:
-    """Revoke every API token of an account (admin only): it takes effect on the next request."""
-    return RevokedPublic(revoked=auth.revoke_all_tokens(username))
+def revoke_user_tokens(username: str, auth: Auth, svc: Svc, admin: AdminUser) -> RevokedPublic:
+    """Revoke every API token of an account (admin only, audited): it takes effect on the
+    next request."""
+    revoked = revoke_account_tokens(username, auth, svc.uow(), actor_for(admin), svc.clock)
+    return RevokedPublic(revoked=revoked)
 
 
 @router.get("/me", response_model=UserPublic)
@@ -71,9 +74,9 @@ def read_me(user: CurrentUser) -> UserPublic:
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)
-def create_user(body: UserCreate, auth: Auth, _admin: AdminUser) -> UserPublic:
-    """Create an account (admin only)."""
-    user = auth.create_user(
+def create_user(body: UserCreate, auth: Auth, svc: Svc, admin: AdminUser) -> UserPublic:
+    """Create an account (admin only, audited)."""
+    cmd = NewAccount(
         body.username,
         body.password,
         body.role,
@@ -81,6 +84,7 @@ def create_user(body: UserCreate, auth: Auth, _admin: AdminUser) -> UserPublic:
         reviewer_id=body.reviewer_id,
         party_key=body.party_key,
     )
+    user = create_account(cmd, auth, svc.uow(), actor_for(admin), svc.clock)
     return UserPublic(username=user.username, role=user.role, display_name=user.display_name)
 
 
