@@ -17,9 +17,9 @@ rationale labeller. Skips with a message when ../shared (the dev letters) is abs
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -29,10 +29,15 @@ LETTERS = SHARED / "data" / "dwc" / "text"
 LABELS = SHARED / "data" / "dwc" / "reasons.jsonl"
 
 
-def _seeds() -> int:
-    if "--seeds" in sys.argv:
-        return int(sys.argv[sys.argv.index("--seeds") + 1])
-    return 1
+def _arguments() -> argparse.Namespace:
+    # A parser, so that --help or a misspelt flag never starts a run (the default run
+    # measures the held-out half, which is measured once).
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="two letters, batch path only")
+    parser.add_argument("--skip-cv", action="store_true", help="no development-half CV")
+    parser.add_argument("--skip-held-out", action="store_true", help="no held-out measure")
+    parser.add_argument("--seeds", type=int, default=1, help="CV fold seeds")
+    return parser.parse_args()
 
 
 def numbered(lines: list[str]) -> list[tuple[int, str]]:
@@ -41,7 +46,8 @@ def numbered(lines: list[str]) -> list[tuple[int, str]]:
 
 
 def main() -> int:
-    quick = "--quick" in sys.argv
+    args = _arguments()
+    quick = args.quick
     if not LETTERS.is_dir():
         print(f"skip: {LETTERS} not found (the dev letters live in ../shared)")
         return 0
@@ -88,16 +94,16 @@ def main() -> int:
     labels = read_reason_labels(LABELS) if LABELS.is_file() else None
     development, held = split_letters(letters)
     print(f"halves: {len(development)} development letters, {len(held)} held out")
-    if "--skip-cv" not in sys.argv:
+    if not args.skip_cv:
         start = time.perf_counter()
         result = cross_validate(development, folds=5, labels=labels)
         print("development half:")
         print("\n".join(summary_lines(result)))
-        seeds = _seeds()
+        seeds = args.seeds
         if seeds > 1:
             print("\n".join(repeated_lines(development, 5, list(range(seeds)), labels)))
         print(f"cross-validation took {time.perf_counter() - start:.1f} s")
-    if "--skip-held-out" not in sys.argv:
+    if not args.skip_held_out:
         result = held_out(development, held, labels=labels)
         print("held-out half (trained on the development half only):")
         print("\n".join(summary_lines(result)))
