@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.access_matrix import (  # noqa: E402
     ANON,
     CSRF,
+    LEAKY_REVIEW,
     POLICY,
     ROLES,
     Callers,
@@ -78,21 +79,6 @@ ACCOUNTS = {
     "party": ("party", None, "person:jordan-q-fictional"),
     "other-party": ("party", None, "person:someone-else"),
     "victim": ("staff", None, None),
-}
-LEAKY_REVIEW: dict[str, Any] = {
-    "clinical_case_summary": (
-        "Reviewed by Dr. Riley Imaginary (licence CA-FAKE-0001, panel id R-PM-001). "
-        "Jordan Q. Fictional, claim FICT-CLM-2011-004417, has chronic low back pain."
-    ),
-    "items": [
-        {
-            "item_id": "1",
-            "decision": "upheld",
-            "claims_administrator_guideline": [{"source": "non-MTUS", "guideline": "ODG"}],
-            "imr_guideline": [{"source": "non-MTUS", "guideline": "ODG"}],
-            "rationale": "I, Riley Imaginary, find home heat or cold serves as well.",
-        }
-    ],
 }
 
 

@@ -37,6 +37,26 @@ PARTY = "party"  # the case's injured worker
 OTHER_PARTY = "other-party"
 ROLES = (ANON, ADMIN, STAFF, REVIEWER, OTHER_REVIEWER, PARTY, OTHER_PARTY)
 
+# A reviewer who writes their own name, licence and id into the summary and the rationale,
+# and the worker's name and claim number as records do.
+LEAKY_REVIEW: dict[str, Any] = {
+    "clinical_case_summary": (
+        "Reviewed by Dr. Riley Imaginary (licence CA-FAKE-0001, panel id R-PM-001). "
+        "Jordan Q. Fictional, claim FICT-CLM-2011-004417, has chronic low back pain."
+    ),
+    "items": [
+        {
+            "item_id": "1",
+            "decision": "upheld",
+            "claims_administrator_guideline": [{"source": "non-MTUS", "guideline": "ODG"}],
+            "imr_guideline": [
+                {"source": "non-MTUS", "guideline": "ODG", "text": "as read by TX-FAKE-0001"}
+            ],
+            "rationale": "I, Riley Imaginary, find home heat or cold serves as well.",
+        }
+    ],
+}
+
 # Who gets through, by route. Sets of roles, named by what they mean.
 NOBODY: frozenset[str] = frozenset()
 EVERYONE = frozenset(ROLES)

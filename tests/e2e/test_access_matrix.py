@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from openimr.domain.vocabulary import Role
 from tests.access_matrix import (
     ANON,
+    LEAKY_REVIEW,
     POLICY,
     ROLES,
     STAFF,
@@ -28,7 +29,7 @@ from tests.access_matrix import (
     run_matrix,
 )
 from tests.e2e.api_support import PASSWORD, SEED_REVIEWER, Service, seeded_service
-from tests.e2e.test_api_confidentiality import LEAKY_REVIEW, _post
+from tests.e2e.test_api_confidentiality import _post
 from tests.e2e.test_web_pages import login
 
 REVIEWER_IDENTITY = ("Riley Imaginary", "CA-FAKE-0001", "TX-FAKE-0001", SEED_REVIEWER)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.access_matrix import LEAKY_REVIEW
 from tests.e2e.api_support import (
     SEED_REVIEWER,
     Service,
@@ -31,26 +32,6 @@ WORKER = ["Jordan", "Fictional"]
 CLAIM = "FICT-CLM-2011-004417"
 AUTHOR = "Avery Placeholder"
 REVIEWER_IDENTITY = ["Riley Imaginary", "CA-FAKE-0001", "TX-FAKE-0001", SEED_REVIEWER]
-
-# A reviewer who writes their own name, licence and id into the summary and the rationale,
-# and the worker's name and claim number as records do.
-LEAKY_REVIEW: dict[str, Any] = {
-    "clinical_case_summary": (
-        "Reviewed by Dr. Riley Imaginary (licence CA-FAKE-0001, panel id R-PM-001). "
-        "Jordan Q. Fictional, claim FICT-CLM-2011-004417, has chronic low back pain."
-    ),
-    "items": [
-        {
-            "item_id": "1",
-            "decision": "upheld",
-            "claims_administrator_guideline": [{"source": "non-MTUS", "guideline": "ODG"}],
-            "imr_guideline": [
-                {"source": "non-MTUS", "guideline": "ODG", "text": "as read by TX-FAKE-0001"}
-            ],
-            "rationale": "I, Riley Imaginary, find home heat or cold serves as well.",
-        }
-    ],
-}
 
 
 def _post(

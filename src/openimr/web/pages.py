@@ -38,6 +38,18 @@ def _secure(request: Request) -> bool:
     )
 
 
+def _set_session_cookie(response: Response, request: Request, cookie: str) -> None:
+    """The one place the session cookie's attributes are set (login and renewal alike)."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+    )
+
+
 @router.get("/")
 def home(request: Request) -> Response:
     user = optional_user(request)
@@ -82,14 +94,7 @@ def login(
     raw = ctx.auth.start_session(user)
     target = _safe_next(next) or HOME_BY_ROLE[user.role]
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        ctx.signer.sign_session(raw),
-        max_age=SESSION_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-    )
+    _set_session_cookie(response, request, ctx.signer.sign_session(raw))
     response.delete_cookie(PRELOGIN_COOKIE)
     return response
 
@@ -112,14 +117,7 @@ async def renew_session(request: Request) -> Response:
         return JSONResponse({"error": err.code, "message": err.message}, status_code=status)
     raw = ctx.auth.start_session(user)
     response = JSONResponse({"csrf_token": ctx.signer.csrf_token(raw)})
-    response.set_cookie(
-        SESSION_COOKIE,
-        ctx.signer.sign_session(raw),
-        max_age=SESSION_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-    )
+    _set_session_cookie(response, request, ctx.signer.sign_session(raw))
     return response
 
 
